@@ -1,0 +1,48 @@
+/** What a lint rule module exports, and the context it runs in. */
+import type { EvidenceStatus } from '../evidence';
+import type { AuditRecord, Report } from '../model';
+import type { Taxonomy } from '../taxonomy';
+import type { Diagnostic, Fix, Severity, Span } from '../types';
+
+export const DOCS_BASE = 'https://github.com/privacy-audit/privacy-audit/blob/main/docs/rules/';
+
+export interface RuleMeta {
+  /** Stable id, e.g. `PA010`. */
+  id: string;
+  /** Short kebab-case name, e.g. `flow-evidence`. */
+  name: string;
+  defaultSeverity: Severity;
+  /** One sentence: what the rule catches. */
+  description: string;
+  /** Whether the rule offers fixes. */
+  fixable: boolean;
+}
+
+export interface RuleContext {
+  report: Report;
+  taxonomy: Taxonomy;
+  /** Status of every evidence record that names a `file`, checked before the rules run. */
+  evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
+  /** Diagnostics of the rules that ran before (PA041 reads them). */
+  earlier: readonly Diagnostic[];
+  /** Report a problem at `span`. */
+  report_(span: Span, message: string, extra?: { fixes?: Fix[]; related?: { message: string; span: Span }[] }): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}
+
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE}${ruleId}.md`;
+}
+
+/** Where a record-level problem is shown: its id, else its first key, else the record. */
+export function anchor(r: AuditRecord): Span {
+  return r.idSpan ?? r.map.entries[0]?.keySpan ?? r.span;
+}
+
+/** A label for messages: `flow F3`, or `flow #2` when it has no id. */
+export function label(r: AuditRecord): string {
+  return r.id !== undefined ? `${r.kind} ${r.id}` : `${r.kind} without id`;
+}

@@ -1,0 +1,105 @@
+import { ID_PREFIX, kindOfId, type AuditRecord, type YEntry, type YNode } from '../../model';
+import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, RECORD_FIELDS, type FieldType } from '../../schema';
+import { editDistance } from '../../taxonomy';
+import { anchor, type Rule, type RuleContext } from '../rule';
+
+const isScalar = (n: YNode) => n.type === 'scalar' && n.value !== null;
+
+/** A message when `node` does not fit `t`, else undefined. */
+function typeProblem(name: string, t: FieldType, node: YNode): string | undefined {
+  const s = node.type === 'scalar' && node.value !== null ? String(node.value).trim() : undefined;
+  switch (t.type) {
+    case 'id':
+    case 'string':
+    case 'text':
+    case 'ref':
+      return s === undefined ? `\`${name}\` must be ${t.type === 'text' ? 'text' : 'a single value'}, not a ${node.type === 'seq' ? 'list' : 'mapping'}.` : undefined;
+    case 'date':
+      return s !== undefined && isIsoDate(s) ? undefined : `\`${name}\` must be an ISO date (YYYY-MM-DD).`;
+    case 'datetime':
+      return s !== undefined && isIsoDateTime(s) ? undefined : `\`${name}\` must be an ISO date or date-time, e.g. 2014-08-06 or 2014-08-06T10:15:00+08:00.`;
+    case 'country':
+      return s !== undefined && /^[A-Z]{2}$/.test(s) ? undefined : `\`${name}\` must be an ISO 3166 alpha-2 country code in capitals, e.g. CN.`;
+    case 'url':
+      return s !== undefined && /^https?:\/\/\S+$/i.test(s) ? undefined : `\`${name}\` must be an http(s) URL.`;
+    case 'ports': {
+      const items = node.type === 'seq' ? node.items : [node];
+      const ok = items.every((i) => i.type === 'scalar' && typeof i.value === 'number' && Number.isInteger(i.value) && i.value >= 0 && i.value <= 65535);
+      return ok ? undefined : `\`${name}\` must be a port number (0–65535) or a list of them.`;
+    }
+    case 'strings':
+    case 'categories':
+    case 'refs': {
+      const items = node.type === 'seq' ? node.items : [node];
+      if (node.type === 'map') return `\`${name}\` must be a list, not a mapping.`;
+      return items.every(isScalar) ? undefined : `Every item of \`${name}\` must be a single value.`;
+    }
+    case 'identifiers':
+      return node.type === 'map' && node.entries.every((e) => e.value && isScalar(e.value))
+        ? undefined
+        : `\`${name}\` must map data categories to the device's values, e.g. {IMEI: "867530912345678"}.`;
+    case 'enum':
+      return s !== undefined && t.values.includes(s) ? undefined : `\`${name}\` must be one of ${t.values.join(', ')}${s !== undefined ? `, not \`${s}\`` : ''}.`;
+  }
+}
+
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k, 2);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function checkFields(ctx: RuleContext, entries: readonly YEntry[], specs: typeof FRONT_MATTER_FIELDS, where: string, skipTypes: ReadonlySet<string>): void {
+  const known = specs.map((s) => s.name);
+  for (const e of entries) {
+    const spec = specs.find((s) => s.name === e.key);
+    if (!spec) {
+      const hint = closest(e.key, known);
+      ctx.report_(e.keySpan, `Unknown field \`${e.key}\` in ${where}${hint ? `; did you mean \`${hint}\`?` : '.'}`);
+      continue;
+    }
+    if (!e.value || (e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''))) continue;
+    if (skipTypes.has(e.key)) continue;
+    const msg = typeProblem(e.key, spec.t, e.value);
+    if (msg) ctx.report_(e.value.span, msg);
+  }
+}
+
+function checkRecord(ctx: RuleContext, r: AuditRecord): void {
+  checkFields(ctx, r.map.entries, RECORD_FIELDS[r.kind], `a ${r.kind} record`, new Set());
+  if (r.id === undefined) {
+    if (!r.fields.has('id')) ctx.report_(anchor(r), `This ${r.kind} record has no \`id\`; give it one such as \`${ID_PREFIX[r.kind]}1\`.`);
+  } else if (!r.implicitId && kindOfId(r.id) !== r.kind) {
+    ctx.report_(r.idSpan!, `\`${r.id}\` is not a ${r.kind} id: ${r.kind} ids are written ${ID_PREFIX[r.kind]}1, ${ID_PREFIX[r.kind]}2, …`);
+  }
+}
+
+/** A field of the wrong type, an unknown enumerated value or field name, or an id of the wrong style. */
+export const PA003: Rule = {
+  id: 'PA003',
+  name: 'field-type',
+  defaultSeverity: 'warning',
+  description: 'A field of the wrong type, an unknown value of an enumerated field, an unknown field, or a missing or ill-styled id.',
+  fixable: false,
+  check(ctx) {
+    const fm = ctx.report.frontMatter;
+    // required front-matter keys and their values belong to PA001; here only unknown keys
+    if (fm?.map) {
+      const known = FRONT_MATTER_FIELDS.map((s) => s.name);
+      for (const e of fm.map.entries) {
+        if (!known.includes(e.key)) {
+          const hint = closest(e.key, known);
+          ctx.report_(e.keySpan, `Unknown front matter key \`${e.key}\`${hint ? `; did you mean \`${hint}\`?` : '.'}`);
+        }
+      }
+    }
+    for (const r of ctx.report.records) checkRecord(ctx, r);
+  },
+};

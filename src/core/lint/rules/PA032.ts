@@ -1,0 +1,22 @@
+import { scalarText } from '../../model';
+import { label, type Rule } from '../rule';
+
+/** A response claims a fix that no retest verifies. */
+export const PA032: Rule = {
+  id: 'PA032',
+  name: 'fix-unverified',
+  defaultSeverity: 'warning',
+  description: 'A response states a `fix`, but no retest verifies it.',
+  fixable: false,
+  check(ctx) {
+    const verified = new Set<string>();
+    for (const ref of ctx.report.references) if (ref.from?.kind === 'retest' && ref.field === 'verifies') verified.add(ref.id);
+    for (const r of ctx.report.records) {
+      if (r.kind !== 'response') continue;
+      const fix = r.fields.get('fix');
+      if (!fix || !scalarText(fix)?.trim()) continue;
+      if (r.id !== undefined && verified.has(r.id)) continue;
+      ctx.report_(fix.keySpan, `The ${label(r)} claims a fix (${scalarText(fix)!.trim()}) that no retest verifies: add a retest with \`verifies: [${r.id ?? 'V…'}]\`.`);
+    }
+  },
+};

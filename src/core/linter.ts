@@ -1,0 +1,145 @@
+/**
+ * The linter: parse a report, check its evidence files, run every enabled
+ * rule, and return diagnostics. One `Linter` per document keeps what did not
+ * change between runs (parsed YAML blocks; evidence hashes keyed by size and
+ * mtime), so re-linting after an edit costs little more than the edit.
+ */
+import * as path from 'node:path';
+import { DEFAULT_CONFIG, parseCategories, parseLintSettings, type ProjectConfig } from './config';
+import { EvidenceChecker, type EvidenceStatus } from './evidence';
+import { RULES } from './lint';
+import { ALL_RULE_IDS } from './lint/ids';
+import type { RuleContext } from './lint/rule';
+import { scalarText, toPlain, type AuditRecord, type Report } from './model';
+import { parseReport } from './parse';
+import { Taxonomy } from './taxonomy';
+import type { Diagnostic, Severity, SeveritySetting } from './types';
+import type { ParsedYaml } from './yaml';
+
+export interface LintOptions {
+  /** Absolute path of the report file; evidence paths are relative to its folder. Without it, file checks are skipped. */
+  filePath?: string;
+  /** The workspace root evidence may not leave; defaults to the report's folder. */
+  root?: string;
+  config?: ProjectConfig;
+}
+
+export interface LintResult {
+  report: Report;
+  diagnostics: Diagnostic[];
+  /** The taxonomy in force for this report (built-in + config + front matter). */
+  taxonomy: Taxonomy;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export class Linter {
+  private yamlCache = new Map<string, ParsedYaml>();
+  readonly evidence: EvidenceChecker;
+
+  constructor(evidence?: EvidenceChecker) {
+    this.evidence = evidence ?? new EvidenceChecker();
+  }
+
+  /** Parses only (with the block cache). */
+  parse(text: string): Report {
+    // keep the cache to the blocks of the latest text, so it never grows without bound
+    const used = new Map<string, ParsedYaml>();
+    const prev = this.yamlCache;
+    const cache = {
+      get: (k: string) => {
+        const v = prev.get(k) ?? used.get(k);
+        if (v) used.set(k, v);
+        return v;
+      },
+      set: (k: string, v: ParsedYaml) => used.set(k, v),
+    } as Map<string, ParsedYaml>;
+    const report = parseReport(text, { yamlCache: cache });
+    this.yamlCache = used;
+    return report;
+  }
+
+  async lint(text: string, options: LintOptions = {}): Promise<LintResult> {
+    const report = this.parse(text);
+    const config = options.config ?? DEFAULT_CONFIG;
+    const taxonomy = taxonomyFor(report, config);
+    const severities = severitiesFor(report, config);
+    const evidence = options.filePath && (severities.PA020 !== 'off' || severities.PA021 !== 'off' || severities.PA022 !== 'off' || severities.PA023 !== 'off')
+      ? await this.checkEvidence(report, options.filePath, options.root)
+      : new Map<AuditRecord, EvidenceStatus>();
+    const diagnostics: Diagnostic[] = [];
+    const fatal = report.problems.some((p) => p.rule === 'PA000' && !p.message.includes('UTF-8'));
+    for (const rule of RULES) {
+      const severity = severities[rule.id] ?? rule.defaultSeverity;
+      if (severity === 'off') continue;
+      if (fatal && rule.id !== 'PA000') continue;
+      const ctx: RuleContext = {
+        report,
+        taxonomy,
+        evidence,
+        earlier: diagnostics,
+        report_(span, message, extra) {
+          diagnostics.push({
+            rule: rule.id,
+            severity,
+            message,
+            span,
+            range: report.lines.range(span),
+            ...(extra?.fixes?.length ? { fixes: extra.fixes } : {}),
+            ...(extra?.related?.length ? { related: extra.related.map((r) => ({ message: r.message, range: report.lines.range(r.span) })) } : {}),
+          });
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        // a rule bug must not take the others down; say so where it can be seen
+        diagnostics.push({
+          rule: rule.id,
+          severity: 'error',
+          message: `Internal error in rule ${rule.id}: ${(err as Error).message}. Please report this.`,
+          span: { start: 0, end: 0 },
+          range: report.lines.range({ start: 0, end: 0 }),
+        });
+      }
+    }
+    diagnostics.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    return { report, diagnostics, taxonomy };
+  }
+
+  private async checkEvidence(report: Report, filePath: string, root: string | undefined): Promise<Map<AuditRecord, EvidenceStatus>> {
+    const dir = path.dirname(path.resolve(filePath));
+    const ws = root ? path.resolve(root) : dir;
+    const out = new Map<AuditRecord, EvidenceStatus>();
+    await Promise.all(
+      report.records.map(async (r) => {
+        if (r.kind !== 'evidence') return;
+        const file = scalarText(r.fields.get('file'));
+        if (file === undefined || file.trim() === '') return;
+        out.set(r, await this.evidence.check(file.trim(), dir, ws));
+      }),
+    );
+    return out;
+  }
+}
+
+/** Built-in categories, extended by the project config and then by the report's front matter. */
+export function taxonomyFor(report: Report, config: ProjectConfig): Taxonomy {
+  let t = Taxonomy.builtIn.extend(config.categories, 'config');
+  const cats = report.frontMatter?.fields.get('categories')?.value;
+  if (cats) t = t.extend(parseCategories(toPlain(cats)).categories, 'report');
+  return t;
+}
+
+/** Rule severities: defaults, then the project config, then the report's `lint:`. */
+export function severitiesFor(report: Report, config: ProjectConfig): Record<string, SeveritySetting> {
+  const out: Record<string, SeveritySetting> = { ...config.lint };
+  const lint = report.frontMatter?.fields.get('lint')?.value;
+  if (lint) Object.assign(out, parseLintSettings(toPlain(lint), ALL_RULE_IDS).settings);
+  return out;
+}
+
+/** Lint once, without keeping caches. */
+export function lintText(text: string, options?: LintOptions): Promise<LintResult> {
+  return new Linter().lint(text, options);
+}

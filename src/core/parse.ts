@@ -1,0 +1,411 @@
+/**
+ * Parses an `.audit.md` file into the report model. markdown-it finds the
+ * structure (front matter, fenced record blocks, headings, `[@E1]`
+ * citations); the `yaml` package parses the front matter and record blocks.
+ * Never throws: every problem becomes a `ParseProblem`.
+ */
+import MarkdownIt from 'markdown-it';
+type MarkdownItInstance = MarkdownIt.MarkdownIt;
+type StateInline = MarkdownIt.StateInline;
+type Token = MarkdownIt.Token;
+import frontMatterPlugin from 'markdown-it-front-matter';
+import {
+  isRecordKind,
+  kindOfId,
+  listItems,
+  type AuditRecord,
+  type FrontMatter,
+  type ParseProblem,
+  type RecordBlock,
+  type RecordKind,
+  type RefField,
+  type Reference,
+  type Report,
+  type YEntry,
+  type YMap,
+  type YNode,
+} from './model';
+import { LineIndex } from './text';
+import type { Span } from './types';
+import { LIMITS, parseYaml, toNodes, type ParsedYaml } from './yaml';
+
+/** `[@E1]`, `[@E1#frame=312]`: an id, optionally followed by `#locator`. */
+const CITATION = /^\[@([A-Za-z][A-Za-z0-9_-]*)(?:#([^\]\s]*))?\]/;
+
+/** markdown-it inline rule that turns `[@E1#loc]` into a `citation` token (shared with the renderer). */
+export function citationPlugin(md: MarkdownItInstance): void {
+  md.inline.ruler.before('link', 'audit_citation', (state: StateInline, silent: boolean) => {
+    if (state.src.charCodeAt(state.pos) !== 0x5b /* [ */ || state.src.charCodeAt(state.pos + 1) !== 0x40 /* @ */) return false;
+    const m = CITATION.exec(state.src.slice(state.pos, state.pos + 200));
+    if (!m) return false;
+    if (!silent) {
+      const tok = state.push('audit_citation', '', 0);
+      tok.content = m[0];
+      tok.meta = { id: m[1], locator: m[2] || undefined, pos: state.pos };
+    }
+    state.pos += m[0].length;
+    return true;
+  });
+}
+
+/** Reference fields of each record kind and the kinds they may name. */
+export const REFERENCE_FIELDS: Record<RecordKind, Partial<Record<RefField, readonly RecordKind[]>>> = {
+  device: {},
+  step: { device: ['device'], evidence: ['evidence'] },
+  flow: { from: ['device'], step: ['step'], evidence: ['evidence'] },
+  evidence: {},
+  response: { source: ['evidence'], addresses: ['flow', 'finding'], evidence: ['evidence'] },
+  retest: { verifies: ['response'], flows: ['flow'], evidence: ['evidence'] },
+  finding: { flows: ['flow'], evidence: ['evidence'] },
+};
+
+/** An id with an optional `#locator`, as written in reference lists. */
+const REF_TEXT = /^([A-Za-z][A-Za-z0-9_-]*)(?:#(.*))?$/;
+
+let scanner: MarkdownItInstance | undefined;
+
+/** A markdown-it instance that parses blocks fully but inline content only where a citation may be. */
+function getScanner(): MarkdownItInstance {
+  if (scanner) return scanner;
+  const md = new MarkdownIt({ html: false });
+  md.use(frontMatterPlugin, () => undefined);
+  md.use(citationPlugin);
+  md.core.ruler.at('inline', (state) => {
+    for (const tok of state.tokens) {
+      if (tok.type === 'inline' && tok.content.includes('[@')) {
+        tok.children = [];
+        md.inline.parse(tok.content, md, state.env, tok.children);
+      }
+    }
+  });
+  scanner = md;
+  return md;
+}
+
+export interface ParseOptions {
+  /** Cache of parsed YAML regions keyed by their text (reused across parses of the same document). */
+  yamlCache?: Map<string, ParsedYaml>;
+}
+
+export function parseReport(input: string, options: ParseOptions = {}): Report {
+  const hadBom = input.charCodeAt(0) === 0xfeff;
+  const text = hadBom ? input.slice(1) : input;
+  const lines = new LineIndex(text);
+  const report: Report = {
+    text,
+    lines,
+    hadBom,
+    frontMatter: undefined,
+    blocks: [],
+    records: [],
+    byId: new Map(),
+    references: [],
+    citations: [],
+    headings: [],
+    problems: [],
+  };
+
+  if (text.length > LIMITS.maxFileChars) {
+    report.problems.push({
+      rule: 'PA000',
+      message: `The file is too large to lint (${(text.length / 1048576).toFixed(1)} MB; the limit is ${LIMITS.maxFileChars / 1048576} MB). Split the report or move bulk data into evidence files.`,
+      span: { start: 0, end: 0 },
+    });
+    return report;
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    report.problems.push({
+      rule: 'PA000',
+      message: 'The file contains NUL bytes: it looks binary, not like a Markdown report.',
+      span: { start: nul, end: nul + 1 },
+    });
+    return report;
+  }
+  const bad = text.indexOf('\ufffd');
+  if (bad >= 0) {
+    // Not fatal: the text was decoded with replacement characters (invalid UTF-8).
+    report.problems.push({
+      rule: 'PA000',
+      message: 'The file contains invalid UTF-8 (shown as \ufffd); save it as UTF-8.',
+      span: { start: bad, end: bad + 1 },
+    });
+  }
+
+  let tokens: Token[];
+  try {
+    tokens = getScanner().parse(text, {});
+  } catch (err) {
+    report.problems.push({ rule: 'PA000', message: `The Markdown could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 } });
+    return report;
+  }
+
+  const cache = options.yamlCache;
+  const parseCached = (t: string): ParsedYaml => {
+    let p = cache?.get(t);
+    if (!p) {
+      p = parseYaml(t);
+      cache?.set(t, p);
+    }
+    return p;
+  };
+
+  let recordIndex = 0;
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const tok = tokens[ti]!;
+    if (tok.type === 'front_matter' && tok.map) {
+      report.frontMatter = parseFrontMatter(report, tok, parseCached);
+    } else if (tok.type === 'fence' && tok.map) {
+      const kind = tok.info.trim().split(/\s+/)[0] ?? '';
+      if (!isRecordKind(kind)) continue;
+      const block = parseBlock(report, tok, kind, parseCached, recordIndex);
+      recordIndex += block.records.length;
+      report.blocks.push(block);
+      report.records.push(...block.records);
+    } else if (tok.type === 'heading_open' && tok.map) {
+      const inline = tokens[ti + 1];
+      const line = tok.map[0];
+      report.headings.push({
+        level: Number(tok.tag.slice(1)),
+        text: inline?.content ?? '',
+        line,
+        span: { start: lines.lineStarts[line]!, end: lines.lineEnd(line) },
+      });
+    }
+    if (tok.type === 'inline' && tok.map && tok.children?.length) collectCitations(report, tok);
+  }
+
+  if (!report.frontMatter) {
+    report.problems.push({
+      rule: 'PA001',
+      message: 'The report has no front matter: it must start with a `---` line, YAML keys (audit-format, id, title, status, date, auditors), and a closing `---` line.',
+      span: { start: 0, end: lines.lineEnd(0) },
+    });
+  }
+
+  // A single device may omit its id; it is then known as D1.
+  const devices = report.records.filter((r) => r.kind === 'device');
+  if (devices.length === 1 && devices[0]!.id === undefined) {
+    devices[0]!.id = 'D1';
+    devices[0]!.implicitId = true;
+  }
+  const byId = new Map<string, AuditRecord>();
+  for (const r of report.records) if (r.id !== undefined && !byId.has(r.id)) byId.set(r.id, r);
+  report.byId = byId;
+  for (const r of report.records) collectReferences(report, r);
+  return report;
+}
+
+/** Maps region-local offsets to file offsets for the lines `first..` of the file, each after a prefix. */
+function regionShift(lines: LineIndex, firstLine: number, localText: string, prefixes: number[] | undefined): (o: number) => number {
+  const base = lines.lineStarts[firstLine] ?? lines.text.length;
+  if (!prefixes) return (o) => base + o;
+  // general case (fence inside a list or quote): local line i starts at file line firstLine+i after a prefix
+  const localStarts = [0];
+  for (let i = 0; i < localText.length; i++) if (localText.charCodeAt(i) === 10) localStarts.push(i + 1);
+  return (o) => {
+    let lo = 0;
+    let hi = localStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (localStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const fileLine = firstLine + lo;
+    const start = (lines.lineStarts[fileLine] ?? lines.text.length) + (prefixes[lo] ?? 0);
+    return Math.min(start + (o - localStarts[lo]!), lines.lineEnd(Math.min(fileLine, lines.lineCount - 1)));
+  };
+}
+
+/**
+ * The YAML text of lines [first, last) and how to map it back. When the lines
+ * are verbatim in the file (the usual case), the region is the raw slice, so
+ * offsets map by one addition (CRLF included).
+ */
+function region(lines: LineIndex, first: number, last: number, content: string | undefined): { text: string; shift: (o: number) => number } {
+  const start = lines.lineStarts[first] ?? lines.text.length;
+  const end = last > first ? lines.lineEnd(last - 1) : start;
+  const raw = lines.text.slice(start, end);
+  if (content === undefined) return { text: raw, shift: regionShift(lines, first, raw, undefined) };
+  const contentLines = content.replace(/\n$/, '').split('\n');
+  let verbatim = contentLines.length === last - first;
+  const prefixes: number[] = [];
+  for (let i = 0; i < contentLines.length; i++) {
+    const fileLine = lines.lineText(first + i);
+    const c = contentLines[i]!;
+    const p = Math.max(0, fileLine.length - c.length);
+    prefixes.push(p);
+    if (p !== 0 || fileLine !== c) verbatim = false;
+  }
+  if (verbatim) return { text: raw, shift: regionShift(lines, first, raw, undefined) };
+  const text = contentLines.join('\n');
+  return { text, shift: regionShift(lines, first, text, prefixes) };
+}
+
+function problemsToReport(report: Report, rule: ParseProblem['rule'], problems: { message: string; start: number; end: number }[], shift: (o: number) => number, fallback: Span): void {
+  for (const p of problems) {
+    const start = p.start === 0 && p.end === 0 ? fallback.start : shift(p.start);
+    const end = p.start === 0 && p.end === 0 ? fallback.end : Math.max(start, shift(p.end));
+    report.problems.push({ rule, message: p.message, span: { start, end } });
+  }
+}
+
+function fieldMap(map: YMap | undefined): Map<string, YEntry> {
+  const m = new Map<string, YEntry>();
+  if (map) for (const e of map.entries) if (!m.has(e.key)) m.set(e.key, e);
+  return m;
+}
+
+function parseFrontMatter(report: Report, tok: Token, parse: (t: string) => ParsedYaml): FrontMatter {
+  const { lines } = report;
+  const [first, endLine] = tok.map!;
+  const lastLine = endLine - 1;
+  const closed = lastLine > first && /^-{3,}\s*$/.test(lines.lineText(lastLine));
+  const contentEnd = closed ? lastLine : endLine;
+  const span = { start: lines.lineStarts[first]!, end: lines.lineEnd(Math.max(first, lastLine)) };
+  const { text, shift } = region(lines, first + 1, contentEnd, undefined);
+  const contentSpan = { start: shift(0), end: shift(text.length) };
+  const fm: FrontMatter = { span, contentSpan, closed, map: undefined, fields: new Map() };
+  const openSpan = { start: span.start, end: lines.lineEnd(first) };
+  if (!closed) {
+    report.problems.push({ rule: 'PA001', message: 'The front matter is not closed: add a `---` line after its last key.', span: openSpan });
+    return fm;
+  }
+  const parsed = parse(text);
+  const problems = [...parsed.problems];
+  const node = parsed.doc && problems.length === 0 ? toNodes(parsed.doc, shift, problems) : null;
+  problemsToReport(report, 'PA001', problems, shift, openSpan);
+  if (problems.length) return fm;
+  if (!node || node.type !== 'map') {
+    report.problems.push({ rule: 'PA001', message: 'The front matter must be a YAML mapping of keys to values.', span: node ? node.span : openSpan });
+    return fm;
+  }
+  fm.map = node;
+  fm.fields = fieldMap(node);
+  return fm;
+}
+
+function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: string) => ParsedYaml, index: number): RecordBlock {
+  const { lines } = report;
+  const [openLine, endLine] = tok.map!;
+  const lastLine = endLine - 1;
+  const openText = lines.lineText(openLine);
+  const indent = /^[\s>]*/.exec(openText)?.[0] ?? '';
+  const marker = tok.markup;
+  const lastText = lines.lineText(lastLine).slice(indent.length).trim();
+  const closed = lastLine > openLine && lastText.length >= marker.length && lastText === marker[0]!.repeat(lastText.length);
+  const contentEnd = closed ? lastLine : endLine;
+  const span = { start: lines.lineStarts[openLine]!, end: lines.lineEnd(Math.max(openLine, lastLine)) };
+  const { text, shift } = region(lines, openLine + 1, contentEnd, tok.content);
+  const contentSpan = { start: shift(0), end: shift(text.length) };
+  const block: RecordBlock = { kind, span, contentSpan, openLine, closeLine: closed ? lastLine : -1, indent, shape: 'invalid', records: [] };
+  const openSpan = { start: span.start + indent.length, end: lines.lineEnd(openLine) };
+  if (!closed) {
+    report.problems.push({ rule: 'PA002', message: `The \`${kind}\` block is never closed: add a closing \`${marker}\` line.`, span: openSpan });
+  }
+  if (text.trim() === '') {
+    block.shape = 'empty';
+    report.problems.push({ rule: 'PA002', message: `The \`${kind}\` block is empty: write a YAML mapping (one record) or a sequence of mappings.`, span: openSpan });
+    return block;
+  }
+  const parsed = parse(text);
+  const problems = [...parsed.problems];
+  const node = parsed.doc && problems.length === 0 ? toNodes(parsed.doc, shift, problems) : null;
+  problemsToReport(report, 'PA002', problems, shift, openSpan);
+  if (problems.length || !node) return block;
+
+  const makeRecord = (map: YMap, i: number): AuditRecord => {
+    const fields = fieldMap(map);
+    const idEntry = fields.get('id');
+    const idNode = idEntry?.value;
+    const id = idNode && idNode.type === 'scalar' && idNode.value !== null ? String(idNode.value) : undefined;
+    return { kind, id, idSpan: id !== undefined ? idNode!.span : undefined, implicitId: false, map, span: map.span, block, index: i, fields };
+  };
+
+  if (node.type === 'map') {
+    block.shape = 'mapping';
+    block.records.push(makeRecord(node, index));
+  } else if (node.type === 'seq') {
+    block.shape = 'sequence';
+    let i = index;
+    for (const item of node.items) {
+      if (item.type === 'map') block.records.push(makeRecord(item, i++));
+      else report.problems.push({ rule: 'PA002', message: `Each item of a \`${kind}\` sequence must be a mapping of fields (one record).`, span: item.span });
+    }
+  } else {
+    report.problems.push({ rule: 'PA002', message: `A \`${kind}\` block must hold a YAML mapping (one record) or a sequence of mappings (several records).`, span: node.span });
+  }
+  return block;
+}
+
+/** Parses `E1`, `E1#frame=3` inside a scalar node into a reference. */
+function refFromScalar(node: YNode, from: AuditRecord, field: RefField, expected: readonly RecordKind[]): Reference | undefined {
+  if (node.type !== 'scalar' || node.value === null) return undefined;
+  const raw = String(node.value);
+  const m = REF_TEXT.exec(raw.trim());
+  if (!m) return undefined;
+  const id = m[1]!;
+  // place the id span precisely when the scalar is written verbatim (plain or simply quoted)
+  const offset = node.quoted ? 1 : 0;
+  const lead = raw.length - raw.trimStart().length;
+  const start = node.span.start + offset + lead;
+  const span = { start, end: Math.max(start, node.span.end - offset) };
+  return { id, locator: m[2] || undefined, span, idSpan: { start, end: Math.min(span.end, start + id.length) }, from, field, expected };
+}
+
+function collectReferences(report: Report, r: AuditRecord): void {
+  const spec = REFERENCE_FIELDS[r.kind];
+  for (const [field, expected] of Object.entries(spec) as [RefField, readonly RecordKind[]][]) {
+    const entry = r.fields.get(field);
+    if (!entry) continue;
+    for (const item of listItems(entry)) {
+      if (item.type !== 'scalar' || item.value === null) continue;
+      const text = String(item.value).trim();
+      if (field === 'from') {
+        // `D1` or `D1/component`; free text names a component of the only device
+        const m = /^(D\d+)(\/.*)?$/.exec(text);
+        if (!m) continue;
+        const ref = refFromScalar(item, r, field, expected);
+        if (ref) report.references.push({ ...ref, id: m[1]!, locator: m[2]?.slice(1), idSpan: { start: ref.span.start, end: ref.span.start + m[1]!.length } });
+        continue;
+      }
+      if (field === 'source' && !kindOfId(text.split('#')[0]!)) continue; // a URL or free text
+      const ref = refFromScalar(item, r, field, expected);
+      if (ref) report.references.push(ref);
+    }
+  }
+}
+
+function collectCitations(report: Report, tok: Token): void {
+  const { lines } = report;
+  // local line starts of the inline content
+  const starts = [0];
+  for (let i = 0; i < tok.content.length; i++) if (tok.content.charCodeAt(i) === 10) starts.push(i + 1);
+  const seenOnLine = new Map<string, number>();
+  for (const child of tok.children!) {
+    if (child.type !== 'audit_citation') continue;
+    const meta = child.meta as { id: string; locator?: string; pos: number };
+    let li = 0;
+    while (li + 1 < starts.length && starts[li + 1]! <= meta.pos) li++;
+    const fileLine = tok.map![0] + li;
+    // find the same occurrence of the citation text on the file line
+    const key = `${li}:${child.content}`;
+    const nth = seenOnLine.get(key) ?? 0;
+    seenOnLine.set(key, nth + 1);
+    const lineText = lines.lineText(fileLine);
+    let col = -1;
+    for (let k = 0; k <= nth; k++) col = lineText.indexOf(child.content, col + 1);
+    if (col < 0) col = Math.max(0, meta.pos - starts[li]!);
+    const start = lines.lineStarts[fileLine]! + col;
+    const span = { start, end: start + child.content.length };
+    report.citations.push({
+      id: meta.id,
+      locator: meta.locator,
+      span,
+      idSpan: { start: start + 2, end: start + 2 + meta.id.length },
+      from: undefined,
+      field: 'citation',
+      expected: ['device', 'step', 'flow', 'evidence', 'response', 'retest', 'finding'],
+    });
+  }
+}
