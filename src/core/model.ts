@@ -190,3 +190,14 @@ export function listItems(entry: YEntry | undefined): YNode[] {
   if (v.type === 'scalar' && v.value === null) return [];
   return [v];
 }
+
+/**
+ * The scalar as written in the source, without quotes. Used where YAML's typing
+ * would change the text: a sha256 of digits only would otherwise read as a number.
+ */
+export function writtenText(text: string, entry: YEntry | undefined): string | undefined {
+  const v = entry?.value;
+  if (!v || v.type !== 'scalar' || v.value === null) return undefined;
+  if (typeof v.value === 'string') return v.value;
+  return text.slice(v.span.start, v.span.end).trim();
+}

@@ -301,7 +301,7 @@ function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: str
   const block: RecordBlock = { kind, span, contentSpan, openLine, closeLine: closed ? lastLine : -1, indent, shape: 'invalid', records: [] };
   const openSpan = { start: span.start + indent.length, end: lines.lineEnd(openLine) };
   if (!closed) {
-    report.problems.push({ rule: 'PA002', message: `The \`${kind}\` block is never closed: add a closing \`${marker}\` line.`, span: openSpan });
+    report.problems.push({ rule: 'PA002', message: `The \`${kind}\` block is never closed: add a closing ${marker} line.`, span: openSpan });
   }
   if (text.trim() === '') {
     block.shape = 'empty';

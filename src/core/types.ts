@@ -37,6 +37,8 @@ export interface Fix {
   requiresConfirmation?: string;
   /** Safe to include in "fix all". */
   preferred?: boolean;
+  /** Inserts a placeholder for the user to fill in; the diagnostic stays until they do. */
+  placeholder?: boolean;
 }
 
 export interface Diagnostic {

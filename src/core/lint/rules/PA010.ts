@@ -28,7 +28,7 @@ export const PA010: Rule = {
           edits: [entry ? replaceValue(report, entry, list) : insertField(report, r, 'evidence', list)],
         });
       }
-      if (!entry) fixes.push({ title: 'Add `evidence: []` to fill in', edits: [insertField(report, r, 'evidence', '[]')] });
+      if (!entry) fixes.push({ title: 'Add `evidence: []` to fill in', edits: [insertField(report, r, 'evidence', '[]')], placeholder: true });
       ctx.report_(entry?.keySpan ?? anchor(r), `The ${label(r)} cites no evidence: every observed flow needs the capture that shows it.`, { fixes });
     }
   },

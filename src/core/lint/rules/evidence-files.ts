@@ -1,4 +1,4 @@
-import { scalarText, type AuditRecord, type YEntry } from '../../model';
+import { scalarText, writtenText, type AuditRecord, type YEntry } from '../../model';
 import { insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule, type RuleContext } from '../rule';
 
@@ -48,7 +48,7 @@ export const PA021: Rule = {
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
       const entry = r.fields.get('sha256');
-      const recorded = scalarText(entry)?.trim();
+      const recorded = writtenText(ctx.report.text, entry)?.trim();
       if (st?.state !== 'ok' || !entry?.value || !recorded || !SHA256.test(recorded)) return;
       if (recorded.toLowerCase() === st.sha256) return;
       ctx.report_(entry.value.span, `Evidence file \`${scalarText(file)}\` has changed since it was recorded: its sha256 is ${st.sha256}, the report records ${recorded}.`, {
@@ -75,7 +75,7 @@ export const PA022: Rule = {
       const st = ctx.evidence.get(r);
       if (st?.state !== 'ok') return;
       const entry = r.fields.get('sha256');
-      const recorded = scalarText(entry)?.trim();
+      const recorded = writtenText(ctx.report.text, entry)?.trim();
       if (recorded && SHA256.test(recorded)) return;
       const title = `Record the sha256 of \`${scalarText(file)}\``;
       if (entry && recorded) {
