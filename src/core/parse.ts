@@ -27,7 +27,7 @@ import {
 } from './model';
 import { LineIndex } from './text';
 import type { Span } from './types';
-import { LIMITS, parseYaml, toNodes, type ParsedYaml } from './yaml';
+import { LIMITS, parseYaml, toNodes, type ParsedYaml, type YamlProblem } from './yaml';
 
 /** `[@E1]`, `[@E1#frame=312]`: an id, optionally followed by `#locator`. */
 const CITATION = /^\[@([A-Za-z][A-Za-z0-9_-]*)(?:#([^\]\s]*))?\]/;
@@ -222,11 +222,12 @@ function regionShift(lines: LineIndex, firstLine: number, localText: string, pre
  * are verbatim in the file (the usual case), the region is the raw slice, so
  * offsets map by one addition (CRLF included).
  */
-function region(lines: LineIndex, first: number, last: number, content: string | undefined): { text: string; shift: (o: number) => number } {
+function region(lines: LineIndex, first: number, last: number, content: string | undefined): { text: string; shift: (o: number) => number; base: number | undefined } {
   const start = lines.lineStarts[first] ?? lines.text.length;
   const end = last > first ? lines.lineEnd(last - 1) : start;
   const raw = lines.text.slice(start, end);
-  if (content === undefined) return { text: raw, shift: regionShift(lines, first, raw, undefined) };
+  // content undefined: the caller knows the lines are verbatim (front matter, a fence at column 0)
+  if (content === undefined) return { text: raw, shift: regionShift(lines, first, raw, undefined), base: start };
   const contentLines = content.replace(/\n$/, '').split('\n');
   let verbatim = contentLines.length === last - first;
   const prefixes: number[] = [];
@@ -237,9 +238,9 @@ function region(lines: LineIndex, first: number, last: number, content: string |
     prefixes.push(p);
     if (p !== 0 || fileLine !== c) verbatim = false;
   }
-  if (verbatim) return { text: raw, shift: regionShift(lines, first, raw, undefined) };
+  if (verbatim) return { text: raw, shift: regionShift(lines, first, raw, undefined), base: start };
   const text = contentLines.join('\n');
-  return { text, shift: regionShift(lines, first, text, prefixes) };
+  return { text, shift: regionShift(lines, first, text, prefixes), base: undefined };
 }
 
 function problemsToReport(report: Report, rule: ParseProblem['rule'], problems: { message: string; start: number; end: number }[], shift: (o: number) => number, fallback: Span): void {
@@ -285,6 +286,44 @@ function parseFrontMatter(report: Report, tok: Token, parse: (t: string) => Pars
   return fm;
 }
 
+/**
+ * Converts a parsed block to nodes with file offsets, reusing the nodes of an
+ * earlier parse of the same text: as they are when the block has not moved,
+ * shifted when text before it changed.
+ */
+function convertCached(parsed: ParsedYaml, shift: (o: number) => number, base: number | undefined): { node: YNode | null; problems: YamlProblem[] } {
+  const memo = parsed.converted;
+  if (memo && base !== undefined && memo.base !== undefined) {
+    if (memo.base === base) return memo;
+    const node = shiftNodes(memo.node, base - memo.base);
+    parsed.converted = { base, node, problems: memo.problems };
+    // problems are kept in region-local offsets, so they need no shifting
+    return { node, problems: memo.problems };
+  }
+  const problems = [...parsed.problems];
+  const node = parsed.doc && problems.length === 0 ? toNodes(parsed.doc, shift, problems) : null;
+  parsed.converted = { base, node, problems };
+  return { node, problems };
+}
+
+function shiftNodes(n: YNode | null, d: number): YNode | null {
+  if (!n) return null;
+  const span = { start: n.span.start + d, end: n.span.end + d };
+  if (n.type === 'scalar') return { type: 'scalar', value: n.value, span, quoted: n.quoted };
+  if (n.type === 'seq') return { type: 'seq', items: n.items.map((i) => shiftNodes(i, d)!), span, flow: n.flow };
+  return {
+    type: 'map',
+    flow: n.flow,
+    span,
+    entries: n.entries.map((e) => ({
+      key: e.key,
+      keySpan: { start: e.keySpan.start + d, end: e.keySpan.end + d },
+      value: shiftNodes(e.value, d),
+      span: { start: e.span.start + d, end: e.span.end + d },
+    })),
+  };
+}
+
 function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: string) => ParsedYaml, index: number): RecordBlock {
   const { lines } = report;
   const [openLine, endLine] = tok.map!;
@@ -296,7 +335,8 @@ function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: str
   const closed = lastLine > openLine && lastText.length >= marker.length && lastText === marker[0]!.repeat(lastText.length);
   const contentEnd = closed ? lastLine : endLine;
   const span = { start: lines.lineStarts[openLine]!, end: lines.lineEnd(Math.max(openLine, lastLine)) };
-  const { text, shift } = region(lines, openLine + 1, contentEnd, tok.content);
+  // a fence at column 0 is never inside a list or quote, so its lines are verbatim
+  const { text, shift, base } = region(lines, openLine + 1, contentEnd, indent === '' ? undefined : tok.content);
   const contentSpan = { start: shift(0), end: shift(text.length) };
   const block: RecordBlock = { kind, span, contentSpan, openLine, closeLine: closed ? lastLine : -1, indent, shape: 'invalid', records: [] };
   const openSpan = { start: span.start + indent.length, end: lines.lineEnd(openLine) };
@@ -309,8 +349,7 @@ function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: str
     return block;
   }
   const parsed = parse(text);
-  const problems = [...parsed.problems];
-  const node = parsed.doc && problems.length === 0 ? toNodes(parsed.doc, shift, problems) : null;
+  const { node, problems } = convertCached(parsed, shift, base);
   problemsToReport(report, 'PA002', problems, shift, openSpan);
   if (problems.length || !node) return block;
 

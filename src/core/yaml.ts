@@ -27,6 +27,8 @@ export interface YamlProblem {
 export interface ParsedYaml {
   doc: Document.Parsed | undefined;
   problems: YamlProblem[];
+  /** The nodes made from `doc` at file offset `base` (memo for re-parses of the same text). */
+  converted?: { base: number | undefined; node: YNode | null; problems: YamlProblem[] };
 }
 
 /**

@@ -3,6 +3,9 @@ import { docsUrl } from '../lint/rule';
 import type { Severity } from '../types';
 import type { FileResult } from './types';
 
+/** A relative path as a URI reference: every segment percent-encoded (`#`, `?`, `%`, spaces). */
+const uriOf = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
 export interface SarifOptions {
@@ -39,7 +42,7 @@ export function formatSarif(files: readonly FileResult[], opts: SarifOptions): s
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: encodeURI(rootUri) } },
         columnKind: 'utf16CodeUnits',
-        artifacts: files.map((f) => ({ location: { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%' }, mimeType: 'text/markdown' })),
+        artifacts: files.map((f) => ({ location: { uri: uriOf(f.path), uriBaseId: '%SRCROOT%' }, mimeType: 'text/markdown' })),
         results: files.flatMap((f, fileIndex) =>
           f.diagnostics.map((d) => ({
             ruleId: d.rule,
@@ -49,7 +52,7 @@ export function formatSarif(files: readonly FileResult[], opts: SarifOptions): s
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%', index: fileIndex },
+                  artifactLocation: { uri: uriOf(f.path), uriBaseId: '%SRCROOT%', index: fileIndex },
                   region: {
                     startLine: d.range.start.line + 1,
                     startColumn: d.range.start.character + 1,

@@ -1,0 +1,98 @@
+/**
+ * Benchmark (not a test): lint speed on a generated report with 2,000 flows
+ * (about 30,000 lines), next to markdown-it's own parse of the same text.
+ * Prints medians from one run. `npm run bench`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
+import { Linter } from '../src/core/linter';
+
+const FLOWS = 2000;
+const EVIDENCE = 40;
+
+export function generate(dir: string): string {
+  mkdirSync(path.join(dir, 'evidence'), { recursive: true });
+  const out: string[] = [
+    '---', 'audit-format: 1', 'id: BENCH-1', 'title: Generated benchmark report', 'status: review', 'date: 2014-10-24',
+    'auditors: [Bench]', '---', '', '# Generated report', '',
+    '```device', 'id: D1', 'vendor: Example', 'model: Phone', 'build: EX-1', '```', '',
+    '```step', 'id: S1', 'action: Use the phone', 'observed: Traffic', 'device: D1', 'date: 2014-08-06', 'evidence: [E1]', '```', '',
+    '## Evidence', '', '```evidence',
+  ];
+  for (let e = 1; e <= EVIDENCE; e++) {
+    const body = `capture ${e}\n`.repeat(200);
+    writeFileSync(path.join(dir, 'evidence', `c${e}.log`), body);
+    out.push(`- id: E${e}`, `  file: evidence/c${e}.log`, `  sha256: ${createHash('sha256').update(body).digest('hex')}`, '  kind: log', '  captured: 2014-08-06T10:00:00Z');
+  }
+  out.push('```', '', '## Flows', '');
+  for (let i = 1; i <= FLOWS; i++) {
+    const e = (i % EVIDENCE) + 1;
+    out.push(
+      `Flow ${i}: the phone sent identifiers to host ${i % 97} [@E${e}].`, '',
+      '```flow', `id: F${i}`, 'from: D1', `to: api${i % 97}.example.com`, `address: 42.62.48.${i % 255}`, 'port: 443', 'country: CN',
+      'encryption: tls', 'data: [IMEI, phone number]', 'consent: default-on', 'step: S1', `evidence: [E${e}#frame=${i}]`, '```', '',
+    );
+  }
+  return out.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+async function time(n: number, fn: () => unknown): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    xs.push(performance.now() - t);
+  }
+  return median(xs);
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-bench-'));
+  try {
+    const text = generate(dir);
+    const filePath = path.join(dir, 'bench.audit.md');
+    writeFileSync(filePath, text);
+    const lines = text.split('\n').length;
+    const md = new MarkdownIt();
+    const opts = { filePath, root: dir };
+
+    // warm up the JIT for every path measured
+    for (let i = 0; i < 3; i++) {
+      md.parse(text, {});
+      await new Linter().lint(text, opts);
+    }
+    const check = await new Linter().lint(text, opts);
+    const mdParse = await time(15, () => md.parse(text, {}));
+    const cold = await time(9, () => new Linter().lint(text, opts));
+
+    // re-lint after editing one flow block, in the same process
+    const warm = new Linter();
+    await warm.lint(text, opts);
+    let k = 0;
+    const incremental = await time(15, () => {
+      k++;
+      // the flow in the middle of the report: every block after it moves
+      const edited = text.replace('id: F1000\nfrom: D1\nto: api30.example.com\naddress: 42.62.48.235\nport: 443', `id: F1000\nfrom: D1\nto: api30.example.com\naddress: 42.62.48.235\nport: ${1000 + k}`);
+      if (edited === text) throw new Error('benchmark edit did not apply');
+      return warm.lint(edited, opts);
+    });
+
+    const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+    console.log(`report: ${FLOWS} flows, ${lines} lines, ${(text.length / 1024).toFixed(0)} KiB, ${EVIDENCE} evidence files; ${check.diagnostics.length} diagnostics`);
+    console.log(`markdown-it parse (median)        ${fmt(mdParse)}`);
+    console.log(`cold parse + lint (median)        ${fmt(cold)}   ${(cold / mdParse).toFixed(2)}× markdown-it   (goal ≤ 5×)`);
+    console.log(`re-lint after one edit (median)   ${fmt(incremental)}   ${(incremental / mdParse).toFixed(2)}× markdown-it   (goal ≤ 1.5×)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) void main();
