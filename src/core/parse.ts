@@ -369,7 +369,7 @@ function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: str
     let i = index;
     for (const item of node.items) {
       if (item.type === 'map') block.records.push(makeRecord(item, i++));
-      else report.problems.push({ rule: 'PA002', message: `Each item of a \`${kind}\` sequence must be a mapping of fields (one record).`, span: item.span });
+      else report.problems.push({ rule: 'PA002', message: `Each item of this \`${kind}\` block must be a mapping of fields (one record).`, span: item.span });
     }
   } else {
     report.problems.push({ rule: 'PA002', message: `A \`${kind}\` block must hold a YAML mapping (one record) or a sequence of mappings (several records).`, span: node.span });
