@@ -11,7 +11,7 @@ import { RULES } from './lint';
 import { ALL_RULE_IDS } from './lint/ids';
 import type { RuleContext } from './lint/rule';
 import { scalarText, toPlain, type AuditRecord, type Report } from './model';
-import { parseReport } from './parse';
+import { parseReport, reparseEdit } from './parse';
 import { Taxonomy } from './taxonomy';
 import type { Diagnostic, Severity, SeveritySetting } from './types';
 import type { ParsedYaml } from './yaml';
@@ -35,6 +35,7 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 export class Linter {
   private yamlCache = new Map<string, ParsedYaml>();
+  private last: Report | undefined;
   readonly evidence: EvidenceChecker;
 
   constructor(evidence?: EvidenceChecker) {
@@ -54,8 +55,10 @@ export class Linter {
       },
       set: (k: string, v: ParsedYaml) => used.set(k, v),
     } as Map<string, ParsedYaml>;
-    const report = parseReport(text, { yamlCache: cache });
+    // an edit inside one record block re-parses only that block
+    const report = (this.last && reparseEdit(this.last, text, { yamlCache: cache })) ?? parseReport(text, { yamlCache: cache });
     this.yamlCache = used;
+    this.last = report;
     return report;
   }
 

@@ -105,6 +105,8 @@ export interface RecordBlock {
   closeLine: number;
   /** Indentation prefix of the fence lines (non-empty for blocks in lists or quotes). */
   indent: string;
+  /** The opening fence marker, e.g. ``` or ~~~~. */
+  marker: string;
   shape: 'mapping' | 'sequence' | 'empty' | 'invalid';
   records: AuditRecord[];
 }

@@ -140,15 +140,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
     return report;
   }
 
-  const cache = options.yamlCache;
-  const parseCached = (t: string): ParsedYaml => {
-    let p = cache?.get(t);
-    if (!p) {
-      p = parseYaml(t);
-      cache?.set(t, p);
-    }
-    return p;
-  };
+  const parseCached = cachedParser(options.yamlCache);
 
   let recordIndex = 0;
   for (let ti = 0; ti < tokens.length; ti++) {
@@ -183,8 +175,18 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
     });
   }
 
+  finish(report);
+  return report;
+}
+
+/** Derived parts of a report: the implicit device id, the id index, references. */
+function finish(report: Report): void {
   // A single device may omit its id; it is then known as D1.
   const devices = report.records.filter((r) => r.kind === 'device');
+  for (const d of devices) if (d.implicitId) {
+    d.id = undefined;
+    d.implicitId = false;
+  }
   if (devices.length === 1 && devices[0]!.id === undefined) {
     devices[0]!.id = 'D1';
     devices[0]!.implicitId = true;
@@ -192,8 +194,95 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
   const byId = new Map<string, AuditRecord>();
   for (const r of report.records) if (r.id !== undefined && !byId.has(r.id)) byId.set(r.id, r);
   report.byId = byId;
+  report.references = [];
   for (const r of report.records) collectReferences(report, r);
+}
+
+const FENCE_LINE = /^[ \t]{0,3}(`{3,}|~{3,})/m;
+
+/**
+ * Re-parses `input` after an edit that lies inside the YAML of one record
+ * block of `prev` (the usual case while typing): only that block is parsed
+ * again; everything after it is shifted. Returns undefined when the edit may
+ * change the Markdown structure, and the caller parses the whole text.
+ */
+export function reparseEdit(prev: Report, input: string, options: ParseOptions = {}): Report | undefined {
+  const hadBom = input.charCodeAt(0) === 0xfeff;
+  const text = hadBom ? input.slice(1) : input;
+  if (hadBom !== prev.hadBom || text.length > LIMITS.maxFileChars || prev.problems.some((p) => p.rule === 'PA000')) return undefined;
+  const old = prev.text;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const oldEnd = old.length - s;
+  const delta = text.length - old.length;
+  if (/[\u0000\ufffd]/.test(text.slice(p, text.length - s))) return undefined;
+  const bi = prev.blocks.findIndex((b) => b.indent === '' && b.closeLine >= 0 && b.contentSpan.start < b.contentSpan.end && b.contentSpan.start <= p && oldEnd <= b.contentSpan.end);
+  if (bi < 0) return undefined;
+  const b = prev.blocks[bi]!;
+  // a new line that looks like a fence could close the block early
+  if (FENCE_LINE.test(text.slice(b.contentSpan.start, b.contentSpan.end + delta))) return undefined;
+
+  const lines = new LineIndex(text);
+  const lineDelta = lines.lineCount - prev.lines.lineCount;
+  const after = b.span.end;
+  const sh = (sp: Span): Span => (sp.start >= after ? { start: sp.start + delta, end: sp.end + delta } : sp);
+  const report: Report = {
+    text,
+    lines,
+    hadBom,
+    frontMatter: prev.frontMatter,
+    blocks: [],
+    records: [],
+    byId: new Map(),
+    references: [],
+    citations: prev.citations.map((c) => (c.span.start >= after ? { ...c, span: sh(c.span), idSpan: sh(c.idSpan) } : c)),
+    headings: prev.headings.map((h) => (h.span.start >= after ? { ...h, line: h.line + lineDelta, span: sh(h.span) } : h)),
+    problems: prev.problems.filter((q) => q.span.start < b.span.start || q.span.start >= after).map((q) => ({ ...q, span: sh(q.span) })),
+  };
+  const parseCached = cachedParser(options.yamlCache);
+  let index = 0;
+  for (let i = 0; i < prev.blocks.length; i++) {
+    const ob = prev.blocks[i]!;
+    let nb: RecordBlock;
+    if (i < bi) nb = ob;
+    else if (i === bi) nb = parseBlock(report, { map: [ob.openLine, ob.closeLine + lineDelta + 1], markup: ob.marker, content: '' }, ob.kind, parseCached, index);
+    else nb = shiftBlock(ob, delta, lineDelta);
+    for (const r of nb.records) r.index = index++;
+    report.blocks.push(nb);
+    report.records.push(...nb.records);
+  }
+  finish(report);
   return report;
+}
+
+function shiftBlock(ob: RecordBlock, d: number, lineDelta: number): RecordBlock {
+  const nb: RecordBlock = {
+    ...ob,
+    span: { start: ob.span.start + d, end: ob.span.end + d },
+    contentSpan: { start: ob.contentSpan.start + d, end: ob.contentSpan.end + d },
+    openLine: ob.openLine + lineDelta,
+    closeLine: ob.closeLine + lineDelta,
+    records: [],
+  };
+  for (const r of ob.records) {
+    const map = shiftNodes(r.map, d) as YMap;
+    nb.records.push({ ...r, map, span: map.span, block: nb, fields: fieldMap(map), idSpan: r.idSpan && { start: r.idSpan.start + d, end: r.idSpan.end + d } });
+  }
+  return nb;
+}
+
+function cachedParser(cache: Map<string, ParsedYaml> | undefined): (t: string) => ParsedYaml {
+  return (t) => {
+    let p = cache?.get(t);
+    if (!p) {
+      p = parseYaml(t);
+      cache?.set(t, p);
+    }
+    return p;
+  };
 }
 
 /** Maps region-local offsets to file offsets for the lines `first..` of the file, each after a prefix. */
@@ -324,7 +413,7 @@ function shiftNodes(n: YNode | null, d: number): YNode | null {
   };
 }
 
-function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: string) => ParsedYaml, index: number): RecordBlock {
+function parseBlock(report: Report, tok: Pick<Token, 'map' | 'markup' | 'content'>, kind: RecordKind, parse: (t: string) => ParsedYaml, index: number): RecordBlock {
   const { lines } = report;
   const [openLine, endLine] = tok.map!;
   const lastLine = endLine - 1;
@@ -338,7 +427,7 @@ function parseBlock(report: Report, tok: Token, kind: RecordKind, parse: (t: str
   // a fence at column 0 is never inside a list or quote, so its lines are verbatim
   const { text, shift, base } = region(lines, openLine + 1, contentEnd, indent === '' ? undefined : tok.content);
   const contentSpan = { start: shift(0), end: shift(text.length) };
-  const block: RecordBlock = { kind, span, contentSpan, openLine, closeLine: closed ? lastLine : -1, indent, shape: 'invalid', records: [] };
+  const block: RecordBlock = { kind, span, contentSpan, openLine, closeLine: closed ? lastLine : -1, indent, marker, shape: 'invalid', records: [] };
   const openSpan = { start: span.start + indent.length, end: lines.lineEnd(openLine) };
   if (!closed) {
     report.problems.push({ rule: 'PA002', message: `The \`${kind}\` block is never closed: add a closing ${marker} line.`, span: openSpan });

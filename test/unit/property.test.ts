@@ -248,11 +248,11 @@ describe('never throws, always terminates (fast-check)', () => {
     );
   });
 
-  test('diagnostic spans stay inside the text: an unterminated quote at the very end of the file', async () => {
-    // the YAML parser reports the missing quote one character past the end of the region
-    for (const t of ["```finding\n'", `${FM}\n\`\`\`flow\nid: "F1`, `---\ntitle: 'x`]) {
+  test('diagnostic spans stay inside the text: a YAML error at the very end of the file (unclosed fence)', async () => {
+    // the YAML parser reports a missing quote or bracket one character past the end of the region
+    for (const t of ["```finding\n'", `${FM}\n\`\`\`flow\nid: "F1`, '```flow\n[a', '```flow\n{a: b']) {
       const res = await lintChecked(t);
-      assert.ok(res.diagnostics.some((d) => /quote/i.test(d.message)), summary(res.diagnostics).join('\n'));
+      assert.ok(res.diagnostics.some((d) => d.rule === 'PA002' && /quote|must end/i.test(d.message)), summary(res.diagnostics).join('\n'));
       checkResult(t, res, { spans: true });
     }
   });
@@ -494,6 +494,21 @@ describe('hostile inputs: bounded time, the documented diagnostic, never a throw
     for (const body of ['['.repeat(n), '[@'.repeat(n / 2), '[@E1'.repeat(n / 4), '*'.repeat(n), '`'.repeat(n), '<'.repeat(n), `${'[a]('.repeat(n / 4)}`, `${'- '.repeat(n / 2)}x`, '|a|\n|-|\n'.repeat(n / 8), '```flow\n'.repeat(n / 8)]) {
       await hostile(`${FM}\n${body}\n`);
     }
+  });
+
+  test('25,000 citations on one line (150 KB) → no diagnostics, in bounded time', async () => {
+    const text = `${FM}\nSee ${'[@E1] '.repeat(25_000)}\n\n${fence('evidence', 'id: E1\nurl: https://example.com/a\nkind: web')}`;
+    const { res } = await hostile(text);
+    assert.deepEqual(res.diagnostics, []);
+    assert.equal(res.report.citations.length, 25_000);
+  });
+
+  test('a 100,000-line paragraph citing on every line (1.1 MB) → no diagnostics, in bounded time', async () => {
+    const text = `${FM}\n${'See [@E1].\n'.repeat(100_000)}\n${fence('evidence', 'id: E1\nurl: https://example.com/a\nkind: web')}`;
+    const { res } = await hostile(text);
+    assert.deepEqual(res.diagnostics, []);
+    const last = res.report.citations.at(-1)!;
+    assert.equal(res.report.lines.positionAt(last.span.start).line, FM.split('\n').length + 100_000 - 1);
   });
 
   // (f) line ends and byte-order mark
