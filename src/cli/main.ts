@@ -8,9 +8,10 @@ import { existsSync, promises as fsp, statSync } from 'node:fs';
 import * as path from 'node:path';
 import pc from 'picocolors';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { stringify } from 'yaml';
 import pkg from '../../package.json';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, type ProjectConfig } from '../core/config';
-import { nodeEvidenceFs } from '../core/evidence';
+import { isInside, nodeEvidenceFs } from '../core/evidence';
 import { formatJson } from '../core/format/json';
 import { formatSarif } from '../core/format/sarif';
 import { formatStylish } from '../core/format/stylish';
@@ -28,8 +29,7 @@ const IGNORE = ['**/node_modules/**', '**/.git/**'];
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
 function displayPath(file: string, root: string): string {
-  const rel = path.relative(root, file);
-  return toPosix(rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? file : rel);
+  return toPosix(isInside(root, file) ? path.relative(root, file) : file);
 }
 
 /** Expands the command line's paths, folders and globs to `*.audit.md` files. */
@@ -96,7 +96,7 @@ async function runLint(inputs: string[], opts: LintCliOptions, io: CliIo): Promi
       throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
     }
     // a report outside --root is checked against its own folder
-    const inRoot = !path.relative(root, file).startsWith('..');
+    const inRoot = isInside(root, file);
     const { diagnostics } = await linter.lint(text, { filePath: file, root: inRoot ? root : path.dirname(file), config });
     results.push({ path: displayPath(file, root), diagnostics });
   }
@@ -119,11 +119,6 @@ const KIND_BY_EXT: Record<string, string> = {
   '.pdf': 'document', '.md': 'document', '.html': 'document', '.doc': 'document', '.docx': 'document',
   '.log': 'log', '.txt': 'log', '.json': 'log',
 };
-
-/** Quotes a YAML scalar when a plain one would be misread. */
-function yamlString(s: string): string {
-  return /^[\w./-][\w ./@+-]*$/.test(s) && !/^(true|false|null|yes|no|~)$/i.test(s) && !/^\d/.test(s) ? s : JSON.stringify(s);
-}
 
 async function runHash(files: string[], opts: { report?: string }, io: CliIo): Promise<number> {
   let base = io.cwd;
@@ -148,7 +143,7 @@ async function runHash(files: string[], opts: { report?: string }, io: CliIo): P
     const sha256 = await nodeEvidenceFs.sha256(abs);
     const rel = toPosix(path.relative(base, abs));
     const kind = KIND_BY_EXT[path.extname(abs).toLowerCase()] ?? 'document';
-    records.push([`- id: E${first + i}`, `  file: ${yamlString(rel)}`, `  sha256: ${sha256}`, `  kind: ${kind}`].join('\n'));
+    records.push([`- id: E${first + i}`, `  file: ${stringify(rel, { lineWidth: 0 }).trimEnd()}`, `  sha256: ${sha256}`, `  kind: ${kind}`].join('\n'));
   }
   io.out(['```evidence', ...records, '```', ''].join('\n'));
   return 0;

@@ -62,9 +62,11 @@ export function unsafePathReason(file: string): string | undefined {
   return undefined;
 }
 
-function inside(root: string, p: string): boolean {
+/** True when `p` is `root` or lies below it (both absolute). */
+export function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..foo` is a name inside the root; only `..` itself or `../…` climbs out
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 export class EvidenceChecker {
@@ -81,7 +83,7 @@ export class EvidenceChecker {
     const reason = unsafePathReason(file);
     if (reason) return { state: 'escape', reason };
     const resolved = path.resolve(reportDir, file);
-    if (!inside(path.resolve(root), resolved)) return { state: 'escape', reason: 'the path climbs out of the workspace with `..`' };
+    if (!isInside(path.resolve(root), resolved)) return { state: 'escape', reason: 'the path climbs out of the workspace with `..`' };
     try {
       const st = await this.fs.stat(resolved);
       if (!st) return { state: 'missing', path: resolved };
@@ -91,7 +93,7 @@ export class EvidenceChecker {
         this.realRoots.set(root, realRoot);
       }
       const real = await this.fs.realpath(resolved);
-      if (!inside(await realRoot, real)) return { state: 'escape', reason: 'the path is a symbolic link (or passes through one) that leads out of the workspace' };
+      if (!isInside(await realRoot, real)) return { state: 'escape', reason: 'the path is a symbolic link (or passes through one) that leads out of the workspace' };
       if (!st.isFile) return { state: 'not-a-file', path: resolved };
       const cached = this.hashCache.get(real);
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return { state: 'ok', path: resolved, sha256: cached.sha256, size: st.size };

@@ -314,7 +314,8 @@ function regionShift(lines: LineIndex, firstLine: number, localText: string, pre
 function region(lines: LineIndex, first: number, last: number, content: string | undefined): { text: string; shift: (o: number) => number; base: number | undefined } {
   const start = lines.lineStarts[first] ?? lines.text.length;
   const end = last > first ? lines.lineEnd(last - 1) : start;
-  const raw = lines.text.slice(start, end);
+  // YAML knows \n and \r\n; a lone \r (old Mac line ends) becomes \n, which keeps every offset
+  const raw = lines.text.slice(start, end).replace(/\r(?!\n)/g, '\n');
   // content undefined: the caller knows the lines are verbatim (front matter, a fence at column 0)
   if (content === undefined) return { text: raw, shift: regionShift(lines, first, raw, undefined), base: start };
   const contentLines = content.replace(/\n$/, '').split('\n');
@@ -334,8 +335,10 @@ function region(lines: LineIndex, first: number, last: number, content: string |
 
 function problemsToReport(report: Report, rule: ParseProblem['rule'], problems: { message: string; start: number; end: number }[], shift: (o: number) => number, fallback: Span): void {
   for (const p of problems) {
-    const start = p.start === 0 && p.end === 0 ? fallback.start : shift(p.start);
-    const end = p.start === 0 && p.end === 0 ? fallback.end : Math.max(start, shift(p.end));
+    // the parser may point one past the end of the text (an unclosed quote at the end of the file)
+    const max = report.text.length;
+    const start = Math.min(max, p.start === 0 && p.end === 0 ? fallback.start : shift(p.start));
+    const end = Math.min(max, p.start === 0 && p.end === 0 ? fallback.end : Math.max(start, shift(p.end)));
     report.problems.push({ rule, message: p.message, span: { start, end } });
   }
 }
@@ -493,8 +496,17 @@ function collectReferences(report: Report, r: AuditRecord): void {
         // `D1` or `D1/component`; free text names a component of the only device
         const m = /^(D\d+)(\/.*)?$/.exec(text);
         if (!m) continue;
-        const ref = refFromScalar(item, r, field, expected);
-        if (ref) report.references.push({ ...ref, id: m[1]!, locator: m[2]?.slice(1), idSpan: { start: ref.span.start, end: ref.span.start + m[1]!.length } });
+        const lead = item.quoted ? 1 : 0;
+        const start = item.span.start + lead + (String(item.value).length - String(item.value).trimStart().length);
+        report.references.push({
+          id: m[1]!,
+          locator: m[2]?.slice(1),
+          span: { start, end: start + text.length },
+          idSpan: { start, end: start + m[1]!.length },
+          from: r,
+          field,
+          expected,
+        });
         continue;
       }
       if (field === 'source' && !kindOfId(text.split('#')[0]!)) continue; // a URL or free text
@@ -509,21 +521,24 @@ function collectCitations(report: Report, tok: Token): void {
   // local line starts of the inline content
   const starts = [0];
   for (let i = 0; i < tok.content.length; i++) if (tok.content.charCodeAt(i) === 10) starts.push(i + 1);
-  const seenOnLine = new Map<string, number>();
+  // citations come in source order: walk the lines and, on each, search on from the last match
+  let li = 0;
+  let cursorLine = -1;
+  let cursor = 0;
+  let lineText = '';
   for (const child of tok.children!) {
     if (child.type !== 'audit_citation') continue;
     const meta = child.meta as { id: string; locator?: string; pos: number };
-    let li = 0;
     while (li + 1 < starts.length && starts[li + 1]! <= meta.pos) li++;
     const fileLine = tok.map![0] + li;
-    // find the same occurrence of the citation text on the file line
-    const key = `${li}:${child.content}`;
-    const nth = seenOnLine.get(key) ?? 0;
-    seenOnLine.set(key, nth + 1);
-    const lineText = lines.lineText(fileLine);
-    let col = -1;
-    for (let k = 0; k <= nth; k++) col = lineText.indexOf(child.content, col + 1);
-    if (col < 0) col = Math.max(0, meta.pos - starts[li]!);
+    if (fileLine !== cursorLine) {
+      cursorLine = fileLine;
+      cursor = 0;
+      lineText = lines.lineText(fileLine);
+    }
+    let col = lineText.indexOf(child.content, cursor);
+    if (col < 0) col = Math.min(lineText.length, Math.max(0, meta.pos - starts[li]!));
+    cursor = col + child.content.length;
     const start = lines.lineStarts[fileLine]! + col;
     const span = { start, end: start + child.content.length };
     report.citations.push({

@@ -622,6 +622,22 @@ describe('hash', () => {
     assert.deepEqual(parseJsonOutput(lint.out).files[0]!.diagnostics, []);
   });
 
+  // file names that YAML would misread if printed as plain scalars (numbers, .inf, .nan, booleans, null)
+  const names = ['capture 2014-08-06.pcap', '2014-08-06.log', 'yes', 'null', "it's.txt", 'a#b.txt', 'données.txt', '.5', '.inf', '.NaN', '-1.50'];
+  for (const name of names) {
+    test(`hash output pasted into a report lints clean: file named ${JSON.stringify(name)}`, async () => {
+      const ws = makeWs({ [name]: `content of ${name}\n` });
+      const h = await run(['hash', name], ws);
+      assert.equal(h.code, 0, h.err);
+      const recs = evidenceBlock(h.out);
+      assert.equal(recs[0]!.file, name, `the printed \`file:\` must read back as the same string:\n${h.out}`);
+      write(ws, 'r.audit.md', `${frontMatter()}\nSee [@E1].\n\n${h.out}`);
+      const lint = await run(['lint', '--format', 'json', 'r.audit.md'], ws);
+      assert.equal(lint.code, 0, lint.out);
+      assert.deepEqual(parseJsonOutput(lint.out).files[0]!.diagnostics, []);
+    });
+  }
+
   test('hash --report with a missing report exits 2', async () => {
     const ws = makeWs({ 'a.txt': 'x' });
     const r = await run(['hash', '--report', 'nope.audit.md', 'a.txt'], ws);

@@ -7,11 +7,15 @@ export function edit(report: Report, span: Span, newText: string): TextEdit {
   return { span, range: report.lines.range(span), newText };
 }
 
-/** Replace the value of a field. */
+/** Replace the value of a field (or give a value to `key:` written without one). */
 export function replaceValue(report: Report, entry: YEntry, newText: string): TextEdit {
-  const span = entry.value ? entry.value.span : { start: entry.keySpan.end + 1, end: entry.keySpan.end + 1 };
-  // `key:` with no value: put a space before the new value
-  return entry.value ? edit(report, span, newText) : edit(report, { start: entry.keySpan.end + 1, end: entry.keySpan.end + 1 }, ` ${newText}`);
+  const v = entry.value;
+  const empty = !v || (v.type === 'scalar' && v.value === null && v.span.end === v.span.start);
+  if (!empty) return edit(report, v.span, newText);
+  // `key:` with no value: write ` value` right after the colon
+  const colon = report.text.indexOf(':', entry.keySpan.end);
+  const at = colon >= 0 ? colon + 1 : entry.keySpan.end;
+  return edit(report, { start: at, end: at }, ` ${newText}`);
 }
 
 /** Insert `key: value` as the last field of a record, matching its layout. */
