@@ -10,7 +10,7 @@ import { EvidenceChecker, type EvidenceStatus } from './evidence';
 import { RULES } from './lint';
 import { ALL_RULE_IDS } from './lint/ids';
 import type { RuleContext } from './lint/rule';
-import { scalarText, toPlain, type AuditRecord, type Report } from './model';
+import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from './model';
 import { parseReport, reparseEdit } from './parse';
 import { Taxonomy } from './taxonomy';
 import type { Diagnostic, Severity, SeveritySetting } from './types';
@@ -44,21 +44,27 @@ export class Linter {
 
   /** Parses only (with the block cache). */
   parse(text: string): Report {
-    // keep the cache to the blocks of the latest text, so it never grows without bound
-    const used = new Map<string, ParsedYaml>();
-    const prev = this.yamlCache;
-    const cache = {
-      get: (k: string) => {
-        const v = prev.get(k) ?? used.get(k);
-        if (v) used.set(k, v);
-        return v;
-      },
-      set: (k: string, v: ParsedYaml) => used.set(k, v),
-    } as Map<string, ParsedYaml>;
+    const cache = this.yamlCache;
     // an edit inside one record block re-parses only that block
-    const report = (this.last && reparseEdit(this.last, text, { yamlCache: cache })) ?? parseReport(text, { yamlCache: cache });
-    this.yamlCache = used;
+    const incremental = this.last && reparseEdit(this.last, text, { yamlCache: cache });
+    const report = incremental ?? parseReport(text, { yamlCache: cache });
     this.last = report;
+    // keep the cache to the blocks of the latest text, so it never grows without bound
+    if (!incremental || cache.size > 2 * report.blocks.length + 64) {
+      const live = new Map<string, ParsedYaml>();
+      for (const b of report.blocks) {
+        const key = blockText(report, b);
+        const v = cache.get(key);
+        if (v) live.set(key, v);
+      }
+      const fm = report.frontMatter;
+      if (fm) {
+        const key = report.text.slice(fm.contentSpan.start, fm.contentSpan.end).replace(/\r(?!\n)/g, '\n');
+        const v = cache.get(key);
+        if (v) live.set(key, v);
+      }
+      this.yamlCache = live;
+    }
     return report;
   }
 
@@ -124,6 +130,11 @@ export class Linter {
     );
     return out;
   }
+}
+
+/** The YAML text of a block as the parser keyed it in the cache (verbatim blocks; others are simply re-parsed). */
+function blockText(report: Report, b: RecordBlock): string {
+  return report.text.slice(b.contentSpan.start, b.contentSpan.end).replace(/\r(?!\n)/g, '\n');
 }
 
 /** Built-in categories, extended by the project config and then by the report's front matter. */

@@ -179,8 +179,8 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
   return report;
 }
 
-/** Derived parts of a report: the implicit device id, the id index, references. */
-function finish(report: Report): void {
+/** Derived parts of a report: the implicit device id, the id index, references (unless already collected). */
+function finish(report: Report, collect = true): void {
   // A single device may omit its id; it is then known as D1.
   const devices = report.records.filter((r) => r.kind === 'device');
   for (const d of devices) if (d.implicitId) {
@@ -194,6 +194,7 @@ function finish(report: Report): void {
   const byId = new Map<string, AuditRecord>();
   for (const r of report.records) if (r.id !== undefined && !byId.has(r.id)) byId.set(r.id, r);
   report.byId = byId;
+  if (!collect) return;
   report.references = [];
   for (const r of report.records) collectReferences(report, r);
 }
@@ -212,10 +213,8 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   if (hadBom !== prev.hadBom || text.length > LIMITS.maxFileChars || prev.problems.some((p) => p.rule === 'PA000')) return undefined;
   const old = prev.text;
   const max = Math.min(old.length, text.length);
-  let p = 0;
-  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const p = commonPrefix(old, text, max);
+  const s = commonSuffix(old, text, max - p);
   const oldEnd = old.length - s;
   const delta = text.length - old.length;
   if (/[\u0000\ufffd]/.test(text.slice(p, text.length - s))) return undefined;
@@ -225,7 +224,7 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   // a new line that looks like a fence could close the block early
   if (FENCE_LINE.test(text.slice(b.contentSpan.start, b.contentSpan.end + delta))) return undefined;
 
-  const lines = new LineIndex(text);
+  const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, text.length - s);
   const lineDelta = lines.lineCount - prev.lines.lineCount;
   const after = b.span.end;
   const sh = (sp: Span): Span => (sp.start >= after ? { start: sp.start + delta, end: sp.end + delta } : sp);
@@ -243,19 +242,56 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
     problems: prev.problems.filter((q) => q.span.start < b.span.start || q.span.start >= after).map((q) => ({ ...q, span: sh(q.span) })),
   };
   const parseCached = cachedParser(options.yamlCache);
+  // references of unchanged records are kept (shifted when their block moved)
+  const refsOf = new Map<AuditRecord, Reference[]>();
+  for (const ref of prev.references) {
+    const list = refsOf.get(ref.from!);
+    if (list) list.push(ref);
+    else refsOf.set(ref.from!, [ref]);
+  }
   let index = 0;
   for (let i = 0; i < prev.blocks.length; i++) {
     const ob = prev.blocks[i]!;
     let nb: RecordBlock;
-    if (i < bi) nb = ob;
-    else if (i === bi) nb = parseBlock(report, { map: [ob.openLine, ob.closeLine + lineDelta + 1], markup: ob.marker, content: '' }, ob.kind, parseCached, index);
-    else nb = shiftBlock(ob, delta, lineDelta);
+    if (i < bi) {
+      nb = ob;
+      for (const r of nb.records) report.references.push(...(refsOf.get(r) ?? []));
+    } else if (i === bi) {
+      nb = parseBlock(report, { map: [ob.openLine, ob.closeLine + lineDelta + 1], markup: ob.marker, content: '' }, ob.kind, parseCached, index);
+      for (const r of nb.records) collectReferences(report, r);
+    } else {
+      nb = shiftBlock(ob, delta, lineDelta);
+      nb.records.forEach((r, k) => {
+        for (const ref of refsOf.get(ob.records[k]!) ?? []) report.references.push({ ...ref, from: r, span: sh(ref.span), idSpan: sh(ref.idSpan) });
+      });
+    }
     for (const r of nb.records) r.index = index++;
     report.blocks.push(nb);
     report.records.push(...nb.records);
   }
-  finish(report);
+  finish(report, false);
   return report;
+}
+
+/**
+ * Length of the common prefix of a and b (at most max). Compares 4 KiB chunks
+ * as strings first (a memory compare in the engine), then characters.
+ */
+function commonPrefix(a: string, b: string, max: number): number {
+  const CHUNK = 4096;
+  let p = 0;
+  while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p;
+}
+
+/** Length of the common suffix of a and b (at most max). */
+function commonSuffix(a: string, b: string, max: number): number {
+  const CHUNK = 4096;
+  let s = 0;
+  while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;
+  while (s < max && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return s;
 }
 
 function shiftBlock(ob: RecordBlock, d: number, lineDelta: number): RecordBlock {

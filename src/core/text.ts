@@ -18,6 +18,26 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
+  /**
+   * The index of `text`, made from `prev` (the index of the text before an
+   * edit that replaced prev.text[start, oldEnd) and ended at newEnd in
+   * `text`): only the edited lines are scanned. Texts with \r are scanned
+   * whole, since a \r\n pair may straddle the edit.
+   */
+  static afterEdit(prev: LineIndex, text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    if (text.includes('\r') || prev.text.includes('\r')) return new LineIndex(text);
+    const idx = Object.create(LineIndex.prototype) as LineIndex;
+    const old = prev.lineStarts;
+    const first = prev.positionAt(start).line;
+    const starts = old.slice(0, first + 1);
+    for (let i = old[first]!; i < newEnd; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+    const delta = newEnd - oldEnd;
+    for (let k = first + 1; k < old.length; k++) if (old[k]! > oldEnd) starts.push(old[k]! + delta);
+    (idx as { text: string }).text = text;
+    (idx as { lineStarts: number[] }).lineStarts = starts;
+    return idx;
+  }
+
   get lineCount(): number {
     return this.lineStarts.length;
   }

@@ -1,5 +1,5 @@
 import { ID_PREFIX, kindOfId, type AuditRecord, type YEntry, type YNode } from '../../model';
-import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, RECORD_FIELDS, type FieldType } from '../../schema';
+import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../schema';
 import { editDistance } from '../../taxonomy';
 import { anchor, type Rule, type RuleContext } from '../rule';
 
@@ -56,24 +56,30 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function checkFields(ctx: RuleContext, entries: readonly YEntry[], specs: typeof FRONT_MATTER_FIELDS, where: string, skipTypes: ReadonlySet<string>): void {
-  const known = specs.map((s) => s.name);
+const byName = new Map<readonly FieldSpec[], Map<string, FieldSpec>>();
+function specsByName(specs: readonly FieldSpec[]): Map<string, FieldSpec> {
+  let m = byName.get(specs);
+  if (!m) byName.set(specs, (m = new Map(specs.map((s) => [s.name, s]))));
+  return m;
+}
+
+function checkFields(ctx: RuleContext, entries: readonly YEntry[], specs: readonly FieldSpec[], where: string): void {
+  const lookup = specsByName(specs);
   for (const e of entries) {
-    const spec = specs.find((s) => s.name === e.key);
+    const spec = lookup.get(e.key);
     if (!spec) {
-      const hint = closest(e.key, known);
+      const hint = closest(e.key, [...lookup.keys()]);
       ctx.report_(e.keySpan, `Unknown field \`${e.key}\` in ${where}${hint ? `; did you mean \`${hint}\`?` : '.'}`);
       continue;
     }
     if (!e.value || (e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''))) continue;
-    if (skipTypes.has(e.key)) continue;
     const msg = typeProblem(e.key, spec.t, e.value);
     if (msg) ctx.report_(e.value.span, msg);
   }
 }
 
 function checkRecord(ctx: RuleContext, r: AuditRecord): void {
-  checkFields(ctx, r.map.entries, RECORD_FIELDS[r.kind], `a ${r.kind} record`, new Set());
+  checkFields(ctx, r.map.entries, RECORD_FIELDS[r.kind], `a ${r.kind} record`);
   if (r.id === undefined) {
     if (!r.fields.has('id')) ctx.report_(anchor(r), `This ${r.kind} record has no \`id\`; give it one such as \`${ID_PREFIX[r.kind]}1\`.`);
   } else if (!r.implicitId && kindOfId(r.id) !== r.kind) {
