@@ -1,8 +1,7 @@
 import { parseCategories, parseLintSettings } from '../../config';
-import { scalarText, type YEntry } from '../../model';
+import { scalarText, toPlain, type YEntry } from '../../model';
 import { ENUMS, isIsoDate, REQUIRED_FRONT_MATTER } from '../../schema';
 import type { Rule } from '../rule';
-import { toPlain } from '../../model';
 import { ALL_RULE_IDS } from '../ids';
 
 /** Front matter missing, unparsable, or a required key missing or invalid. */
@@ -20,33 +19,33 @@ export const PA001: Rule = {
     const fields = fm.fields;
     const at = (e: YEntry) => e.value?.span ?? e.keySpan;
     const openLine = { start: fm.span.start, end: report.lines.lineEnd(report.lines.positionAt(fm.span.start).line) };
-    const missing = REQUIRED_FRONT_MATTER.filter((k) => {
-      const e = fields.get(k);
-      return !e || e.value === null || (e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''));
-    });
+    // a key with an empty value counts as missing, and is reported once
+    const present = (e: YEntry | undefined): e is YEntry & { value: NonNullable<YEntry['value']> } =>
+      !!e?.value && !(e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''));
+    const missing = REQUIRED_FRONT_MATTER.filter((k) => !present(fields.get(k)));
     if (missing.length) {
       ctx.report_(openLine, `The front matter is missing required ${missing.length > 1 ? 'keys' : 'key'}: ${missing.map((k) => `\`${k}\``).join(', ')}.`);
     }
     const fmt = fields.get('audit-format');
-    if (fmt?.value && !(fmt.value.type === 'scalar' && fmt.value.value === 1)) {
+    if (present(fmt) && !(fmt.value.type === 'scalar' && fmt.value.value === 1)) {
       ctx.report_(at(fmt), '`audit-format` must be the integer 1 (this tool reads version 1 of the format).');
     }
     for (const k of ['id', 'title'] as const) {
       const e = fields.get(k);
-      if (e?.value && e.value.type !== 'scalar') ctx.report_(at(e), `\`${k}\` must be a single line of text.`);
+      if (present(e) && e.value.type !== 'scalar') ctx.report_(at(e), `\`${k}\` must be a single line of text.`);
     }
     const title = scalarText(fields.get('title'));
     if (title && /\n/.test(title.trim())) ctx.report_(at(fields.get('title')!), '`title` must be one line.');
     const status = fields.get('status');
     const st = scalarText(status);
-    if (status?.value && (st === undefined || !(ENUMS.status as readonly string[]).includes(st))) {
+    if (present(status) && (st === undefined || !(ENUMS.status as readonly string[]).includes(st))) {
       ctx.report_(at(status), `\`status\` must be one of ${ENUMS.status.join(', ')}.`);
     }
     const date = fields.get('date');
     const d = scalarText(date);
-    if (date?.value && (d === undefined || !isIsoDate(d))) ctx.report_(at(date), '`date` must be an ISO date, e.g. 2014-10-24.');
+    if (present(date) && (d === undefined || !isIsoDate(d))) ctx.report_(at(date), '`date` must be an ISO date, e.g. 2014-10-24.');
     const auditors = fields.get('auditors');
-    if (auditors?.value) {
+    if (present(auditors)) {
       const v = auditors.value;
       const items = v.type === 'seq' ? v.items : [];
       const ok =
@@ -57,11 +56,11 @@ export const PA001: Rule = {
     }
     const cls = fields.get('classification');
     const c = scalarText(cls);
-    if (cls?.value && (c === undefined || !(ENUMS.classification as readonly string[]).includes(c))) {
+    if (present(cls) && (c === undefined || !(ENUMS.classification as readonly string[]).includes(c))) {
       ctx.report_(at(cls), `\`classification\` must be one of ${ENUMS.classification.join(', ')}.`);
     }
     const redact = fields.get('redact');
-    if (redact?.value) {
+    if (present(redact)) {
       const v = redact.value;
       const ok = v.type === 'seq' && v.items.every((i) => i.type === 'scalar' && i.value !== null && String(i.value) !== '');
       if (!ok) ctx.report_(at(redact), '`redact` must be a list of strings (or /regex/).');
@@ -78,8 +77,8 @@ export const PA001: Rule = {
         }
     }
     const cats = fields.get('categories');
-    if (cats?.value) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.report_(at(cats), `Front matter ${msg}.`);
+    if (present(cats)) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.report_(at(cats), `Front matter ${msg}.`);
     const lint = fields.get('lint');
-    if (lint?.value) for (const msg of parseLintSettings(toPlain(lint.value), ALL_RULE_IDS).errors) ctx.report_(at(lint), `Front matter: ${msg}.`);
+    if (present(lint)) for (const msg of parseLintSettings(toPlain(lint.value), ALL_RULE_IDS).errors) ctx.report_(at(lint), `Front matter: ${msg}.`);
   },
 };
