@@ -29,6 +29,8 @@ export interface LintResult {
   diagnostics: Diagnostic[];
   /** The taxonomy in force for this report (built-in + config + front matter). */
   taxonomy: Taxonomy;
+  /** Status of each evidence record that names a file (hash checks for hovers). */
+  evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -113,7 +115,7 @@ export class Linter {
       }
     }
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-    return { report, diagnostics, taxonomy };
+    return { report, diagnostics, taxonomy, evidence };
   }
 
   private async checkEvidence(report: Report, filePath: string, root: string | undefined): Promise<Map<AuditRecord, EvidenceStatus>> {
