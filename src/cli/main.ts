@@ -8,10 +8,9 @@ import { existsSync, promises as fsp, statSync } from 'node:fs';
 import * as path from 'node:path';
 import pc from 'picocolors';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { stringify } from 'yaml';
 import pkg from '../../package.json';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, type ProjectConfig } from '../core/config';
-import { isInside, nodeEvidenceFs } from '../core/evidence';
+import { evidenceBlock, isInside, nodeEvidenceFs, type NewEvidence } from '../core/evidence';
 import { formatJson } from '../core/format/json';
 import { formatSarif } from '../core/format/sarif';
 import { formatStylish } from '../core/format/stylish';
@@ -112,14 +111,6 @@ async function runLint(inputs: string[], opts: LintCliOptions, io: CliIo): Promi
   return 0;
 }
 
-const KIND_BY_EXT: Record<string, string> = {
-  '.pcap': 'pcap', '.pcapng': 'pcap', '.cap': 'pcap', '.har': 'har',
-  '.png': 'screenshot', '.jpg': 'screenshot', '.jpeg': 'screenshot', '.webp': 'screenshot', '.gif': 'screenshot',
-  '.mp4': 'video', '.mov': 'video', '.webm': 'video', '.mkv': 'video',
-  '.pdf': 'document', '.md': 'document', '.html': 'document', '.doc': 'document', '.docx': 'document',
-  '.log': 'log', '.txt': 'log', '.json': 'log',
-};
-
 async function runHash(files: string[], opts: { report?: string }, io: CliIo): Promise<number> {
   let base = io.cwd;
   let first = 1;
@@ -134,18 +125,16 @@ async function runHash(files: string[], opts: { report?: string }, io: CliIo): P
     base = path.dirname(reportPath);
     first = Number(nextId(parseReport(text), 'evidence').slice(1));
   }
-  const records: string[] = [];
+  const records: NewEvidence[] = [];
   for (const [i, f] of files.entries()) {
     const abs = path.resolve(io.cwd, f);
     const st = await nodeEvidenceFs.stat(abs).catch(() => undefined);
     if (!st) throw new UsageError(`No such file: ${f}`);
     if (!st.isFile) throw new UsageError(`Not a file: ${f}`);
     const sha256 = await nodeEvidenceFs.sha256(abs);
-    const rel = toPosix(path.relative(base, abs));
-    const kind = KIND_BY_EXT[path.extname(abs).toLowerCase()] ?? 'document';
-    records.push([`- id: E${first + i}`, `  file: ${stringify(rel, { lineWidth: 0 }).trimEnd()}`, `  sha256: ${sha256}`, `  kind: ${kind}`].join('\n'));
+    records.push({ id: `E${first + i}`, file: toPosix(path.relative(base, abs)), sha256 });
   }
-  io.out(['```evidence', ...records, '```', ''].join('\n'));
+  io.out(evidenceBlock(records));
   return 0;
 }
 

@@ -13,7 +13,7 @@ export interface ProjectConfig {
   /** Rule id → severity. */
   lint: Record<string, SeveritySetting>;
   categories: CategoryInput[];
-  /** Folder (relative to the workspace root) where new evidence files go. */
+  /** Folder, relative to a report's folder, where the editor's Add Evidence command puts new evidence files. */
   evidenceRoot: string;
 }
 
@@ -94,7 +94,7 @@ export function parseConfig(text: string, knownRules: ReadonlySet<string>): { co
   if (o['evidence-root'] !== undefined) {
     const v = o['evidence-root'];
     if (typeof v !== 'string' || v.trim() === '' || v.startsWith('/') || v.includes('..') || v.includes('\\')) {
-      errors.push('`evidence-root` must be a relative folder inside the workspace, e.g. `evidence`');
+      errors.push('`evidence-root` must be a folder relative to the report, inside the workspace, e.g. `evidence`');
     } else evidenceRoot = v.replace(/\/+$/, '');
   }
   return { config: { lint: lint.settings, categories: cats.categories, evidenceRoot }, errors: [...errors, ...lint.errors, ...cats.errors] };

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { stringify } from 'yaml';
 
 export type EvidenceStatus =
   | { state: 'ok'; path: string; sha256: string; size: number }
@@ -112,4 +113,35 @@ export class EvidenceChecker {
     if (realPath) this.hashCache.delete(realPath);
     else this.hashCache.clear();
   }
+}
+
+const KIND_BY_EXT: Record<string, string> = {
+  '.pcap': 'pcap', '.pcapng': 'pcap', '.cap': 'pcap', '.har': 'har',
+  '.png': 'screenshot', '.jpg': 'screenshot', '.jpeg': 'screenshot', '.webp': 'screenshot', '.gif': 'screenshot',
+  '.mp4': 'video', '.mov': 'video', '.webm': 'video', '.mkv': 'video',
+  '.pdf': 'document', '.md': 'document', '.html': 'document', '.doc': 'document', '.docx': 'document',
+  '.log': 'log', '.txt': 'log', '.json': 'log',
+};
+
+/** The evidence `kind` a file name suggests. */
+export function evidenceKindOf(file: string): string {
+  return KIND_BY_EXT[path.extname(file).toLowerCase()] ?? 'document';
+}
+
+export interface NewEvidence {
+  id: string;
+  /** Path relative to the report's folder, with `/` separators. */
+  file: string;
+  sha256: string;
+  kind?: string;
+  captured?: string;
+}
+
+/** Ready-to-paste evidence records as a fenced block (a YAML sequence), values quoted where YAML needs it. */
+export function evidenceBlock(records: readonly NewEvidence[], eol = '\n'): string {
+  const q = (v: string) => stringify(v, { lineWidth: 0 }).trimEnd();
+  const body = records.map((r) =>
+    [`- id: ${r.id}`, `  file: ${q(r.file)}`, `  sha256: ${r.sha256}`, `  kind: ${r.kind ?? evidenceKindOf(r.file)}`, ...(r.captured ? [`  captured: ${q(r.captured)}`] : [])].join(eol),
+  );
+  return ['```evidence', ...body, '```', ''].join(eol);
 }

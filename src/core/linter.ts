@@ -46,6 +46,7 @@ export class Linter {
 
   /** Parses only (with the block cache). */
   parse(text: string): Report {
+    if (this.last && this.last.text === text) return this.last;
     const cache = this.yamlCache;
     // an edit inside one record block re-parses only that block
     const incremental = this.last && reparseEdit(this.last, text, { yamlCache: cache });

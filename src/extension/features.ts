@@ -1,0 +1,263 @@
+/** Language features for `*.audit.md`: code actions, completion, hover, navigation, symbols. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as Engine from './engine';
+import { engine } from './lazy';
+import { isReport, SOURCE, type ReportStore } from './store';
+import { toRange, toWorkspaceEdit } from './util';
+
+export const SELECTOR: vscode.DocumentSelector = [
+  { language: 'markdown', pattern: '**/*.audit.md' },
+  { scheme: 'untitled', language: 'markdown', pattern: '**/*.audit.md' },
+];
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('privacyAudit');
+export const CONFIRM_FIX_COMMAND = 'privacyAudit.applyConfirmedFix';
+
+type CoreDiagnostic = Engine.LintResult['diagnostics'][number];
+type CoreFix = NonNullable<CoreDiagnostic['fixes']>[number];
+
+/** The core diagnostics of the latest lint that match VS Code diagnostics (same rule, message and range). */
+function matching(store: ReportStore, doc: vscode.TextDocument, diags: readonly vscode.Diagnostic[]): { diag: vscode.Diagnostic; core: CoreDiagnostic }[] {
+  const result = store.lastResult(doc);
+  if (!result) return [];
+  const out: { diag: vscode.Diagnostic; core: CoreDiagnostic }[] = [];
+  for (const diag of diags) {
+    if (diag.source !== SOURCE) continue;
+    const code = typeof diag.code === 'object' ? diag.code.value : diag.code;
+    const core = result.diagnostics.find((c) => c.rule === code && c.message === diag.message && toRange(doc, c.span).isEqual(diag.range));
+    if (core) out.push({ diag, core });
+  }
+  return out;
+}
+
+export class AuditCodeActions implements vscode.CodeActionProvider {
+  static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
+  constructor(private readonly store: ReportStore) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const result = this.store.lastResult(doc);
+    if (!result) return [];
+    // the fixes' offsets are only valid for the text that was linted
+    if (result.report.text !== doc.getText()) return [];
+    const actions: vscode.CodeAction[] = [];
+    const wantFixAll = !context.only || context.only.intersects(FIX_ALL_KIND);
+    const wantQuick = !context.only || context.only.intersects(vscode.CodeActionKind.QuickFix);
+    if (wantQuick) {
+      for (const { diag, core } of matching(this.store, doc, context.diagnostics)) {
+        for (const fix of core.fixes ?? []) actions.push(this.quickFix(doc, diag, fix));
+      }
+    }
+    if (wantFixAll) {
+      const all = this.fixAll(doc, result);
+      if (all) actions.push(all);
+    }
+    return actions;
+  }
+
+  private quickFix(doc: vscode.TextDocument, diag: vscode.Diagnostic, fix: CoreFix): vscode.CodeAction {
+    const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [diag];
+    if (fix.requiresConfirmation) {
+      // accepting changed evidence is never silent: a modal warning first
+      action.command = { command: CONFIRM_FIX_COMMAND, title: fix.title, arguments: [doc.uri, doc.version, fix.requiresConfirmation, fix.edits] };
+    } else {
+      action.edit = toWorkspaceEdit(doc, fix.edits);
+      action.isPreferred = !!fix.preferred;
+    }
+    return action;
+  }
+
+  /** Every safe fix at once: preferred, not a placeholder, no confirmation, no overlap. */
+  private fixAll(doc: vscode.TextDocument, result: Engine.LintResult): vscode.CodeAction | undefined {
+    const chosen: CoreFix[] = [];
+    const taken: { start: number; end: number }[] = [];
+    for (const d of result.diagnostics) {
+      const fix = d.fixes?.find((f) => f.preferred && !f.placeholder && !f.requiresConfirmation);
+      if (!fix) continue;
+      if (fix.edits.some((e) => taken.some((t) => e.span.start < t.end && t.start < e.span.end))) continue;
+      chosen.push(fix);
+      taken.push(...fix.edits.map((e) => e.span));
+    }
+    if (!chosen.length) return undefined;
+    const action = new vscode.CodeAction(`Fix all safe Privacy Audit problems (${chosen.length})`, FIX_ALL_KIND);
+    action.edit = toWorkspaceEdit(doc, chosen.flatMap((f) => f.edits));
+    return action;
+  }
+}
+
+/** Applies a fix that accepts changed evidence, after a modal warning. */
+export async function applyConfirmedFix(uri: vscode.Uri, version: number, warning: string, edits: { span: { start: number; end: number }; newText: string }[]): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.version !== version) {
+    void vscode.window.showWarningMessage('The report changed since this fix was computed; try again.');
+    return false;
+  }
+  const ok = 'Record the new hash';
+  const answer = await vscode.window.showWarningMessage('The evidence file has changed since it was recorded.', { modal: true, detail: warning }, ok);
+  if (answer !== ok) return false;
+  return vscode.workspace.applyEdit(toWorkspaceEdit(doc, edits));
+}
+
+const KIND_ICON = {
+  field: vscode.CompletionItemKind.Field,
+  value: vscode.CompletionItemKind.EnumMember,
+  category: vscode.CompletionItemKind.Constant,
+  reference: vscode.CompletionItemKind.Reference,
+  file: vscode.CompletionItemKind.File,
+  rule: vscode.CompletionItemKind.Keyword,
+} as const;
+
+export class AuditCompletions implements vscode.CompletionItemProvider {
+  static readonly triggers = [':', ' ', '[', ',', '@', '/'];
+  constructor(private readonly store: ReportStore) {}
+
+  async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+    const e = engine();
+    const report = this.store.report(doc);
+    const offset = doc.offsetAt(position);
+    const config = await this.store.config(doc.uri);
+    const taxonomy = e.taxonomyFor(report, config);
+    const lineText = doc.lineAt(position.line).text.slice(0, position.character);
+    const files = /^\s*(?:-\s+)?file:\s*\S*$/.test(lineText) ? await this.files(doc) : undefined;
+    const items: vscode.CompletionItem[] = e.completions(report, offset, { taxonomy, files }).map((c) => {
+      const item = new vscode.CompletionItem(c.label, KIND_ICON[c.kind]);
+      item.detail = c.detail;
+      if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
+      item.insertText = c.insertText;
+      item.range = toRange(doc, c.span);
+      item.sortText = c.sortText;
+      if (c.kind === 'field') item.command = { command: 'editor.action.triggerSuggest', title: 'values' };
+      return item;
+    });
+    return [...items, ...this.snippets(report, position, lineText)];
+  }
+
+  /** Files under the report's folder, relative to it (not node_modules, not .git). */
+  private async files(doc: vscode.TextDocument): Promise<string[]> {
+    const dir = path.dirname(doc.uri.fsPath);
+    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(dir), '**/*'), '{**/node_modules/**,**/.git/**,**/*.audit.md}', 500);
+    return found.map((u) => path.relative(dir, u.fsPath).split(path.sep).join('/')).sort();
+  }
+
+  /** Record-block snippets at the start of a prose line. */
+  private snippets(report: Engine.Report, position: vscode.Position, lineText: string): vscode.CompletionItem[] {
+    const m = /^(`{0,3})([a-z]*)$/.exec(lineText);
+    if (!m) return [];
+    const line = position.line;
+    if (report.blocks.some((b) => b.openLine <= line && (b.closeLine < 0 || line <= b.closeLine))) return [];
+    const fm = report.frontMatter;
+    if (fm && report.lines.positionAt(fm.span.end).line >= line) return [];
+    const e = engine();
+    return e.RECORD_KINDS.map((kind) => {
+      const fields = e.RECORD_FIELDS[kind].filter((f) => f.name !== 'id' && f.name !== 'notes' && f.name !== 'description').slice(0, 6);
+      const body = fields.map((f, i) => `${f.name}: \${${i + 2}}`).join('\n');
+      const item = new vscode.CompletionItem(`${kind} record`, vscode.CompletionItemKind.Snippet);
+      item.insertText = new vscode.SnippetString(`\`\`\`${kind}\nid: \${1:${e.nextId(report, kind)}}\n${body}\n\`\`\`\n$0`);
+      item.filterText = `\`\`\`${kind} ${kind}`;
+      item.range = new vscode.Range(line, 0, line, lineText.length);
+      item.detail = `Privacy Audit: a new ${kind} block`;
+      item.documentation = new vscode.MarkdownString(`Fields: ${fields.map((f) => `\`${f.name}\``).join(', ')}`);
+      return item;
+    });
+  }
+}
+
+export class AuditLanguage implements vscode.HoverProvider, vscode.DefinitionProvider, vscode.ReferenceProvider, vscode.RenameProvider, vscode.DocumentSymbolProvider {
+  constructor(private readonly store: ReportStore) {}
+
+  async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const e = engine();
+    const report = this.store.report(doc);
+    const last = this.store.lastResult(doc);
+    const taxonomy = e.taxonomyFor(report, await this.store.config(doc.uri));
+    // hash status comes from the latest lint; match records by id when the text moved on
+    const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
+    if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
+    const h = e.hover(report, doc.offsetAt(position), { taxonomy, evidence });
+    if (!h) return undefined;
+    const md = new vscode.MarkdownString(h.markdown);
+    md.isTrusted = false;
+    return new vscode.Hover(md, toRange(doc, h.span));
+  }
+
+  provideDefinition(doc: vscode.TextDocument, position: vscode.Position): vscode.Location | undefined {
+    const span = engine().definition(this.store.report(doc), doc.offsetAt(position));
+    return span ? new vscode.Location(doc.uri, toRange(doc, span)) : undefined;
+  }
+
+  provideReferences(doc: vscode.TextDocument, position: vscode.Position, context: vscode.ReferenceContext): vscode.Location[] {
+    return engine()
+      .references(this.store.report(doc), doc.offsetAt(position), context.includeDeclaration)
+      .map((s) => new vscode.Location(doc.uri, toRange(doc, s)));
+  }
+
+  prepareRename(doc: vscode.TextDocument, position: vscode.Position): { range: vscode.Range; placeholder: string } {
+    const p = engine().prepareRename(this.store.report(doc), doc.offsetAt(position));
+    if ('error' in p) throw new Error(p.error);
+    return { range: toRange(doc, p.span), placeholder: p.id };
+  }
+
+  provideRenameEdits(doc: vscode.TextDocument, position: vscode.Position, newName: string): vscode.WorkspaceEdit {
+    const r = engine().rename(this.store.report(doc), doc.offsetAt(position), newName);
+    if ('error' in r) throw new Error(r.error);
+    return toWorkspaceEdit(doc, r.edits);
+  }
+
+  provideDocumentSymbols(doc: vscode.TextDocument): vscode.DocumentSymbol[] {
+    const convert = (s: Engine.DocSymbol): vscode.DocumentSymbol => {
+      const sym = new vscode.DocumentSymbol(s.name, s.detail, SYMBOL_KIND[s.kind], toRange(doc, s.span), toRange(doc, s.selection));
+      sym.children = s.children.map(convert);
+      return sym;
+    };
+    return engine().documentSymbols(this.store.report(doc)).map(convert);
+  }
+}
+
+const SYMBOL_KIND: Record<Engine.DocSymbol['kind'], vscode.SymbolKind> = {
+  section: vscode.SymbolKind.String,
+  device: vscode.SymbolKind.Class,
+  step: vscode.SymbolKind.Event,
+  flow: vscode.SymbolKind.Interface,
+  evidence: vscode.SymbolKind.File,
+  response: vscode.SymbolKind.Object,
+  retest: vscode.SymbolKind.Method,
+  finding: vscode.SymbolKind.Constant,
+};
+
+/** Records of every report in the workspace (parsed once per file version). */
+export class AuditWorkspaceSymbols implements vscode.WorkspaceSymbolProvider {
+  private readonly cache = new Map<string, { stamp: string; symbols: vscode.SymbolInformation[] }>();
+  constructor(private readonly glob: () => string) {}
+
+  async provideWorkspaceSymbols(query: string, token: vscode.CancellationToken): Promise<vscode.SymbolInformation[]> {
+    const e = engine();
+    const files = await vscode.workspace.findFiles(this.glob(), '{**/node_modules/**,**/.git/**}', 2000, token);
+    const q = query.toLowerCase();
+    const out: vscode.SymbolInformation[] = [];
+    for (const uri of files) {
+      if (token.isCancellationRequested) break;
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const stamp = open ? `v${open.version}` : `m${(await vscode.workspace.fs.stat(uri)).mtime}`;
+      let entry = this.cache.get(uri.toString());
+      if (entry?.stamp !== stamp) {
+        const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const report = e.parseReport(text);
+        const pos = (o: number) => {
+          const p = report.lines.positionAt(o);
+          return new vscode.Position(p.line, p.character);
+        };
+        const name = path.basename(uri.fsPath);
+        const symbols = report.records
+          .filter((r) => r.id !== undefined)
+          .map((r) => new vscode.SymbolInformation(`${r.id} ${e.summary(r)}`.trim(), SYMBOL_KIND[r.kind], name, new vscode.Location(uri, new vscode.Range(pos(r.span.start), pos(r.span.end)))));
+        entry = { stamp, symbols };
+        this.cache.set(uri.toString(), entry);
+      }
+      for (const s of entry.symbols) if (!q || s.name.toLowerCase().includes(q)) out.push(s);
+    }
+    return out;
+  }
+}
+
+export { isReport };
