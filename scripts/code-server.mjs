@@ -7,7 +7,6 @@
 //
 // Run directly to install (or check) code-server: `node scripts/code-server.mjs`.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -197,6 +196,8 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     path.join(VSCODE_DIR, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'),
     path.join(VSCODE_DIR, 'node_modules.asar'),
     path.join(VSCODE_DIR, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'),
+    path.join(VSCODE_DIR, 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node'),
+    path.join(PKG_DIR, '..', 'argon2', 'lib', 'binding', 'napi-v3', 'argon2.node'),
   ]) {
     if (!fs.existsSync(f)) throw new Error(`code-server install incomplete: ${f} is missing (were install scripts skipped? look for "npm warn install-scripts" above)`);
   }
@@ -403,8 +404,21 @@ export function extensionProblems(server) {
   for (const f of files) {
     for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
       if (/not compatible with Code|Cannot activate|Activating extension .* failed|failed to activate|Extension host .* terminated|Error: Cannot find module/i.test(line)) {
-        lines.push(`${path.basename(f)}: ${line.trim()}`);
+        // the same line is in several logs: keep it once, without its timestamp
+        lines.push(line.replace(/^\s*(?:(?:\[(?:\d[^\]]*|error|warning|info)\]|\d{4}-\d\d-\d\d [\d:.]+)\s*)+/, '').trim());
       }
+    }
+  }
+  return [...new Set(lines)];
+}
+
+/** The extension host's `[error]`/`[warning]` lines about extension `id` (e.g. misdeclared settings). */
+export function extensionWarnings(server, id) {
+  const lines = [];
+  for (const f of findLogs(server.userDataDir)) {
+    if (!/exthost/.test(f)) continue;
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      if (/\[(error|warning)\]/.test(line) && line.includes(`[${id}]`)) lines.push(line.replace(/^\d{4}-\d\d-\d\d [\d:.]+\s*/, '').trim());
     }
   }
   return [...new Set(lines)];
@@ -428,11 +442,6 @@ export async function installVsix(vsixPath, { userDataDir, extensionsDir, env = 
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
-}
-
-/** A short fingerprint of a file, for logs. */
-export function sha256Of(file) {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 12);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

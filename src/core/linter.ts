@@ -81,7 +81,8 @@ export class Linter {
       : new Map<AuditRecord, EvidenceStatus>();
     const diagnostics: Diagnostic[] = [];
     const fatal = report.problems.some((p) => p.rule === 'PA000' && !p.message.includes('UTF-8'));
-    for (const rule of RULES) {
+    // rules that read the others' diagnostics (PA041) go last
+    for (const rule of [...RULES.filter((r) => !r.runsLast), ...RULES.filter((r) => r.runsLast)]) {
       const severity = severities[rule.id] ?? rule.defaultSeverity;
       if (severity === 'off') continue;
       if (fatal && rule.id !== 'PA000') continue;

@@ -41,8 +41,8 @@ export class ReportStore implements vscode.Disposable {
     this.disposables.push(this.diagnostics, this.emitter);
   }
 
-  get enabled(): boolean {
-    return vscode.workspace.getConfiguration('privacyAudit').get<boolean>('enable', true);
+  enabled(uri: vscode.Uri): boolean {
+    return vscode.workspace.getConfiguration('privacyAudit', uri).get<boolean>('enable', true);
   }
 
   get debounceMs(): number {
@@ -118,7 +118,7 @@ export class ReportStore implements vscode.Disposable {
 
   async lint(doc: vscode.TextDocument): Promise<Engine.LintResult | undefined> {
     if (!isReport(doc)) return undefined;
-    if (!this.enabled) {
+    if (!this.enabled(doc.uri)) {
       this.diagnostics.delete(doc.uri);
       return undefined;
     }

@@ -335,7 +335,7 @@ describe('grammar files', () => {
 for (const flavour of flavours) {
   // VS Code's own grammars come with code-server, which `npm test` installs before the unit tests;
   // on CI a missing copy is a failure, not a skip
-  if (!flavour.available() && process.env.CI) test(`${flavour.name} grammars are installed`, () => assert.fail('run `node scripts/test-vscode.mjs --install-only` first'));
+  if (!flavour.available() && process.env.CI) test(`${flavour.name} grammars are installed`, () => assert.fail('run `node scripts/code-server.mjs` first'));
   describe(`injection grammars on ${flavour.name}`, { skip: flavour.available() ? false : 'grammars not found (run `npm test` once to install code-server)' }, () => {
     let tokenize: Tokenize;
     let lines: Line[];

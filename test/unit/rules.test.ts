@@ -91,3 +91,16 @@ describe('fixes', () => {
     assert.ok(applied >= 8, `expected at least 8 fixes, applied ${applied}`);
   });
 });
+
+describe('PA041 counts every other rule', () => {
+  test('the numbers in its message equal the other errors and warnings', async () => {
+    const file = path.join(ROOT, 'examples', 'broken', 'records.audit.md');
+    const { diagnostics } = await new Linter().lint(readFileSync(file, 'utf8'), { filePath: file, root: ROOT });
+    const others = diagnostics.filter((d) => d.rule !== 'PA041');
+    const pa041 = diagnostics.find((d) => d.rule === 'PA041')!;
+    const errors = others.filter((d) => d.severity === 'error').length;
+    const warnings = others.filter((d) => d.severity === 'warning').length;
+    assert.ok(others.some((d) => d.rule === 'PA042'), 'a rule after PA041 in the catalogue fires');
+    assert.match(pa041.message, new RegExp(`but ${errors} errors and ${warnings} warnings remain`));
+  });
+});

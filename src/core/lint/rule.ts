@@ -30,6 +30,8 @@ export interface RuleContext {
 }
 
 export interface Rule extends RuleMeta {
+  /** Runs after every other rule (it reads their diagnostics). */
+  runsLast?: boolean;
   check(ctx: RuleContext): void;
 }
 

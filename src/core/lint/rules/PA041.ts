@@ -7,6 +7,7 @@ export const PA041: Rule = {
   defaultSeverity: 'error',
   description: '`status: final` while any other rule reports an error or a warning.',
   fixable: false,
+  runsLast: true,
   check(ctx) {
     const status = ctx.report.frontMatter?.fields.get('status');
     const v = status?.value;
