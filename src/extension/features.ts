@@ -35,11 +35,11 @@ export class AuditCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND];
   constructor(private readonly store: ReportStore) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const result = this.store.lastResult(doc);
-    if (!result) return [];
-    // the fixes' offsets are only valid for the text that was linted
-    if (result.report.text !== doc.getText()) return [];
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    // the fixes' offsets are only valid for the text that was linted: lint now when the text moved on
+    let result = this.store.lastResult(doc);
+    if (!result || result.report.text !== doc.getText()) result = await this.store.lint(doc);
+    if (!result || result.report.text !== doc.getText()) return [];
     const actions: vscode.CodeAction[] = [];
     const wantFixAll = !context.only || context.only.intersects(FIX_ALL_KIND);
     const wantQuick = !context.only || context.only.intersects(vscode.CodeActionKind.QuickFix);
