@@ -164,19 +164,24 @@ describe('workbench UI (code-server 4.100.3 + Chromium)', function () {
     await filter.fill('');
   });
 
-  it('offers a quick fix with Ctrl+. on the PA022 line (evidence/unhashed.log)', async function () {
+  /**
+   * Puts the cursor where the Problems panel says the `rule` problem whose row
+   * contains `rowMatch` starts, presses Ctrl+. and returns the quick-fix menu's
+   * entries (fails when there is none).
+   */
+  async function openQuickFix(rule, lineMatch) {
     const panel = page.locator('.markers-panel');
     const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
     if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
-    await filter.fill('PA022');
+    await filter.fill(rule);
     const rowText = await poll(async () => {
       assertExtensionLoaded();
       const texts = await panel.locator('.monaco-list-row[aria-level="2"]').allInnerTexts();
-      return texts.find((t) => t.includes('PA022'));
-    }, 'the PA022 row in the Problems panel', { timeoutMs: 15_000 });
+      return texts.find((t) => t.includes(rule));
+    }, `the ${rule} row in the Problems panel`, { timeoutMs: 15_000 });
     await filter.fill('');
     const [, line, col] = /\[Ln (\d+), Col (\d+)\]/.exec(rowText) ?? [];
-    assert.ok(line, `the PA022 row shows its position: ${rowText}`);
+    assert.ok(line, `the ${rule} row shows its position: ${rowText}`);
 
     // cursor to where the diagnostic starts: Ctrl+G "line:column"
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
@@ -185,45 +190,69 @@ describe('workbench UI (code-server 4.100.3 + Chromium)', function () {
     await page.keyboard.press('Enter');
     await poll(async () => /Ln (\d+), Col (\d+)/.exec((await page.locator('.statusbar-item[id$="status.editor.selection"]').innerText().catch(() => '')) ?? '')?.[1] === line, `the cursor on line ${line}`, { timeoutMs: 10_000 });
     // the editor renders spaces as no-break spaces
-    const lineText = (await page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: 'unhashed.log' }).first().innerText()).replace(/\u00a0/g, ' ');
-    assert.match(lineText, /file: evidence\/unhashed\.log/, 'the cursor line is the PA022 line');
+    const lineText = (await page.locator('.editor-instance .monaco-editor .view-lines .view-line', { hasText: lineMatch }).first().innerText()).replace(/\u00a0/g, ' ');
+    assert.ok(lineText.includes(lineMatch), `the cursor line is the ${rule} line: ${lineText}`);
 
     await page.keyboard.press('Control+Period');
     const widget = page.locator('.action-widget');
     const noActions = page.locator('.monaco-editor-overlaymessage', { hasText: /No code actions/i });
     const outcome = await poll(async () => ((await widget.isVisible()) ? 'menu' : (await noActions.isVisible()) ? 'none' : null), 'the quick fix menu or "No code actions available"', { timeoutMs: 15_000 });
-    if (outcome === 'none') {
-      await shot('ui-04-no-quick-fix');
-      await page.keyboard.press('Escape');
-      console.log('      SKIPPED: the extension offers no quick fix for PA022 yet ("No code actions available"); this test turns on once a CodeActionProvider does');
-      this.skip();
-    }
-    const items = (await widget.locator('.monaco-list-row.action').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+    assert.equal(outcome, 'menu', `Ctrl+. on the ${rule} line offers code actions`);
+    const items = (await widget.locator('.monaco-list-row.action').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
     console.log(`      quick fix menu: ${items.join(' | ')}`);
-    await shot('ui-04-quick-fix-menu');
-    const fixes = items.filter((s) => !/^(Learn more|Configure)/i.test(s));
-    if (fixes.length === 0) {
-      await page.keyboard.press('Escape');
-      console.log('      SKIPPED: the quick fix menu holds no fix for PA022 yet');
-      this.skip();
-    }
-    const index = fixes.findIndex((s) => /sha256|hash/i.test(s));
-    assert.ok(index >= 0, `a fix for the missing hash is offered (menu: ${items.join(' | ')})`);
+    return { items, widget, panel, filter };
+  }
 
-    // apply it: the hash is recorded and the PA022 problem goes away
-    // (the menu's pointer block swallows clicks: choose with the keyboard, as a person would)
-    for (let i = 0; i < items.indexOf(fixes[index]); i++) await page.keyboard.press('ArrowDown');
+  /** Chooses a menu entry with the keyboard (the menu's pointer block swallows clicks), as a person would. */
+  async function choose(items, widget, pattern) {
+    const index = items.findIndex((t) => pattern.test(t));
+    assert.ok(index >= 0, `a fix matching ${pattern} is offered (menu: ${items.join(' | ')})`);
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await widget.waitFor({ state: 'hidden', timeout: 10_000 });
-    const hash = createHash('sha256').update(fs.readFileSync(path.join(workspace, path.dirname(REPORT), 'evidence', 'unhashed.log'))).digest('hex');
-    const sha = await poll(async () => {
-      const texts = (await page.locator('.editor-instance .monaco-editor .view-lines .view-line').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
-      return texts.find((t) => t.includes(hash));
-    }, `the line "sha256: ${hash}" written by the fix`, { timeoutMs: 15_000 });
+  }
+
+  const editorLines = async () => (await page.locator('.editor-instance .monaco-editor .view-lines .view-line').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+  const sha256Of = (rel) => createHash('sha256').update(fs.readFileSync(path.join(workspace, path.dirname(REPORT), rel))).digest('hex');
+
+  it('offers a quick fix with Ctrl+. on the PA022 line (evidence/unhashed.log)', async function () {
+    const { items, widget, panel, filter } = await openQuickFix('PA022', 'file: evidence/unhashed.log');
+    await shot('ui-04-quick-fix-menu');
+    await choose(items, widget, /Record the sha256/);
+    // the hash is recorded and the PA022 problem goes away
+    const hash = sha256Of('evidence/unhashed.log');
+    const sha = await poll(async () => (await editorLines()).find((t) => t.includes(hash)), `the line "sha256: ${hash}" written by the fix`, { timeoutMs: 15_000 });
     console.log(`      after the fix: ${sha.trim()}`);
     await filter.fill('PA022');
     await poll(async () => (await panel.locator('.monaco-list-row[aria-level="2"]').count()) === 0, 'the PA022 problem to disappear', { timeoutMs: 15_000 });
     await shot('ui-05-after-quick-fix');
     await filter.fill('');
+  });
+
+  it('asks before recording a new hash for a changed evidence file (PA021), and records it on confirmation', async function () {
+    const { items, widget, panel, filter } = await openQuickFix('PA021', 'deadbeef');
+    await choose(items, widget, /current sha256/);
+    // a modal dialog, not a silent edit
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    const message = await dialog.innerText();
+    assert.match(message, /has changed since it was recorded/);
+    assert.match(message, /accepts the changed file as evidence/);
+    await shot('ui-06-changed-evidence-confirmation');
+    const hash = sha256Of('evidence/changed.log');
+    // Cancel first: nothing changes
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.ok(!(await editorLines()).some((t) => t.includes(hash)), 'cancelling leaves the recorded hash');
+    // then confirm
+    const again = await openQuickFix('PA021', 'deadbeef');
+    await choose(again.items, again.widget, /current sha256/);
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Record the new hash' }).click();
+    await poll(async () => (await editorLines()).some((t) => t.includes(hash)), `the new hash ${hash} in the editor`, { timeoutMs: 15_000 });
+    await filter.fill('PA021');
+    await poll(async () => (await panel.locator('.monaco-list-row[aria-level="2"]').count()) === 0, 'the PA021 problem to disappear', { timeoutMs: 15_000 });
+    await filter.fill('');
+    await shot('ui-07-after-confirmed-fix');
   });
 });
