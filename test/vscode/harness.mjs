@@ -152,3 +152,21 @@ export function formatAutomationLog(args) {
   });
   return [head, ...rest.map(str)].join(' ').replace(/\s+$/, '');
 }
+
+/** Polls `fn` until it returns a truthy value; rejects with `what` after `timeoutMs`, or at once on an error marked `fatal`. */
+export async function poll(fn, what, { timeoutMs = 30_000, intervalMs = 500 } = {}) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      if (err.fatal) throw err;
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+

@@ -1,0 +1,89 @@
+// The packaged extension as a user installs it: `npm run package` builds the
+// VSIX with @vscode/vsce, `code-server --install-extension` installs it into a
+// fresh profile, and the workbench (no development path) must show the
+// linter's problems for a broken report.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureCodeServer, installVsix, startCodeServer } from '../../../scripts/code-server.mjs';
+import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace } from '../harness.mjs';
+
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+
+describe('the packaged VSIX', function () {
+  this.timeout(180_000);
+  let scratch;
+  let vsix;
+  let server;
+  let browser;
+  let workspace;
+
+  before(async function () {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-vsix-'));
+    vsix = path.join(scratch, `${pkg.name}-${pkg.version}.vsix`);
+    execFileSync('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', vsix], { cwd: REPO_ROOT, stdio: 'pipe' });
+    await ensureCodeServer({ quiet: true });
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+    server?.cleanup();
+    if (workspace) removeWorkspace(workspace);
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('holds the bundles, grammar, docs and examples, and nothing from src/ or test/', function () {
+    const files = execFileSync('npx', ['--no-install', 'vsce', 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const f of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/cli.js', 'syntaxes/privacy-audit.markdown.tmLanguage.json', 'docs/rules/PA010.md', 'examples/xiaomi-redmi-1s/redmi-1s.audit.md']) {
+      assert.ok(files.includes(f), `${f} is packaged`);
+    }
+    const unwanted = files.filter((f) => /^(src|test|scripts|bench|node_modules|out|\.cache|test-output)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    assert.deepEqual(unwanted, []);
+    assert.ok(fs.statSync(vsix).size < 2_000_000, 'the VSIX stays small');
+  });
+
+  it('installs with --install-extension and reports problems in the workbench', async function () {
+    const userDataDir = path.join(scratch, 'user-data');
+    const out = await installVsix(vsix, { userDataDir });
+    assert.match(out, /successfully installed/i);
+    workspace = makeWorkspace('privacy-audit-vsix-ws-');
+    server = await startCodeServer({ workspace, userDataDir, extensionsDir: path.join(userDataDir, 'extensions') });
+    browser = await launchBrowser();
+    const page = browser.page;
+    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    const quickInput = page.locator('.quick-input-widget');
+    // the installed extension's command shows in the palette once it is registered
+    await poll(async () => {
+      await page.keyboard.press('F1');
+      await quickInput.locator('input').fill('>Privacy Audit: Lint Workspace');
+      const found = await quickInput.locator('.monaco-list-row', { hasText: 'Privacy Audit: Lint Workspace' }).first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+      if (found) await page.keyboard.press('Enter');
+      else await page.keyboard.press('Escape');
+      return found;
+    }, 'the Lint Workspace command of the installed extension', { timeoutMs: 60_000 });
+    // Lint Workspace fills the Problems panel without opening any file
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.markers-panel');
+    await panel.waitFor({ timeout: 20_000 });
+    // the list is virtual (only rows in view exist): filter it to the report under test
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('records.audit.md');
+    const rows = await poll(async () => {
+      const r = await panel.locator('.monaco-list-row[aria-level="2"]').allInnerTexts();
+      return r.length > 5 ? r : null;
+    }, 'problems of records.audit.md in the Problems panel', { timeoutMs: 30_000 });
+    assert.ok(rows.every((t) => /privacy-audit/.test(t) && /PA\d{3}/.test(t)), rows.slice(0, 5).join(' | '));
+    assert.ok(rows.some((t) => t.includes('PA041')), 'the first problem of records.audit.md (PA041) is listed');
+    const toast = await page.locator('.notifications-toasts', { hasText: 'Privacy Audit:' }).innerText();
+    assert.match(toast, /6 reports linted, \d+ problems/);
+    await filter.fill('');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'vsix-01-installed-lint-workspace.png') });
+    console.log(`      screenshot: test-output/screenshots/vsix-01-installed-lint-workspace.png`);
+  });
+});
