@@ -11,16 +11,25 @@ if (!existsSync('node_modules')) {
   console.error('Run `npm install` first.');
   process.exit(2);
 }
-say('1/3  Building the extension and the command line');
+say('1/4  Building the extension and the command line');
 execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 
-say('2/3  Linting the bundled example: examples/xiaomi-redmi-1s (a final report must be clean)');
+say('2/4  Linting the bundled example: examples/xiaomi-redmi-1s (a final report must be clean)');
 const clean = run(['lint', 'examples/xiaomi-redmi-1s']);
 
-say('3/3  Linting examples/broken, where every rule fires on purpose');
+say('3/4  Linting examples/broken, where every rule fires on purpose');
 run(['lint', 'examples/broken']);
 
-say(clean === 0
-  ? 'Done. The example lints clean; the broken examples show every rule. Rule pages: docs/rules/README.md'
-  : 'The bundled example did not lint clean: this is a bug, please report it.');
-process.exit(clean === 0 ? 0 : 1);
+if (clean !== 0) {
+  say('The bundled example did not lint clean: this is a bug, please report it.');
+  process.exit(1);
+}
+say('The example lints clean; the broken examples show every rule. Rule pages: docs/rules/README.md');
+
+say('4/4  The extension at work in VS Code');
+if (process.stdout.isTTY && !process.env.CI && !process.argv.includes('--no-editor')) {
+  // opens desktop VS Code, or starts code-server and prints its URL (Ctrl+C stops it)
+  const r = spawnSync(process.execPath, ['scripts/demo-editor.mjs'], { stdio: 'inherit' });
+  process.exit(r.status ?? 0);
+}
+console.log('Not on an interactive terminal: run `npm run demo:editor` to open VS Code (or code-server on 127.0.0.1) with the extension on examples/.');
