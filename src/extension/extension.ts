@@ -8,18 +8,20 @@ import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
 import { isReport, ReportStore, type LintEvent } from './store';
 
+/** When this module began to load: activation time counts loading it too. */
+const moduleStart = performance.now();
+
 /** What the extension exports to other extensions and to its tests. */
 export interface PrivacyAuditApi {
   /** Fires after a report's diagnostics were updated. */
   onDidLint: vscode.Event<LintEvent>;
   /** Lints a document now (no debounce) and resolves when its diagnostics are set. */
   lint(doc: vscode.TextDocument): Promise<unknown>;
-  /** Milliseconds spent in activate(). */
+  /** Milliseconds from the start of loading this module to the end of activate(). */
   activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
-  const started = performance.now();
   const output = vscode.window.createOutputChannel('Privacy Audit', { log: true });
   const store = new ReportStore(output);
   const language = new AuditLanguage(store);
@@ -70,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   );
   // lint what is already open, after activation returns
   setTimeout(() => store.lintAllOpen(), 0);
-  const activationMs = performance.now() - started;
+  const activationMs = performance.now() - moduleStart;
   return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs };
 }
 
