@@ -11,7 +11,7 @@ import { RULES } from './lint';
 import { ALL_RULE_IDS } from './lint/ids';
 import type { RuleContext } from './lint/rule';
 import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from './model';
-import { parseReport, reparseEdit } from './parse';
+import { parseReport, reparseEdit, yamlText } from './parse';
 import { Taxonomy } from './taxonomy';
 import type { Diagnostic, Severity, SeveritySetting } from './types';
 import type { ParsedYaml } from './yaml';
@@ -62,7 +62,7 @@ export class Linter {
       }
       const fm = report.frontMatter;
       if (fm) {
-        const key = report.text.slice(fm.contentSpan.start, fm.contentSpan.end).replace(/\r(?!\n)/g, '\n');
+        const key = yamlText(report.text.slice(fm.contentSpan.start, fm.contentSpan.end));
         const v = cache.get(key);
         if (v) live.set(key, v);
       }
@@ -138,7 +138,7 @@ export class Linter {
 
 /** The YAML text of a block as the parser keyed it in the cache (verbatim blocks; others are simply re-parsed). */
 function blockText(report: Report, b: RecordBlock): string {
-  return report.text.slice(b.contentSpan.start, b.contentSpan.end).replace(/\r(?!\n)/g, '\n');
+  return yamlText(report.text.slice(b.contentSpan.start, b.contentSpan.end));
 }
 
 /** Built-in categories, extended by the project config and then by the report's front matter. */

@@ -342,6 +342,11 @@ function regionShift(lines: LineIndex, firstLine: number, localText: string, pre
   };
 }
 
+/** The text the YAML parser gets for a region: \n line ends only (also the key of the parse cache). */
+export function yamlText(raw: string): string {
+  return raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
+}
+
 /**
  * The YAML text of lines [first, last) and how to map it back. When the lines
  * are verbatim in the file (the usual case), the region is the raw slice, so
@@ -350,10 +355,15 @@ function regionShift(lines: LineIndex, firstLine: number, localText: string, pre
 function region(lines: LineIndex, first: number, last: number, content: string | undefined): { text: string; shift: (o: number) => number; base: number | undefined } {
   const start = lines.lineStarts[first] ?? lines.text.length;
   const end = last > first ? lines.lineEnd(last - 1) : start;
-  // YAML knows \n and \r\n; a lone \r (old Mac line ends) becomes \n, which keeps every offset
-  const raw = lines.text.slice(start, end).replace(/\r(?!\n)/g, '\n');
+  const raw = lines.text.slice(start, end);
   // content undefined: the caller knows the lines are verbatim (front matter, a fence at column 0)
-  if (content === undefined) return { text: raw, shift: regionShift(lines, first, raw, undefined), base: start };
+  if (content === undefined) {
+    if (!raw.includes('\r')) return { text: raw, shift: regionShift(lines, first, raw, undefined), base: start };
+    // the YAML parser sees \n line ends only (it treats \r\n and lone \r differently at the edges);
+    // offsets map back line by line
+    const text = yamlText(raw);
+    return { text, shift: regionShift(lines, first, text, new Array<number>(last - first).fill(0)), base: undefined };
+  }
   const contentLines = content.replace(/\n$/, '').split('\n');
   let verbatim = contentLines.length === last - first;
   const prefixes: number[] = [];
