@@ -1,5 +1,9 @@
 // Bundles the extension and the command line with esbuild.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -23,8 +27,17 @@ const builds = [
   // the extension's entry stays small; the core is loaded from dist/engine.js on first use
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine'] },
   { ...common, entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" } },
+  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['playwright-core'], banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" } },
 ];
+
+// webviews: browser bundles, plus the bundled mermaid (never a CDN)
+const webview = { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: !production, minify: production, logLevel: 'info' };
+builds.push(
+  { ...webview, entryPoints: ['src/webview/preview.ts'], outfile: 'dist/webview/preview.js' },
+  { ...webview, entryPoints: ['src/webview/editor.ts'], outfile: 'dist/webview/editor.js' },
+);
+fs.mkdirSync('dist/webview', { recursive: true });
+fs.copyFileSync(require.resolve('mermaid/dist/mermaid.min.js'), 'dist/webview/mermaid.min.js');
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -19,6 +19,7 @@ import { ALL_RULE_IDS } from '../core/lint/ids';
 import { Linter } from '../core/linter';
 import { parseReport } from '../core/parse';
 import { nextId } from '../core/lint/edits';
+import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
 
 /** A failure that maps to exit code 2 with a plain message. */
 class UsageError extends Error {}
@@ -171,6 +172,29 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-r, --report <file>', 'number the ids after those of this report and make paths relative to its folder')
     .action(async (files: string[], opts: { report?: string }) => {
       code = await runHash(files, opts, io);
+    });
+  program
+    .command('diagram')
+    .description('Print the data-flow diagram (or the timeline) of a report as mermaid text or SVG')
+    .argument('<file>', 'an *.audit.md report')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...DIAGRAM_FORMATS]).default('mermaid'))
+    .addOption(new Option('-k, --kind <kind>', 'which diagram').choices([...DIAGRAM_KINDS]).default('dataflow'))
+    .option('--browser <path>', 'Chrome, Chromium, Edge or Brave for --format svg (default: found automatically)')
+    .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the current folder)`)
+    .action(async (file: string, opts: { format: DiagramFormat; kind: DiagramKind; browser?: string; config?: string }) => {
+      let text: string;
+      try {
+        text = await fsp.readFile(path.resolve(io.cwd, file), 'utf8');
+      } catch (err) {
+        throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
+      }
+      const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), io.cwd);
+      try {
+        io.out(await diagramOutput(text, { format: opts.format, kind: opts.kind, config, ...(opts.browser ? { browser: opts.browser } : {}) }));
+      } catch (err) {
+        // no browser: the message says what to install or to pass --browser
+        throw new UsageError((err as Error).message);
+      }
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

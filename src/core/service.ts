@@ -429,11 +429,15 @@ function valueCompletions(report: Report, kind: RecordKind, field: string, span:
   return [];
 }
 
+/** The most natural written form of a category: its label, or its id in words when the label has a parenthesis. */
+export function writtenName(c: Category): string {
+  return c.aliases.find((a) => a.toLowerCase() === c.label.toLowerCase()) ?? (c.label.includes('(') ? c.id.replace(/-/g, ' ') : c.label);
+}
+
 function categoryItems(taxonomy: Taxonomy, span: Span, suffix: string): CompletionItem[] {
   const rank = { high: 0, medium: 1, low: 2 } as const;
   return taxonomy.categories.map((c) => {
-    // offer the most natural written form: the shortest alias that reads as words, else the label
-    const written = c.aliases.find((a) => a.toLowerCase() === c.label.toLowerCase()) ?? (c.label.includes('(') ? c.id.replace(/-/g, ' ') : c.label);
+    const written = writtenName(c);
     return {
       label: written,
       kind: 'category' as const,

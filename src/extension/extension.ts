@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
+import { PreviewManager, previewTarget } from './preview';
 import { isReport, ReportStore, type LintEvent } from './store';
+import { EDITOR_VIEW_TYPE, StructuredEditorProvider } from './structuredEditor';
 
 /** When this module began to load: activation time counts loading it too. */
 const moduleStart = performance.now();
@@ -19,13 +21,34 @@ export interface PrivacyAuditApi {
   lint(doc: vscode.TextDocument): Promise<unknown>;
   /** Milliseconds from the start of loading this module to the end of activate(). */
   activationMs: number;
+  /** Fires after a preview was sent new content. */
+  onDidRenderPreview: vscode.Event<{ uri: vscode.Uri; version: number; html: string }>;
+  /** Fires after a structured editor was sent a new model. */
+  onDidPostEditorModel: vscode.Event<{ uri: vscode.Uri; version: number }>;
 }
 
 export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   const output = vscode.window.createOutputChannel('Privacy Audit', { log: true });
   const store = new ReportStore(output);
   const language = new AuditLanguage(store);
+  const previews = new PreviewManager(context.extensionUri, store);
+  const structured = new StructuredEditorProvider(context.extensionUri, store);
   context.subscriptions.push(
+    previews,
+    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, structured, { supportsMultipleEditorsPerDocument: true }),
+    vscode.commands.registerCommand('privacyAudit.openPreview', async (uri?: vscode.Uri) => {
+      const doc = previewTarget(uri) ?? (uri ? await vscode.workspace.openTextDocument(uri) : undefined);
+      if (!doc) return void vscode.window.showInformationMessage('Open a *.audit.md report first.');
+      return previews.open(doc);
+    }),
+    vscode.commands.registerCommand('privacyAudit.openStructuredEditor', (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (target) return vscode.commands.executeCommand('vscode.openWith', target, EDITOR_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand('privacyAudit.editSource', async (uri?: vscode.Uri) => {
+      const target = uri ?? activeCustomEditorUri();
+      if (target) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { viewColumn: vscode.ViewColumn.Beside });
+    }),
     output,
     store,
     vscode.languages.registerCodeActionsProvider(SELECTOR, new AuditCodeActions(store), { providedCodeActionKinds: AuditCodeActions.kinds }),
@@ -73,7 +96,13 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   // lint what is already open, after activation returns
   setTimeout(() => store.lintAllOpen(), 0);
   const activationMs = performance.now() - moduleStart;
-  return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs };
+  return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs, onDidRenderPreview: previews.onDidRender, onDidPostEditorModel: structured.onDidPostModel };
+}
+
+/** The file of the active custom editor tab (the structured editor has no TextEditor). */
+function activeCustomEditorUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom ? input.uri : undefined;
 }
 
 export function deactivate(): void {}

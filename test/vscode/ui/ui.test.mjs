@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../scripts/code-server.mjs';
+// these tests drive the text editor: open *.audit.md there rather than in the structured editor (the default)
+const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
+
 import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, workbenchUrl } from '../harness.mjs';
 
 const EXTENSION_PATH = process.env.PRIVACY_AUDIT_EXTENSION_PATH || REPO_ROOT;
@@ -53,7 +56,7 @@ describe('workbench UI (code-server 4.100.3 + Chromium)', function () {
     for (const f of fs.readdirSync(SCREENSHOTS)) if (/^ui-.*\.png$/.test(f)) fs.rmSync(path.join(SCREENSHOTS, f));
     await ensureCodeServer({ quiet: true });
     workspace = makeWorkspace('privacy-audit-ui-ws-');
-    server = await startCodeServer({ workspace });
+    server = await startCodeServer({ workspace, settings: TEXT_EDITOR_FIRST });
     browser = await launchBrowser();
     page = browser.page;
     // no extensionTestsPath: the workbench stays open with the extension loaded as under development

@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureCodeServer, installVsix, startCodeServer } from '../../../scripts/code-server.mjs';
+// these tests drive the text editor: open *.audit.md there rather than in the structured editor (the default)
+const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
+
 import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace } from '../harness.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -50,7 +53,7 @@ describe('the packaged VSIX', function () {
     const out = await installVsix(vsix, { userDataDir });
     assert.match(out, /successfully installed/i);
     workspace = makeWorkspace('privacy-audit-vsix-ws-');
-    server = await startCodeServer({ workspace, userDataDir, extensionsDir: path.join(userDataDir, 'extensions') });
+    server = await startCodeServer({ workspace, userDataDir, extensionsDir: path.join(userDataDir, 'extensions'), settings: TEXT_EDITOR_FIRST });
     browser = await launchBrowser();
     const page = browser.page;
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });

@@ -1,0 +1,145 @@
+/**
+ * The one typed message protocol between the extension and its webviews (the
+ * preview and the structured editor). Everything a webview sends is checked
+ * with `parseWebviewMessage` and dropped when it does not fit: webviews render
+ * reports written by strangers, so their messages are untrusted input.
+ * Pure: no DOM, no vscode; compiled into both sides.
+ */
+
+export type FieldValue = string | number | boolean | null | (string | number)[];
+export type RecordRef = { id: string } | { index: number };
+
+export type Intent =
+  | { type: 'setField'; record: RecordRef; field: string; value: FieldValue }
+  | { type: 'addRecord'; kind: string; after?: RecordRef; fields?: Record<string, FieldValue> }
+  | { type: 'deleteRecord'; record: RecordRef }
+  | { type: 'moveRecord'; record: RecordRef; direction: 'up' | 'down' }
+  | { type: 'setFrontMatter'; key: string; value: FieldValue };
+
+// ------------------------------------------------------------ extension → webview
+
+export interface ProblemView {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 0-based line in the report. */
+  line: number;
+}
+
+export interface RecordView {
+  kind: string;
+  id: string | undefined;
+  index: number;
+  /** 0-based line of the record's first field. */
+  line: number;
+  fields: Record<string, unknown>;
+  problems: ProblemView[];
+  /** Evidence hash status for evidence records with a file. */
+  hash?: 'ok' | 'mismatch' | 'missing' | 'unrecorded' | 'blocked';
+}
+
+export interface FieldSchema {
+  name: string;
+  type: string;
+  values?: readonly string[];
+  doc: string;
+}
+
+export interface EditorModel {
+  version: number;
+  frontMatter: Record<string, unknown>;
+  frontMatterLine: number;
+  records: RecordView[];
+  /** Problems that belong to no record (front matter, prose). */
+  problems: ProblemView[];
+  /** Rendered prose sections (HTML from the core renderer), each with its first line. */
+  prose: { line: number; html: string }[];
+  schema: Record<string, FieldSchema[]>;
+  frontMatterSchema: FieldSchema[];
+  categories: { name: string; label: string; sensitivity: string }[];
+  diagrams: { dataflow?: string; timeline?: string };
+  /** False when the YAML of the front matter or a block is broken: forms are read-only until the text is fixed. */
+  editable: boolean;
+}
+
+export type ToWebview =
+  | { type: 'render'; version: number; html: string; diagrams: { dataflow?: string; timeline?: string }; edgeFlows: string[][] }
+  | { type: 'scrollTo'; line: number }
+  | { type: 'model'; model: EditorModel }
+  | { type: 'intentResult'; requestId: number; ok: boolean; error?: string };
+
+// ------------------------------------------------------------ webview → extension
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'reveal'; line: number }
+  | { type: 'revealRecord'; id: string }
+  | { type: 'scrolled'; line: number }
+  | { type: 'intent'; requestId: number; version: number; intent: Intent }
+  | { type: 'addEvidence' }
+  | { type: 'editSource'; line?: number };
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isLine = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 10_000_000;
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
+const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
+const KINDS = new Set(['device', 'step', 'flow', 'evidence', 'response', 'retest', 'finding']);
+
+function isValue(v: unknown): v is FieldValue {
+  if (v === null || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v === 'string') return v.length <= 100_000;
+  return Array.isArray(v) && v.length <= 1000 && v.every((x) => (typeof x === 'string' && x.length <= 10_000) || (typeof x === 'number' && Number.isFinite(x)));
+}
+
+function isRef(v: unknown): v is RecordRef {
+  if (!isObj(v)) return false;
+  if ('id' in v) return Object.keys(v).length === 1 && isId(v.id);
+  return Object.keys(v).length === 1 && isLine(v.index);
+}
+
+function parseIntent(v: unknown): Intent | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'setField':
+      return isRef(v.record) && isKey(v.field) && isValue(v.value) ? { type: 'setField', record: v.record, field: v.field, value: v.value } : undefined;
+    case 'addRecord': {
+      if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return undefined;
+      if (v.after !== undefined && !isRef(v.after)) return undefined;
+      if (v.fields !== undefined && !(isObj(v.fields) && Object.entries(v.fields).every(([k, x]) => isKey(k) && isValue(x)))) return undefined;
+      return { type: 'addRecord', kind: v.kind, after: v.after as RecordRef | undefined, fields: v.fields as Record<string, FieldValue> | undefined };
+    }
+    case 'deleteRecord':
+      return isRef(v.record) ? { type: 'deleteRecord', record: v.record } : undefined;
+    case 'moveRecord':
+      return isRef(v.record) && (v.direction === 'up' || v.direction === 'down') ? { type: 'moveRecord', record: v.record, direction: v.direction } : undefined;
+    case 'setFrontMatter':
+      return isKey(v.key) && isValue(v.value) ? { type: 'setFrontMatter', key: v.key, value: v.value } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The message if it is one the protocol allows, else undefined (the caller drops it). */
+export function parseWebviewMessage(v: unknown): FromWebview | undefined {
+  if (!isObj(v)) return undefined;
+  switch (v.type) {
+    case 'ready':
+    case 'addEvidence':
+      return { type: v.type };
+    case 'reveal':
+    case 'scrolled':
+      return isLine(v.line) ? { type: v.type, line: v.line } : undefined;
+    case 'revealRecord':
+      return isId(v.id) ? { type: 'revealRecord', id: v.id } : undefined;
+    case 'editSource':
+      return v.line === undefined || isLine(v.line) ? { type: 'editSource', line: v.line as number | undefined } : undefined;
+    case 'intent': {
+      if (!isLine(v.requestId) || !isLine(v.version)) return undefined;
+      const intent = parseIntent(v.intent);
+      return intent ? { type: 'intent', requestId: v.requestId, version: v.version, intent } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * State shared by the parts of one render: masking and escaping, record
+ * anchors, where each diagnostic is shown, and helpers that every part uses
+ * (reference links, badges, problem boxes).
+ */
+import type { LintResult } from '../linter';
+import type { AuditRecord, RecordBlock, Report } from '../model';
+import type { Diagnostic } from '../types';
+import { escapeAttr, escapeHtml } from './escape';
+
+export interface RenderHeading {
+  level: number;
+  text: string;
+  id: string;
+}
+
+export interface ProblemSlots {
+  header: Diagnostic[];
+  byRecord: Map<AuditRecord, Diagnostic[]>;
+  byBlock: Map<RecordBlock, Diagnostic[]>;
+  /** Diagnostics in prose, by the index of the top-level Markdown block that holds their line. */
+  byGroup: Map<number, Diagnostic[]>;
+  /** Diagnostics that belong nowhere else (shown in the "Report problems" box). */
+  top: Diagnostic[];
+}
+
+export interface Ctx {
+  result: LintResult;
+  report: Report;
+  mode: 'preview' | 'export';
+  mask: (s: string) => string;
+  /** The element id of each record (`rec-F1`; `rec-F1-1` for a duplicate). */
+  anchorOf: Map<AuditRecord, string>;
+  /** The element id of the record that an id names (its first definition). */
+  anchorById: Map<string, string>;
+  /** Every element id handed out (records, headings). */
+  usedIds: Set<string>;
+  problems: ProblemSlots;
+  /** Diagnostics already written to the output. */
+  shown: Set<Diagnostic>;
+  /** Record blocks by the 0-based line of their opening fence. */
+  blocksByLine: Map<number, RecordBlock>;
+  headings: RenderHeading[];
+}
+
+/** Masks, then escapes: the one way report text reaches the output. */
+export function text(ctx: Ctx, s: string): string {
+  return escapeHtml(ctx.mask(s));
+}
+
+/** Masks, then escapes for a double-quoted attribute value. */
+export function attr(ctx: Ctx, s: string): string {
+  return escapeAttr(ctx.mask(s));
+}
+
+/** 0-based line of an offset. */
+export function lineOf(report: Report, offset: number): number {
+  return report.lines.positionAt(offset).line;
+}
+
+/** A link to a record, as in reference lists: `E2 · frame=112`; plain text when the id names no record. */
+export function refLink(ctx: Ctx, id: string, locator: string | undefined, cls = 'ref'): string {
+  const label = text(ctx, locator ? `${id} · ${locator}` : id);
+  const anchor = ctx.anchorById.get(id);
+  if (anchor === undefined) {
+    return `<span class="${cls} ${cls}-missing" data-ref="${attr(ctx, id)}" title="${attr(ctx, `No record ${id} in this report`)}">${label}</span>`;
+  }
+  return `<a class="${cls}" href="#${escapeAttr(anchor)}" data-ref="${attr(ctx, id)}">${label}</a>`;
+}
+
+/** Inline Markdown-style code spans of a diagnostic message as `<code>`, everything else escaped. */
+function messageHtml(ctx: Ctx, message: string): string {
+  return text(ctx, message).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+/** One diagnostic as a problem box; marks it as shown. */
+export function problemHtml(ctx: Ctx, d: Diagnostic): string {
+  ctx.shown.add(d);
+  return (
+    `<div class="problem problem-${d.severity}" data-line="${d.range.start.line}" data-rule="${escapeAttr(d.rule)}" role="note">` +
+    `<span class="problem-rule">${escapeHtml(d.rule)}</span> — <span class="problem-message">${messageHtml(ctx, d.message)}</span>` +
+    `<span class="problem-where">${escapeHtml(d.severity)} · line ${d.range.start.line + 1}</span></div>`
+  );
+}
+
+export function problemsHtml(ctx: Ctx, list: readonly Diagnostic[] | undefined): string {
+  if (!list || list.length === 0) return '';
+  return `<div class="problems">${list.map((d) => problemHtml(ctx, d)).join('')}</div>`;
+}
+
+/** A badge for an enumerated value; the class is derived from the value only when it is one of `known`. */
+export function badge(ctx: Ctx, group: string, value: string, known: readonly string[], label?: string): string {
+  const cls = known.includes(value) ? value : 'unknown';
+  return `<span class="badge ${group} ${group}-${cls}">${text(ctx, label ?? value)}</span>`;
+}

@@ -1,0 +1,9 @@
+/** Renders a piece of prose (Markdown outside the record blocks) with the report renderer and its safety rules. */
+import { parseReport } from '../parse';
+import { Taxonomy } from '../taxonomy';
+import { renderReport } from './html';
+
+export function renderProse(markdown: string, taxonomy: Taxonomy = Taxonomy.builtIn): string {
+  const report = parseReport(markdown);
+  return renderReport({ report, diagnostics: [], taxonomy, evidence: new Map() }, { mode: 'preview', header: false, problems: false }).html;
+}

@@ -1,0 +1,72 @@
+/** The structured editor's view of a lint result: plain values, problems per record, the field schema. */
+import type { LintResult } from './linter';
+import { toPlain, writtenText, type Report } from './model';
+import type { EditorModel, FieldSchema, ProblemView, RecordView } from './protocol';
+import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from './schema';
+import { writtenName } from './service';
+
+const schemaOf = (f: FieldSpec): FieldSchema => ({ name: f.name, type: f.t.type, ...(f.t.type === 'enum' ? { values: f.t.values } : {}), doc: f.doc });
+
+export interface ModelExtras {
+  diagrams?: { dataflow?: string; timeline?: string };
+  /** Rendered prose segments (the text between front matter and record blocks). */
+  prose?: { line: number; html: string }[];
+}
+
+/** The Markdown outside the front matter and record blocks, as segments with their first line. */
+export function proseSegments(report: Report): { line: number; text: string }[] {
+  const cuts = [...(report.frontMatter ? [report.frontMatter.span] : []), ...report.blocks.map((b) => b.span)].sort((a, b) => a.start - b.start);
+  const out: { line: number; text: string }[] = [];
+  let at = 0;
+  for (const c of [...cuts, { start: report.text.length, end: report.text.length }]) {
+    const text = report.text.slice(at, c.start);
+    if (text.trim()) {
+      const lead = text.length - text.trimStart().length;
+      out.push({ line: report.lines.positionAt(at + lead).line, text: text.trim() });
+    }
+    at = Math.max(at, c.end);
+  }
+  return out;
+}
+
+export function buildEditorModel(result: LintResult, version: number, extras: ModelExtras = {}): EditorModel {
+  const { report, diagnostics, taxonomy } = result;
+  const problem = (d: (typeof diagnostics)[number]): ProblemView => ({ rule: d.rule, severity: d.severity, message: d.message, line: d.range.start.line });
+  const owner = (offset: number) => report.records.find((r) => r.span.start <= offset && offset <= r.span.end);
+  const byRecord = new Map<object, ProblemView[]>();
+  const loose: ProblemView[] = [];
+  for (const d of diagnostics) {
+    const r = owner(d.span.start);
+    if (r) {
+      const list = byRecord.get(r) ?? [];
+      list.push(problem(d));
+      byRecord.set(r, list);
+    } else loose.push(problem(d));
+  }
+  const records: RecordView[] = report.records.map((r) => {
+    const fields = toPlain(r.map) as Record<string, unknown>;
+    // a sha256 of digits only reads as a number: show it as written
+    if (r.kind === 'evidence' && r.fields.get('sha256')) fields.sha256 = writtenText(report.text, r.fields.get('sha256'));
+    const view: RecordView = { kind: r.kind, id: r.id, index: r.index, line: report.lines.positionAt(r.span.start).line, fields, problems: byRecord.get(r) ?? [] };
+    const st = result.evidence.get(r);
+    if (st) {
+      const recorded = String(fields.sha256 ?? '').trim().toLowerCase();
+      view.hash = st.state === 'ok' ? (!recorded ? 'unrecorded' : recorded === st.sha256 ? 'ok' : 'mismatch') : st.state === 'escape' ? 'blocked' : 'missing';
+    }
+    return view;
+  });
+  const fm = report.frontMatter;
+  return {
+    version,
+    frontMatter: fm?.map ? (toPlain(fm.map) as Record<string, unknown>) : {},
+    frontMatterLine: fm ? report.lines.positionAt(fm.span.start).line : 0,
+    records,
+    problems: loose,
+    prose: extras.prose ?? [],
+    schema: Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, fields]) => [k, fields.map(schemaOf)])),
+    frontMatterSchema: FRONT_MATTER_FIELDS.map(schemaOf),
+    categories: taxonomy.categories.map((c) => ({ name: writtenName(c), label: c.label, sensitivity: c.sensitivity })),
+    diagrams: extras.diagrams ?? {},
+    editable: !!fm?.map && !report.problems.some((p) => p.rule === 'PA001' || p.rule === 'PA002'),
+  };
+}

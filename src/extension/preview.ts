@@ -1,0 +1,114 @@
+/**
+ * *Open Preview to the Side*: the report rendered by the core renderer, with
+ * its diagrams drawn by the bundled mermaid, updated as the text changes,
+ * following the editor's scroll; a click on a flow row or an edge reveals the
+ * record in the text editor.
+ */
+import * as vscode from 'vscode';
+import type { ToWebview } from '../core/protocol';
+import type * as Engine from './engine';
+import { engine } from './lazy';
+import { isReport, type ReportStore } from './store';
+import { webviewHtml, webviewRoots } from './webviewHtml';
+
+export const PREVIEW_VIEW_TYPE = 'privacyAudit.preview';
+
+interface Preview {
+  panel: vscode.WebviewPanel;
+  doc: vscode.TextDocument;
+  ready: boolean;
+  lastVersion: number;
+}
+
+export class PreviewManager implements vscode.Disposable {
+  private readonly previews = new Map<string, Preview>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly emitter = new vscode.EventEmitter<{ uri: vscode.Uri; version: number; html: string }>();
+  /** Fires after a render message was posted (tests and the benchmark wait on it). */
+  readonly onDidRender = this.emitter.event;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly store: ReportStore) {
+    this.disposables.push(
+      this.emitter,
+      store.onDidLint((e) => {
+        const p = this.previews.get(e.uri.toString());
+        if (p) this.post(p, e.result, e.version);
+      }),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
+        const p = this.previews.get(e.textEditor.document.uri.toString());
+        const top = e.visibleRanges[0]?.start.line;
+        if (p?.ready && top !== undefined) void p.panel.webview.postMessage({ type: 'scrollTo', line: top } satisfies ToWebview);
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the preview of `doc` beside its editor. */
+  async open(doc: vscode.TextDocument): Promise<vscode.WebviewPanel> {
+    const key = doc.uri.toString();
+    const existing = this.previews.get(key);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return existing.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, `Preview ${doc.uri.path.split('/').pop()}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: webviewRoots(this.extensionUri),
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.svg');
+    const p: Preview = { panel, doc, ready: false, lastVersion: -1 };
+    this.previews.set(key, p);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'preview.js', title: 'Privacy Audit preview', bodyClass: 'pa-preview' });
+    panel.onDidDispose(() => this.previews.delete(key), undefined, this.disposables);
+    panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(p, raw), undefined, this.disposables);
+    return panel;
+  }
+
+  private async receive(p: Preview, raw: unknown): Promise<void> {
+    const msg = engine().parseWebviewMessage(raw);
+    if (!msg) return; // not part of the protocol: dropped
+    if (msg.type === 'ready') {
+      p.ready = true;
+      const result = (await this.store.lint(p.doc)) ?? this.store.lastResult(p.doc);
+      if (result) this.post(p, result, p.doc.version, true);
+      // start where the editor is
+      const top = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === p.doc.uri.toString())?.visibleRanges[0]?.start.line;
+      if (top) void p.panel.webview.postMessage({ type: 'scrollTo', line: top } satisfies ToWebview);
+    } else if (msg.type === 'reveal') {
+      await revealLine(p.doc, msg.line);
+    } else if (msg.type === 'revealRecord') {
+      const r = this.store.report(p.doc).byId.get(msg.id);
+      if (r) await revealLine(p.doc, p.doc.positionAt(r.idSpan?.start ?? r.span.start).line);
+    }
+  }
+
+  private post(p: Preview, result: Engine.LintResult, version: number, force = false): void {
+    if (!p.ready || (!force && version === p.lastVersion)) return;
+    p.lastVersion = version;
+    const e = engine();
+    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
+    const timeline = e.timelineDiagram(result.report);
+    const rendered = e.renderReport(result, { mode: 'preview', diagrams: { dataflow: dataflow.text, timeline: timeline.text } });
+    const msg: ToWebview = { type: 'render', version, html: rendered.html, diagrams: { dataflow: dataflow.text, timeline: timeline.text }, edgeFlows: dataflow.edgeFlows };
+    void p.panel.webview.postMessage(msg).then(() => this.emitter.fire({ uri: p.doc.uri, version, html: rendered.html }));
+  }
+
+  dispose(): void {
+    for (const p of this.previews.values()) p.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Shows the text editor of `doc` with the cursor on `line`. */
+export async function revealLine(doc: vscode.TextDocument, line: number): Promise<void> {
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString());
+  const pos = new vscode.Position(Math.min(line, doc.lineCount - 1), 0);
+  const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false, selection: new vscode.Range(pos, pos) });
+  editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+export function previewTarget(uri?: vscode.Uri): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  return doc && isReport(doc) ? doc : undefined;
+}

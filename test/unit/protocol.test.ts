@@ -1,0 +1,43 @@
+/** Every message from a webview is checked against the protocol; anything else is dropped. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseWebviewMessage } from '../../src/core/protocol';
+
+describe('parseWebviewMessage', () => {
+  test('accepts the protocol', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseWebviewMessage({ type: 'reveal', line: 12 }), { type: 'reveal', line: 12 });
+    assert.deepEqual(parseWebviewMessage({ type: 'revealRecord', id: 'F1' }), { type: 'revealRecord', id: 'F1' });
+    assert.deepEqual(parseWebviewMessage({ type: 'intent', requestId: 1, version: 3, intent: { type: 'setField', record: { id: 'F1' }, field: 'encryption', value: 'tls' } }), {
+      type: 'intent',
+      requestId: 1,
+      version: 3,
+      intent: { type: 'setField', record: { id: 'F1' }, field: 'encryption', value: 'tls' },
+    });
+    assert.ok(parseWebviewMessage({ type: 'intent', requestId: 2, version: 3, intent: { type: 'addRecord', kind: 'flow', after: { id: 'F4' }, fields: { port: 443, data: ['IMEI'] } } }));
+    assert.ok(parseWebviewMessage({ type: 'intent', requestId: 2, version: 3, intent: { type: 'moveRecord', record: { index: 2 }, direction: 'up' } }));
+  });
+
+  test('drops everything else', () => {
+    const bad: unknown[] = [
+      null,
+      'ready',
+      [],
+      { type: 'runCommand', command: 'workbench.action.terminal.new' },
+      { type: 'reveal', line: -1 },
+      { type: 'reveal', line: 1.5 },
+      { type: 'reveal', line: '3' },
+      { type: 'revealRecord', id: 'F1"><script>' },
+      { type: 'revealRecord', id: '../etc/passwd' },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'eval', code: 'x' } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: '__proto__ x', value: 'a' } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1', index: 1 }, field: 'to', value: 'a' } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: { nested: true } } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: 'x'.repeat(100_001) } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'addRecord', kind: 'script' } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'moveRecord', record: { id: 'F1' }, direction: 'left' } },
+      { type: 'editSource', line: 'top' },
+    ];
+    for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m)?.slice(0, 80));
+  });
+});

@@ -1,0 +1,233 @@
+// The structured editor and the preview as a person uses them, in VS Code 1.100
+// (code-server) through Chromium: a form edit changes exactly one line, undo
+// restores it, a text edit shows in the form, the preview draws one edge per
+// (source, endpoint) pair, both follow light and dark themes, and a hostile
+// report renders as inert text with no request leaving the webview.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../scripts/code-server.mjs';
+import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, workbenchUrl } from '../harness.mjs';
+
+const require = createRequire(import.meta.url);
+const EXAMPLE = 'examples/xiaomi-redmi-1s/redmi-1s.audit.md';
+const HOSTILE = 'examples/hostile.audit.md';
+
+const HOSTILE_TEXT = `---
+audit-format: 1
+id: "HOSTILE-<script>window.__paPwned=1</script>"
+title: "<img src=x onerror=window.__paPwned=1> title"
+status: draft
+date: 2014-10-24
+auditors: ["<svg onload=window.__paPwned=1>"]
+---
+# Hostile <script>window.__paPwned=1</script>
+
+<img src=x onerror="window.__paPwned=1"> <iframe src="https://evil.example/frame"></iframe>
+[click me](javascript:window.__paPwned=1) [run](command:workbench.action.terminal.new)
+![remote](https://evil.example/pixel.png) ![local](file:///etc/passwd)
+<style>body{background:url(https://evil.example/css.png)}</style>
+
+\`\`\`mermaid
+graph LR
+A-->B
+click A call pwn()
+\`\`\`
+
+\`\`\`flow
+- id: F1
+  from: D1
+  to: 'evil.example"]; click n1 call pwn(); %%{init: {"securityLevel":"loose"}}%%'
+  country: US
+  encryption: none
+  data: [IMEI, "<b onmouseover=window.__paPwned=1>x</b>"]
+  evidence: [E1]
+\`\`\`
+
+\`\`\`evidence
+id: E1
+url: "https://evil.example/<script>"
+description: "<script>window.__paPwned=1</script>"
+\`\`\`
+`;
+
+describe('preview and structured editor (code-server 4.100.3 + Chromium)', function () {
+  this.timeout(180_000);
+  let server;
+  let browser;
+  /** @type {import('playwright-core').Page} */
+  let page;
+  let workspace;
+  const requests = [];
+
+  const shot = async (name) => {
+    const file = path.join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    console.log(`      screenshot: ${path.relative(REPO_ROOT, file)}`);
+  };
+  const quickInput = () => page.locator('.quick-input-widget');
+  const palette = async (label) => {
+    await poll(async () => {
+      if (extensionProblems(server).length) throw Object.assign(new Error(extensionProblems(server).join(' | ')), { fatal: true });
+      await page.keyboard.press('F1');
+      await quickInput().locator('input').fill(`>${label}`);
+      const row = quickInput().locator('.monaco-list-row', { hasText: label }).first();
+      const found = await row.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+      await page.keyboard.press(found ? 'Enter' : 'Escape');
+      return found;
+    }, `"${label}" in the command palette`, { timeoutMs: 60_000 });
+  };
+  const quickOpen = async (file) => {
+    await page.keyboard.press('Control+P');
+    await quickInput().locator('input').fill(path.basename(file));
+    await quickInput().locator('.monaco-list-row', { hasText: path.dirname(file) }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+  };
+  /** The webview frame whose document matches `selector` (webviews nest an iframe in an iframe). */
+  const webviewFrame = (selector, what) =>
+    poll(async () => {
+      for (const f of page.frames()) {
+        if (await f.locator(selector).count().catch(() => 0)) return f;
+      }
+      return null;
+    }, what, { timeoutMs: 30_000 });
+  const closeAll = async () => {
+    await palette('View: Close All Editors');
+    const dontSave = page.getByRole('button', { name: "Don't Save" });
+    if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+    await poll(async () => (await page.locator('.tabs-container .tab').count()) === 0, 'every editor closed', { timeoutMs: 15_000 });
+  };
+  const fileText = () => fs.readFileSync(path.join(workspace, EXAMPLE), 'utf8');
+
+  before(async function () {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureCodeServer({ quiet: true });
+    workspace = makeWorkspace('privacy-audit-wv-');
+    fs.writeFileSync(path.join(workspace, HOSTILE), HOSTILE_TEXT);
+    server = await startCodeServer({ workspace, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on('request', (r) => {
+      let frame = '';
+      try {
+        frame = r.frame().url();
+      } catch {
+        // a service-worker request has no frame
+      }
+      requests.push({ url: r.url(), frame });
+    });
+    await page.goto(workbenchUrl(server, { folder: workspace }), { waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // wait until the extension is registered (opening a report earlier would open it as text)
+    await palette('Privacy Audit: Lint Workspace');
+  });
+
+  after(async function () {
+    await browser?.close();
+    await server?.stop();
+    if (this.currentTest?.state !== 'failed') {
+      server?.cleanup();
+      removeWorkspace(workspace);
+    }
+  });
+
+  it('opens a report in the structured editor by default; a form change edits exactly one line; undo restores it', async function () {
+    const original = fileText();
+    await quickOpen(EXAMPLE);
+    const editor = await webviewFrame('.flow-table', 'the structured editor with its flow table');
+    await shot('webview-01-structured-editor-light');
+    const select = editor.locator('select[data-key="F1.encryption"]');
+    assert.equal(await select.inputValue(), 'unknown');
+    await select.selectOption('tls');
+    await page.keyboard.press('Control+S');
+    const changed = await poll(() => (fileText() !== original ? fileText() : null), 'the saved change on disk', { timeoutMs: 20_000 });
+    const a = original.split('\n');
+    const b = changed.split('\n');
+    assert.equal(b.length, a.length, 'no line added or removed');
+    const diff = a.map((l, i) => (l !== b[i] ? i : -1)).filter((i) => i >= 0);
+    assert.equal(diff.length, 1, `exactly one line changed: ${diff.map((i) => `${a[i]} → ${b[i]}`).join(' | ')}`);
+    assert.equal(a[diff[0]].replace('encryption: unknown', 'encryption: tls'), b[diff[0]]);
+    // the form shows the new value once the model comes back
+    await poll(async () => (await editor.locator('select[data-key="F1.encryption"]').inputValue()) === 'tls', 'the form showing tls');
+    // undo (the document's own undo stack; from outside a form field, so the webview passes it on), then save
+    await editor.locator('.toolbar .status').click();
+    await page.keyboard.press('Control+Z');
+    await poll(async () => (await editor.locator('select[data-key="F1.encryption"]').inputValue()) === 'unknown', 'undo reaching the form');
+    await page.keyboard.press('Control+S');
+    await poll(() => fileText() === original, 'the file restored after undo and save', { timeoutMs: 20_000 });
+  });
+
+  it('shows an edit made in a text editor on the same file in the form', async function () {
+    const editor = await webviewFrame('.flow-table', 'the structured editor');
+    await editor.getByRole('button', { name: 'Edit Source' }).click();
+    // the text editor opens beside, on the same document
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+    const line = fileText().split('\n').findIndex((l, i, all) => l.startsWith('  to: ') && all.slice(0, i).some((x) => x.includes('- id: F2')));
+    assert.ok(line > 0);
+    await page.keyboard.press('Control+G');
+    await quickInput().locator('input').fill(`:${line + 1}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type('x');
+    await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()).endsWith('.comx'), 'the typed character in the form', { timeoutMs: 20_000 });
+    await shot('webview-02-text-and-form');
+    await page.keyboard.press('Control+Z');
+    await poll(async () => !(await editor.locator('input[data-key="F2.to"]').inputValue()).endsWith('x'), 'undo in the form');
+  });
+
+  it('draws the data-flow diagram in the preview with one edge per (source, endpoint) pair, in light and dark', async function () {
+    const engine = require(path.join(REPO_ROOT, 'dist', 'engine.js'));
+    const result = await new engine.Linter().lint(fileText());
+    const expected = engine.dataFlowDiagram(result.report, result.taxonomy);
+    await palette('Privacy Audit: Open Preview to the Side');
+    const preview = await webviewFrame('.pa-report .diagram svg', 'the preview with a drawn diagram');
+    const edges = await preview.locator('.diagram[data-diagram="dataflow"] .edgePaths path').count();
+    // the legend draws its own sample edges: count those apart
+    assert.equal(edges - (expected.legendEdges ?? 0), expected.edges, `edges drawn (${edges}) vs edges generated (${expected.edges})`);
+    assert.equal(await preview.locator('[data-record^="F"]').count() >= 4, true);
+    await shot('webview-03-preview-light');
+    await palette('Preferences: Toggle between Light/Dark Themes');
+    await poll(async () => (await preview.locator('body.vscode-dark').count()) > 0, 'the dark theme in the preview');
+    await poll(async () => (await preview.locator('.diagram[data-diagram="dataflow"] svg').count()) > 0, 'the diagram redrawn');
+    await shot('webview-04-preview-dark');
+    const editor = await webviewFrame('.flow-table', 'the structured editor');
+    assert.ok(await editor.locator('body.vscode-dark').count());
+    await closeAll();
+    await quickOpen(EXAMPLE);
+    await webviewFrame('.flow-table', 'the structured editor');
+    await shot('webview-05-structured-editor-dark');
+  });
+
+  it('renders a hostile report as inert text: nothing runs, no request leaves', async function () {
+    await closeAll();
+    await quickOpen(HOSTILE);
+    const editor = await poll(async () => {
+      for (const f of page.frames()) {
+        const to = await f.locator('input[data-key="F1.to"]').inputValue({ timeout: 500 }).catch(() => '');
+        if (to.startsWith('evil.example')) return f;
+      }
+      return null;
+    }, 'the structured editor of the hostile report', { timeoutMs: 30_000 });
+    await shot('webview-06-hostile-editor');
+    await editor.getByRole('button', { name: 'Edit Source' }).click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+    await palette('Privacy Audit: Open Preview to the Side');
+    const preview = await webviewFrame('.pa-report:has-text("HOSTILE")', 'the preview of the hostile report');
+    await poll(async () => (await preview.locator('.diagram svg, pre.mermaid').count()) > 0, 'the hostile diagram settled');
+    await shot('webview-07-hostile-preview');
+    for (const f of page.frames()) {
+      const pwned = await f.evaluate(() => window.__paPwned).catch(() => undefined);
+      assert.equal(pwned, undefined, `the sentinel stayed unset in ${f.url().slice(0, 80)}`);
+    }
+    assert.match(await preview.locator('h1', { hasText: 'Hostile' }).first().innerText(), /Hostile <script>/, 'the script tag shows as text');
+    const leaked = requests.filter((r) => /evil\.example|etc\/passwd/.test(r.url)).map((r) => r.url);
+    assert.deepEqual(leaked, [], 'no request for the report\'s remote or local resources, from anywhere');
+    // the webviews load only the extension's own files (served by code-server or its service worker)
+    const fromWebviews = requests.filter((r) => /contrib\/webview\/browser\/pre\//.test(r.frame));
+    assert.ok(fromWebviews.length > 0, 'the webviews\' own requests are seen');
+    const outside = fromWebviews.filter((r) => !/^(https?:\/\/127\.0\.0\.1[:/]|data:|blob:|vscode-webview:|https:\/\/[^/]*vscode-cdn\.net\/)/.test(r.url)).map((r) => r.url);
+    assert.deepEqual(outside, [], 'no request left a webview');
+  });
+});
