@@ -10,7 +10,7 @@ await buildExtension();
 await esbuild.build({ entryPoints: [path.join(REPO_ROOT, 'bench', 'vscode', 'index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: OUT, external: ['vscode'], logLevel: 'warning' });
 await ensureCodeServer({ quiet: true });
 const workspace = makeWorkspace('privacy-audit-bench-');
-const server = await startCodeServer({ workspace });
+const server = await startCodeServer({ workspace, env: { PRIVACY_AUDIT_TRACE: '1' } });
 const browser = await launchBrowser();
 let code = 1;
 try {

@@ -63,7 +63,11 @@ export interface EditorModel {
 }
 
 export type ToWebview =
-  | { type: 'render'; version: number; html: string; diagrams: { dataflow?: string; timeline?: string }; edgeFlows: string[][] }
+  /**
+   * The report as keyed parts in order. `html` is sent only for keys the webview does not have yet
+   * (it keeps the elements of the previous render); `data-line` values inside a part are relative to `base`.
+   */
+  | { type: 'render'; version: number; mode: string; parts: { key: string; base: number; html?: string }[]; edgeFlows: string[][] }
   | { type: 'scrollTo'; line: number }
   | { type: 'model'; model: EditorModel }
   | { type: 'intentResult'; requestId: number; ok: boolean; error?: string };
@@ -77,7 +81,9 @@ export type FromWebview =
   | { type: 'scrolled'; line: number }
   | { type: 'intent'; requestId: number; version: number; intent: Intent }
   | { type: 'addEvidence' }
-  | { type: 'editSource'; line?: number };
+  | { type: 'editSource'; line?: number }
+  /** The preview has shown a render (diagrams drawn). */
+  | { type: 'painted'; version: number };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isLine = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 10_000_000;
@@ -132,6 +138,8 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
       return isLine(v.line) ? { type: v.type, line: v.line } : undefined;
     case 'revealRecord':
       return isId(v.id) ? { type: 'revealRecord', id: v.id } : undefined;
+    case 'painted':
+      return isLine(v.version) ? { type: 'painted', version: v.version } : undefined;
     case 'editSource':
       return v.line === undefined || isLine(v.line) ? { type: 'editSource', line: v.line as number | undefined } : undefined;
     case 'intent': {

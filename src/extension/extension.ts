@@ -23,6 +23,8 @@ export interface PrivacyAuditApi {
   activationMs: number;
   /** Fires after a preview was sent new content. */
   onDidRenderPreview: vscode.Event<{ uri: vscode.Uri; version: number; html: string }>;
+  /** Fires when a preview has shown a version (its diagrams drawn). */
+  onDidPaintPreview: vscode.Event<{ uri: vscode.Uri; version: number }>;
   /** Fires after a structured editor was sent a new model. */
   onDidPostEditorModel: vscode.Event<{ uri: vscode.Uri; version: number }>;
 }
@@ -96,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   // lint what is already open, after activation returns
   setTimeout(() => store.lintAllOpen(), 0);
   const activationMs = performance.now() - moduleStart;
-  return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs, onDidRenderPreview: previews.onDidRender, onDidPostEditorModel: structured.onDidPostModel };
+  return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs, onDidRenderPreview: previews.onDidRender, onDidPaintPreview: previews.onDidPaint, onDidPostEditorModel: structured.onDidPostModel };
 }
 
 /** The file of the active custom editor tab (the structured editor has no TextEditor). */

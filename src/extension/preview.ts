@@ -4,6 +4,7 @@
  * following the editor's scroll; a click on a flow row or an edge reveals the
  * record in the text editor.
  */
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../core/protocol';
 import type * as Engine from './engine';
@@ -12,12 +13,27 @@ import { isReport, type ReportStore } from './store';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 export const PREVIEW_VIEW_TYPE = 'privacyAudit.preview';
+const TRACE = !!process.env.PRIVACY_AUDIT_TRACE;
 
 interface Preview {
   panel: vscode.WebviewPanel;
   doc: vscode.TextDocument;
   ready: boolean;
-  lastVersion: number;
+  /** The version and diagnostics state last sent, so the same content is not sent twice. */
+  lastSent: string;
+  /** Keys of the parts the webview holds. */
+  keys: Set<string>;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Parts with their line numbers made relative, so a part that only moved keeps its key. */
+function keyed(parts: string[]): { key: string; base: number; html: string }[] {
+  return parts.map((html) => {
+    const first = /data-line="(\d+)"/.exec(html);
+    const base = first ? Number(first[1]) : 0;
+    const rel = html.replace(/data-line="(\d+)"/g, (_, n: string) => `data-line="${Number(n) - base}"`);
+    return { key: createHash('sha1').update(rel).digest('base64'), base, html: rel };
+  });
 }
 
 export class PreviewManager implements vscode.Disposable {
@@ -26,13 +42,24 @@ export class PreviewManager implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<{ uri: vscode.Uri; version: number; html: string }>();
   /** Fires after a render message was posted (tests and the benchmark wait on it). */
   readonly onDidRender = this.emitter.event;
+  private readonly painted = new vscode.EventEmitter<{ uri: vscode.Uri; version: number }>();
+  /** Fires when the webview reports that it has shown a version (diagrams drawn). */
+  readonly onDidPaint = this.painted.event;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly store: ReportStore) {
     this.disposables.push(
       this.emitter,
+      this.painted,
       store.onDidLint((e) => {
         const p = this.previews.get(e.uri.toString());
         if (p) this.post(p, e.result, e.version);
+      }),
+      // while typing, show the text at once (with the latest problems that still fit) rather than after the lint
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const p = this.previews.get(e.document.uri.toString());
+        if (!p || !e.contentChanges.length) return;
+        clearTimeout(p.timer);
+        p.timer = setTimeout(() => this.postQuick(p), 40);
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
         const p = this.previews.get(e.textEditor.document.uri.toString());
@@ -56,10 +83,13 @@ export class PreviewManager implements vscode.Disposable {
       localResourceRoots: webviewRoots(this.extensionUri),
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.svg');
-    const p: Preview = { panel, doc, ready: false, lastVersion: -1 };
+    const p: Preview = { panel, doc, ready: false, lastSent: '', keys: new Set() };
     this.previews.set(key, p);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'preview.js', title: 'Privacy Audit preview', bodyClass: 'pa-preview' });
-    panel.onDidDispose(() => this.previews.delete(key), undefined, this.disposables);
+    panel.onDidDispose(() => {
+      clearTimeout(p.timer);
+      this.previews.delete(key);
+    }, undefined, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(p, raw), undefined, this.disposables);
     return panel;
   }
@@ -74,6 +104,8 @@ export class PreviewManager implements vscode.Disposable {
       // start where the editor is
       const top = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === p.doc.uri.toString())?.visibleRanges[0]?.start.line;
       if (top) void p.panel.webview.postMessage({ type: 'scrollTo', line: top } satisfies ToWebview);
+    } else if (msg.type === 'painted') {
+      this.painted.fire({ uri: p.doc.uri, version: msg.version });
     } else if (msg.type === 'reveal') {
       await revealLine(p.doc, msg.line);
     } else if (msg.type === 'revealRecord') {
@@ -82,14 +114,43 @@ export class PreviewManager implements vscode.Disposable {
     }
   }
 
-  private post(p: Preview, result: Engine.LintResult, version: number, force = false): void {
-    if (!p.ready || (!force && version === p.lastVersion)) return;
-    p.lastVersion = version;
+  /** Renders the current text with the last lint's problems when they still belong to it. */
+  private postQuick(p: Preview): void {
+    if (!p.ready || p.doc.isClosed) return;
+    const last = this.store.lastResult(p.doc);
+    const t = performance.now();
+    const report = this.store.report(p.doc);
+    if (TRACE) console.log(`BENCH trace quick parse ${(performance.now() - t).toFixed(0)} ms`);
+    if (last && last.report === report) return this.post(p, last, p.doc.version);
+    const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
+    if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
     const e = engine();
+    const taxonomy = last?.taxonomy ?? e.Taxonomy.builtIn;
+    this.post(p, { report, diagnostics: last && last.report.text === report.text ? last.diagnostics : [], taxonomy, evidence }, p.doc.version, false, 'quick');
+  }
+
+  private post(p: Preview, result: Engine.LintResult, version: number, force = false, stage = 'linted'): void {
+    const stamp = `${version}:${stage}`;
+    if (!p.ready || (!force && (stamp === p.lastSent || p.lastSent === `${version}:linted`))) return;
+    p.lastSent = stamp;
+    const e = engine();
+    const t0 = performance.now();
     const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
     const timeline = e.timelineDiagram(result.report);
+    const t1 = performance.now();
     const rendered = e.renderReport(result, { mode: 'preview', diagrams: { dataflow: dataflow.text, timeline: timeline.text } });
-    const msg: ToWebview = { type: 'render', version, html: rendered.html, diagrams: { dataflow: dataflow.text, timeline: timeline.text }, edgeFlows: dataflow.edgeFlows };
+    const t2 = performance.now();
+    const parts = keyed(rendered.parts);
+    if (TRACE) console.log(`BENCH trace ${stage} v${version}: diagrams ${(t1 - t0).toFixed(0)} ms, render ${(t2 - t1).toFixed(0)} ms, keys ${(performance.now() - t2).toFixed(0)} ms`);
+    // send the HTML only of the parts the webview does not hold
+    const msg: ToWebview = {
+      type: 'render',
+      version,
+      mode: rendered.mode,
+      parts: parts.map((x) => (p.keys.has(x.key) && !force ? { key: x.key, base: x.base } : x)),
+      edgeFlows: dataflow.edgeFlows,
+    };
+    p.keys = new Set(parts.map((x) => x.key));
     void p.panel.webview.postMessage(msg).then(() => this.emitter.fire({ uri: p.doc.uri, version, html: rendered.html }));
   }
 

@@ -26,6 +26,7 @@ async function drawDiagrams(): Promise<void> {
       const holder = document.createElement('div');
       holder.className = 'diagram';
       holder.dataset.diagram = pre.dataset.diagram ?? '';
+      holder.dataset.source = source;
       if (pre.dataset.line) holder.dataset.line = pre.dataset.line;
       const cached = cachedDiagram(source);
       if (cached) {
@@ -65,20 +66,58 @@ function wireEdges(holder: HTMLElement): void {
   });
 }
 
+/** The parts of the shown report by key: unchanged parts stay in the page (diagrams drawn, no flash). */
+let held = new Map<string, HTMLElement>();
+
 function render(msg: Extract<ToWebview, { type: 'render' }>): void {
   lastRender = msg;
   edgeFlows = msg.edgeFlows;
   const y = window.scrollY;
-  app.innerHTML = msg.html;
-  void drawDiagrams();
+  let article = app.querySelector<HTMLElement>(':scope > article.pa-report');
+  if (!article) {
+    article = document.createElement('article');
+    app.replaceChildren(article);
+  }
+  article.className = `pa-report pa-mode-${msg.mode}`;
+  const next = new Map<string, HTMLElement>();
+  const nodes = msg.parts.map((part) => {
+    let node = held.get(part.key);
+    if (!node || part.html !== undefined) {
+      node = document.createElement('div');
+      node.className = 'pa-part';
+      // HTML from the core renderer: report text escaped, no scripts, no raw HTML
+      node.innerHTML = part.html ?? '';
+    }
+    node.dataset.base = String(part.base);
+    next.set(part.key, node);
+    return node;
+  });
+  // move only what moved: an edit usually changes one part, and the rest of the page stays laid out
+  const children = article.children;
+  nodes.forEach((node, i) => {
+    if (children[i] !== node) article!.insertBefore(node, children[i] ?? null);
+  });
+  while (children.length > nodes.length) children[children.length - 1]!.remove();
+  held = next;
   window.scrollTo(0, y);
+  void drawDiagrams().then(() => requestAnimationFrame(() => post({ type: 'painted', version: msg.version })));
+}
+
+/** The report line of an element: its part's first line plus its own offset. */
+function lineOf(el: HTMLElement): number {
+  const base = Number(el.closest<HTMLElement>('.pa-part')?.dataset.base ?? 0);
+  return base + Number(el.dataset.line ?? 0);
 }
 
 function scrollToLine(line: number): void {
   let best: HTMLElement | undefined;
+  let bestLine = -1;
   for (const el of Array.from(app.querySelectorAll<HTMLElement>('[data-line]'))) {
-    const l = Number(el.dataset.line);
-    if (l <= line && (!best || l >= Number(best.dataset.line))) best = el;
+    const l = lineOf(el);
+    if (l <= line && l >= bestLine) {
+      best = el;
+      bestLine = l;
+    }
   }
   if (best) window.scrollTo(0, best.getBoundingClientRect().top + window.scrollY - 8);
   else if (line === 0) window.scrollTo(0, 0);
@@ -95,7 +134,7 @@ app.addEventListener('click', (e) => {
     return;
   }
   const lined = target.closest<HTMLElement>('[data-line]');
-  if (lined && e.detail >= 2) post({ type: 'reveal', line: Number(lined.dataset.line) });
+  if (lined && e.detail >= 2) post({ type: 'reveal', line: lineOf(lined) });
 });
 
 window.addEventListener('message', (e: MessageEvent) => {
@@ -105,9 +144,19 @@ window.addEventListener('message', (e: MessageEvent) => {
   else if (msg.type === 'scrollTo') scrollToLine(msg.line);
 });
 
-// the theme changed: draw the diagrams again in the new colours
+// the theme changed: draw the diagrams again in the new colours (the parts' HTML is held as sent)
 new MutationObserver(() => {
-  if (lastRender) render(lastRender);
+  if (!lastRender) return;
+  for (const node of held.values()) {
+    for (const d of Array.from(node.querySelectorAll<HTMLElement>('.diagram[data-source]'))) {
+      const pre = document.createElement('pre');
+      pre.className = 'mermaid';
+      pre.dataset.diagram = d.dataset.diagram ?? '';
+      pre.textContent = d.dataset.source ?? '';
+      d.replaceWith(pre);
+    }
+  }
+  void drawDiagrams();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });

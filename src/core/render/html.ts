@@ -50,6 +50,9 @@ export interface RenderOptions {
 }
 
 export interface RenderedReport {
+  /** The article's content in top-level pieces, in order (html = the article wrapping them). */
+  parts: string[];
+  mode: 'preview' | 'export';
   /** A body fragment: one `<article class="pa-report">`; style it with media/report.css. */
   html: string;
   /** The report's title as plain text (masked, not escaped): front matter `title`, else the first heading. */
@@ -192,15 +195,17 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
   const dataflow = diagramHtml('dataflow', options, flowGroup >= 0 ? endLine(firstFlow, 0) : 0);
   const timeline = diagramHtml('timeline', options, timelineGroup >= 0 ? endLine(lastStatement, 0) : 0);
 
-  // ---- body, group by group
-  let body = '';
+  // ---- body, group by group (each group is also a part, so a preview can replace only what changed)
+  const bodyParts: string[] = [];
   groups.forEach((g, gi) => {
-    body += md.renderer.render(tokens.slice(g.first, g.last + 1), md.options, env);
+    let part = md.renderer.render(tokens.slice(g.first, g.last + 1), md.options, env);
     const probs = ctx.problems.byGroup.get(gi);
-    if (probs) body += `<div class="problems-after code-line" data-line="${g.map?.[0] ?? 0}">${problemsHtml(ctx, probs)}</div>\n`;
-    if (gi === flowGroup && dataflow) body += dataflow;
-    if (gi === timelineGroup && timeline) body += timeline;
+    if (probs) part += `<div class="problems-after code-line" data-line="${g.map?.[0] ?? 0}">${problemsHtml(ctx, probs)}</div>\n`;
+    if (gi === flowGroup && dataflow) part += dataflow;
+    if (gi === timelineGroup && timeline) part += timeline;
+    bodyParts.push(part);
   });
+  const body = bodyParts.join('');
   const floating = [flowGroup < 0 ? dataflow : '', timelineGroup < 0 ? timeline : ''].filter(Boolean);
 
   // ---- the top of the report
@@ -217,7 +222,8 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
   if (floating.length) top += `<section class="diagrams"><h2 class="diagrams-title">Diagrams</h2>${floating.join('')}</section>`;
 
   const html = `<article class="pa-report pa-mode-${mode}">\n${header}${top}${body}</article>\n`;
-  return { html, title, headings: ctx.headings.map((h): RenderHeading => ({ ...h })), errors };
+  const parts = [header + top, ...bodyParts].filter((p) => p !== '');
+  return { html, parts, mode, title, headings: ctx.headings.map((h): RenderHeading => ({ ...h })), errors };
 }
 
 function titleOf(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {

@@ -81,8 +81,10 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
   const quickOpen = async (file) => {
     await page.keyboard.press('Control+P');
     await quickInput().locator('input').fill(path.basename(file));
-    await quickInput().locator('.monaco-list-row', { hasText: path.dirname(file) }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Enter');
+    // choose the row of that file (recently opened files are listed first while the list filters)
+    const row = quickInput().locator('.monaco-list-row', { hasText: path.basename(file) }).filter({ hasText: path.dirname(file) }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
   };
   /** The webview frame whose document matches `selector` (webviews nest an iframe in an iframe). */
   const webviewFrame = (selector, what) =>
@@ -122,6 +124,10 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     // wait until the extension is registered (opening a report earlier would open it as text)
     await palette('Privacy Audit: Lint Workspace');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await shot(`webview-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => {});
   });
 
   after(async function () {
@@ -214,8 +220,10 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await editor.getByRole('button', { name: 'Edit Source' }).click();
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
     await palette('Privacy Audit: Open Preview to the Side');
-    const preview = await webviewFrame('.pa-report:has-text("HOSTILE")', 'the preview of the hostile report');
+    // the preview (its report is made of parts; the structured editor's narrative is not)
+    const preview = await webviewFrame('.pa-part:has-text("HOSTILE")', 'the preview of the hostile report');
     await poll(async () => (await preview.locator('.diagram svg, pre.mermaid').count()) > 0, 'the hostile diagram settled');
+    await preview.locator('h1', { hasText: 'Hostile' }).first().waitFor({ state: 'visible' });
     await shot('webview-07-hostile-preview');
     for (const f of page.frames()) {
       const pwned = await f.evaluate(() => window.__paPwned).catch(() => undefined);

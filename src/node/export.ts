@@ -1,0 +1,470 @@
+/**
+ * HTML and PDF export of a report: the preview's HTML (one renderer, so the
+ * PDF looks like the preview) inside a document with a cover, contents and
+ * an evidence appendix (src/core/export/document.ts), printed by a local
+ * Chromium-family browser's own PDF engine.
+ *
+ * 1. The diagrams are drawn to SVG by the bundled mermaid (securityLevel
+ *    'strict') in an isolated page of their own, sanitised, and inlined.
+ * 2. The final HTML is loaded with `setContent` (never a file:// URL) into a
+ *    page of a separate browser context with JavaScript disabled, where every
+ *    request other than `data:` is aborted and counted, and printed with
+ *    `page.pdf()` (bookmarks from the headings, tagged PDF).
+ * 3. Files are written atomically: a temporary file next to the target,
+ *    flushed, then renamed over it.
+ *
+ * The browser is driven through playwright-core with a fresh temporary
+ * profile; it is found automatically or given (`browserPath`), and never
+ * downloaded. An `Exporter` keeps it warm between exports; `dispose()` ends it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ProjectConfig } from '../core/config';
+import { dataFlowDiagram, redactionMask, timelineDiagram } from '../core/diagram';
+import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
+import { Linter, type LintResult } from '../core/linter';
+import { renderReport } from '../core/render/html';
+import { findBrowser, launch, type LaunchedBrowser } from './browser';
+import { openMermaidPage, type MermaidPage } from './export-mermaid';
+
+export { PAPERS, type Paper } from '../core/export/document';
+
+/** The first Chromium version that prints CSS page-margin boxes (running header and footer without templates). */
+export const MARGIN_BOX_MIN_VERSION = 131;
+
+export type ExportStage = 'launch' | 'lint' | 'diagrams' | 'render' | 'print' | 'write';
+
+export interface ExporterOptions {
+  /** Browser executable (setting `privacyAudit.export.browserPath`, `--browser`); found automatically when absent. */
+  browserPath?: string;
+  /** The mermaid UMD bundle; default `require.resolve('mermaid/dist/mermaid.min.js')`. */
+  mermaidPath?: string;
+  /** Folder holding report.css and export.css; default: the repository's (or the bundle's) `media/`. */
+  mediaDir?: string;
+  /** Shown in the document (`Privacy Audit 0.1.0`). */
+  generator?: string;
+}
+
+export interface ExportOptions {
+  /** The report's text (the editor's buffer may differ from the file on disk). */
+  text: string;
+  /** Absolute path of the report; evidence paths are relative to its folder. */
+  filePath: string;
+  /** The workspace root that evidence may not leave (default: the report's folder). */
+  root?: string;
+  config?: ProjectConfig;
+  /** Where to write the PDF. */
+  pdf?: string;
+  /** Where to write the self-contained HTML file. */
+  html?: string;
+  /** Default `a4`. */
+  paper?: Paper;
+  /** Extra CSS appended after the report's styles. Pass it only from a trusted workspace. */
+  extraCss?: string;
+  signal?: AbortSignal;
+  onProgress?: (stage: ExportStage, message: string) => void;
+  /** For reproducible output in tests; default now. */
+  now?: Date;
+  /**
+   * Running header and footer as CSS page-margin boxes (`true`) or as
+   * Chromium header/footer templates (`false`). Default: margin boxes when
+   * the browser is Chromium 131 or newer.
+   */
+  marginBoxes?: boolean;
+}
+
+export interface ExportTimings {
+  /** Browser start and mermaid load (0 when the exporter was warm). */
+  launch: number;
+  lint: number;
+  /** Mermaid: both diagrams to sanitised SVG. */
+  diagrams: number;
+  /** Report HTML and the export document. */
+  render: number;
+  /** `setContent` of the final HTML (0 without a PDF). */
+  load: number;
+  /** `page.pdf()` (0 without a PDF). */
+  pdf: number;
+  write: number;
+  total: number;
+}
+
+export interface ExportResult {
+  title: string;
+  /** Lint errors in the report (the document says so too). */
+  errors: number;
+  pdf?: { path: string; bytes: number; pages: number };
+  html?: { path: string; bytes: number };
+  /** Requests the diagram and print pages tried to make; all were aborted. */
+  blockedRequests: number;
+  /** Things the user should know: a diagram that could not be drawn, and the like. */
+  warnings: string[];
+  evidence: { records: number; files: number; verified: number };
+  timings: ExportTimings;
+  /** The browser that was used. */
+  browser: { path: string; version: string };
+}
+
+/** The export was cancelled through its `signal`. */
+export class ExportCancelledError extends Error {
+  override readonly name = 'ExportCancelledError';
+  constructor() {
+    super('The export was cancelled.');
+  }
+}
+
+// ------------------------------------------------------------------ files
+
+/**
+ * Writes `data` to `target` atomically: a temporary file in the same folder
+ * (so the rename stays on one file system), flushed to disk, then renamed
+ * over the target. The temporary file is removed when anything fails.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(target);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(tmp, 'wx');
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fsp.rename(tmp, target);
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    await fsp.rm(tmp, { force: true }).catch(() => {});
+    throw err;
+  }
+}
+
+/** The number of pages of a PDF written by Chromium (Skia): its page objects. */
+export function pdfPageCount(pdf: Uint8Array): number {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  return (text.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+}
+
+function mediaDirFor(explicit: string | undefined): string {
+  if (explicit) return explicit;
+  // src/node → ../../media; a bundle in dist/ → ../media
+  const candidates = [path.join(__dirname, '..', '..', 'media'), path.join(__dirname, '..', 'media'), path.join(__dirname, 'media')];
+  const found = candidates.find((d) => existsSync(path.join(d, 'report.css')) && existsSync(path.join(d, 'export.css')));
+  if (!found) throw new Error(`The export style sheets were not found (looked for report.css and export.css in ${candidates.join(', ')}).`);
+  return found;
+}
+
+function check(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ExportCancelledError();
+}
+
+/** Resolves `p`, or rejects with ExportCancelledError when `signal` aborts first (after running `onAbort`). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
+  if (!signal) return p;
+  check(signal);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort?.();
+      reject(new ExportCancelledError());
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', abort);
+        resolve(v);
+      },
+      (err) => {
+        signal.removeEventListener('abort', abort);
+        reject(signal.aborted ? new ExportCancelledError() : err);
+      },
+    );
+  });
+}
+
+// ------------------------------------------------------------------ the exporter
+
+interface Warm {
+  launched: LaunchedBrowser;
+  browserPath: string;
+  version: string;
+  mermaid: MermaidPage;
+  /** The print context: JavaScript off, offline, every request but `data:` aborted. */
+  print: BrowserContext;
+  printRequests: { n: number };
+}
+
+/**
+ * Exports reports, keeping one headless browser (with mermaid loaded) warm
+ * between calls. Exports run one at a time. Call `dispose()` when done.
+ */
+export class Exporter {
+  private warm: Promise<Warm> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly linter = new Linter();
+  private css: { report: string; export: string } | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: ExporterOptions = {}) {}
+
+  /** Starts the browser and loads mermaid now (otherwise the first export does). */
+  async start(): Promise<{ path: string; version: string }> {
+    const w = await this.ensureWarm();
+    return { path: w.browserPath, version: w.version };
+  }
+
+  /** Exports one report; see `ExportOptions`. Runs after any export already under way. */
+  export(options: ExportOptions): Promise<ExportResult> {
+    const run = this.queue.then(() => this.run(options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * The export document only (lint, diagrams, render): what `export` loads
+   * into the print page. For benchmarks and tests.
+   */
+  async document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
+    const w = await this.ensureWarm();
+    const r = await this.build(w, options, undefined, { lint: 0, diagrams: 0, render: 0 });
+    return { ...r, paper: options.paper ?? 'a4' };
+  }
+
+  /** Prints final HTML as `export` does (for benchmarks): returns the PDF bytes. */
+  async printHtml(html: string, options: { paper?: Paper; marginBoxes?: boolean; headerTemplate?: string; footerTemplate?: string; signal?: AbortSignal } = {}): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
+    const w = await this.ensureWarm();
+    return this.print(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const warm = this.warm;
+    this.warm = undefined;
+    if (!warm) return;
+    const w = await warm.catch(() => undefined);
+    if (w) await w.launched.close();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private styles(): { report: string; export: string } {
+    if (!this.css) {
+      const dir = mediaDirFor(this.options.mediaDir);
+      this.css = { report: readFileSync(path.join(dir, 'report.css'), 'utf8'), export: readFileSync(path.join(dir, 'export.css'), 'utf8') };
+    }
+    return this.css;
+  }
+
+  private ensureWarm(): Promise<Warm> {
+    if (this.disposed) return Promise.reject(new Error('This exporter has been disposed.'));
+    if (!this.warm) {
+      const p = this.launchWarm();
+      this.warm = p;
+      // a failed start is not kept: the next export tries again (e.g. after the browser path is fixed)
+      p.catch(() => {
+        if (this.warm === p) this.warm = undefined;
+      });
+    }
+    return this.warm;
+  }
+
+  private async launchWarm(): Promise<Warm> {
+    const browserPath = findBrowser(this.options.browserPath);
+    const launched = await launch(browserPath);
+    try {
+      const browser: Browser = launched.browser;
+      const version = browser.version();
+      const mermaid = await openMermaidPage(browser, { theme: 'default', idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) });
+      const print = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block', acceptDownloads: false, colorScheme: 'light' });
+      const printRequests = { n: 0 };
+      await print.route('**/*', (route) => {
+        if (route.request().url().startsWith('data:')) return route.continue();
+        printRequests.n++;
+        return route.abort();
+      });
+      const w: Warm = { launched, browserPath, version, mermaid, print, printRequests };
+      // a crashed or closed browser is started again by the next export
+      browser.on('disconnected', () => {
+        void this.warm?.then((cur) => {
+          if (cur === w) this.warm = undefined;
+        });
+      });
+      return w;
+    } catch (err) {
+      await launched.close();
+      throw err;
+    }
+  }
+
+  private async build(
+    w: Warm,
+    options: ExportOptions,
+    progress: ((stage: ExportStage, message: string) => void) | undefined,
+    t: { lint: number; diagrams: number; render: number },
+  ): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean }> {
+    const { signal } = options;
+    const warnings: string[] = [];
+    // lint: evidence files are hashed again now ("verified at export time")
+    let t0 = performance.now();
+    progress?.('lint', 'Checking the report and hashing its evidence');
+    const filePath = path.resolve(options.filePath);
+    this.linter.evidence.invalidate();
+    const result = await this.linter.lint(options.text, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)), ...(options.config ? { config: options.config } : {}) });
+    t.lint = performance.now() - t0;
+    check(signal);
+
+    // diagrams: masked labels → mermaid → sanitised SVG
+    t0 = performance.now();
+    progress?.('diagrams', 'Drawing the diagrams');
+    const mask = redactionMask(result.report);
+    const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask });
+    const timeline = timelineDiagram(result.report, { mask });
+    const [df, tl] = await abortable(w.mermaid.render([dataflow.text, timeline.text]), signal);
+    for (const [name, r] of [['data-flow diagram', df], ['timeline', tl]] as const) {
+      if (r?.svg === undefined) warnings.push(`The ${name} could not be drawn (${r?.error ?? 'no output'}); the export shows its mermaid text instead.`);
+      else if (r.removed > 0) warnings.push(`The ${name} held ${r.removed} element${r.removed === 1 ? '' : 's'} or attribute${r.removed === 1 ? '' : 's'} that could load or run something; they were removed.`);
+    }
+    t.diagrams = performance.now() - t0;
+    check(signal);
+
+    // the preview's renderer, then the document around it
+    t0 = performance.now();
+    progress?.('render', 'Laying out the document');
+    const rendered = renderReport(result, {
+      mode: 'export',
+      mask,
+      header: true,
+      diagrams: {
+        dataflow: dataflow.text,
+        timeline: timeline.text,
+        ...(df?.svg !== undefined ? { dataflowSvg: df.svg } : {}),
+        ...(tl?.svg !== undefined ? { timelineSvg: tl.svg } : {}),
+      },
+    });
+    const marginBoxes = options.marginBoxes ?? chromiumMajor(w.version) >= MARGIN_BOX_MIN_VERSION;
+    const css = this.styles();
+    const doc = exportDocument({
+      result,
+      rendered,
+      mask,
+      css: { ...css, ...(options.extraCss ? { extra: options.extraCss } : {}) },
+      paper: options.paper ?? 'a4',
+      marginBoxes,
+      exportedAt: options.now ?? new Date(),
+      sourceName: mask(path.basename(filePath)),
+      generator: this.options.generator ?? 'Privacy Audit',
+    });
+    t.render = performance.now() - t0;
+    return { doc, result, warnings, marginBoxes };
+  }
+
+  private async print(w: Warm, html: string, paper: Paper, marginBoxes: boolean, headerTemplate: string, footerTemplate: string, signal: AbortSignal | undefined): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
+    const before = w.printRequests.n;
+    const page: Page = await w.print.newPage();
+    try {
+      let t0 = performance.now();
+      await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, () => void page.close().catch(() => {}));
+      const load = performance.now() - t0;
+      t0 = performance.now();
+      const pdf = await abortable(
+        page.pdf({
+          preferCSSPageSize: true,
+          printBackground: true,
+          outline: true,
+          tagged: true,
+          ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
+          ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
+        }),
+        signal,
+        () => void page.close().catch(() => {}),
+      );
+      return { pdf, load, print: performance.now() - t0, requests: w.printRequests.n - before };
+    } finally {
+      await page.close().catch(() => {});
+    }
+  }
+
+  private async run(options: ExportOptions): Promise<ExportResult> {
+    const start = performance.now();
+    const { signal } = options;
+    const progress = options.onProgress;
+    check(signal);
+    if (!options.pdf && !options.html) throw new Error('Nothing to export: give a PDF path, an HTML path, or both.');
+    if (options.paper !== undefined && !PAPERS.includes(options.paper)) throw new Error(`Unknown paper size ${String(options.paper)}: use ${PAPERS.join(' or ')}.`);
+    const source = path.resolve(options.filePath);
+    const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
+    if (targets.some((p) => p === source)) throw new Error('The export would overwrite the report itself; choose another output path.');
+    if (targets.length === 2 && targets[0] === targets[1]) throw new Error('The PDF and the HTML file must have different paths.');
+    for (const p of targets) {
+      const dir = path.dirname(p);
+      if (!existsSync(dir)) throw new Error(`The folder ${dir} does not exist.`);
+    }
+
+    const t: ExportTimings = { launch: 0, lint: 0, diagrams: 0, render: 0, load: 0, pdf: 0, write: 0, total: 0 };
+    let t0 = performance.now();
+    const wasWarm = this.warm !== undefined;
+    if (!wasWarm) progress?.('launch', 'Starting the browser');
+    const w = await abortable(this.ensureWarm(), signal);
+    t.launch = wasWarm ? 0 : performance.now() - t0;
+    const mermaidBefore = w.mermaid.requests;
+
+    const { doc, result, warnings, marginBoxes } = await this.build(w, options, progress, t);
+    check(signal);
+    const out: ExportResult = {
+      title: doc.title,
+      errors: result.diagnostics.filter((d) => d.severity === 'error').length,
+      blockedRequests: 0,
+      warnings,
+      evidence: doc.evidence,
+      timings: t,
+      browser: { path: w.browserPath, version: w.version },
+    };
+
+    let pdf: Buffer | undefined;
+    if (options.pdf) {
+      progress?.('print', 'Printing the PDF');
+      const printed = await this.print(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal);
+      pdf = printed.pdf;
+      t.load = printed.load;
+      t.pdf = printed.print;
+      out.blockedRequests += printed.requests;
+    }
+    out.blockedRequests += w.mermaid.requests - mermaidBefore;
+    check(signal);
+
+    t0 = performance.now();
+    progress?.('write', 'Writing the files');
+    if (options.html) {
+      const html = path.resolve(options.html);
+      await writeFileAtomic(html, doc.html);
+      out.html = { path: html, bytes: Buffer.byteLength(doc.html) };
+    }
+    if (options.pdf && pdf) {
+      const file = path.resolve(options.pdf);
+      await writeFileAtomic(file, pdf);
+      out.pdf = { path: file, bytes: pdf.byteLength, pages: pdfPageCount(pdf) };
+    }
+    t.write = performance.now() - t0;
+    t.total = performance.now() - start;
+    return out;
+  }
+}
+
+/** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */
+export function chromiumMajor(version: string): number {
+  const m = /(\d+)\./.exec(version);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Exports once: starts a browser, exports, and closes the browser. For many
+ * exports keep an `Exporter` instead.
+ */
+export async function exportReport(options: ExportOptions & ExporterOptions): Promise<ExportResult> {
+  const exporter = new Exporter(options);
+  try {
+    return await exporter.export(options);
+  } finally {
+    await exporter.dispose();
+  }
+}
