@@ -23,6 +23,8 @@ interface Preview {
   lastSent: string;
   /** Keys of the parts the webview holds. */
   keys: Set<string>;
+  /** Version and problems of the last render, to skip a render that would show the same. */
+  shown: string;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -83,7 +85,7 @@ export class PreviewManager implements vscode.Disposable {
       localResourceRoots: webviewRoots(this.extensionUri),
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'preview.svg');
-    const p: Preview = { panel, doc, ready: false, lastSent: '', keys: new Set() };
+    const p: Preview = { panel, doc, ready: false, lastSent: '', keys: new Set(), shown: '' };
     this.previews.set(key, p);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'preview.js', title: 'Privacy Audit preview', bodyClass: 'pa-preview' });
     panel.onDidDispose(() => {
@@ -133,6 +135,10 @@ export class PreviewManager implements vscode.Disposable {
     const stamp = `${version}:${stage}`;
     if (!p.ready || (!force && (stamp === p.lastSent || p.lastSent === `${version}:linted`))) return;
     p.lastSent = stamp;
+    // the lint found what the quick render already showed (often: no problems): nothing to redraw
+    const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}`;
+    if (!force && shown === p.shown) return;
+    p.shown = shown;
     const e = engine();
     const t0 = performance.now();
     const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);

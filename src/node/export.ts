@@ -26,7 +26,7 @@ import { dataFlowDiagram, redactionMask, timelineDiagram } from '../core/diagram
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
 import { Linter, type LintResult } from '../core/linter';
 import { renderReport } from '../core/render/html';
-import { findBrowser, launch, type LaunchedBrowser } from './browser';
+import { BrowserNotFoundError, findBrowser, launch, type LaunchedBrowser } from './browser';
 import { openMermaidPage, type MermaidPage } from './export-mermaid';
 
 export { PAPERS, type Paper } from '../core/export/document';
@@ -269,7 +269,14 @@ export class Exporter {
   }
 
   private async launchWarm(): Promise<Warm> {
-    const browserPath = findBrowser(this.options.browserPath);
+    let browserPath: string;
+    try {
+      browserPath = findBrowser(this.options.browserPath);
+    } catch (err) {
+      if (!(err instanceof BrowserNotFoundError)) throw err;
+      // the same search serves the command line and the editor: name the editor's setting too
+      throw new BrowserNotFoundError(`${err.message.replace(/\s*$/, '')} In VS Code, set privacyAudit.export.browserPath instead of --browser.`);
+    }
     const launched = await launch(browserPath);
     try {
       const browser: Browser = launched.browser;
