@@ -87,7 +87,7 @@ export function largeExportReport(dir: string, scale = 1): string {
   out.push('```', '', '## Retests', '', '```retest');
   for (let i = 1; i <= retests; i++) {
     out.push(`- id: R${i}`, `  date: 2020-06-${String(20 + i).padStart(2, '0')}`, `  build: "X1-1.2.${3 + i}"`, `  verifies: [V${i}]`, `  flows: [F${i}, F${i + 10}, F${i + 20}]`,
-      `  result: ${['fixed', 'not-fixed', 'partially-fixed', 'inconclusive'][i % 4]}`, `  evidence: [${ev(i)}]`, `  observed: Retest ${i}: ${LOREM.slice(0, 120)}`);
+      `  result: ${['fixed', 'not-fixed', 'partially-fixed', 'inconclusive'][i % 4]}`, `  evidence: [${ev(i)}]`, `  observed: ${JSON.stringify(`Retest ${i}: ${LOREM.slice(0, 120)}`)}`);
   }
   out.push('```', '', '## Findings', '', '```finding');
   for (let i = 1; i <= findings; i++) {
@@ -140,15 +140,14 @@ async function main(): Promise<void> {
     let rawPages = 0;
     const launched = await launch(browserPath);
     try {
+      // the browser's raw page.pdf() of the same final HTML: a plain page (reused, as the exporter reuses its own), default options but the paper
+      const page = await launched.browser.newPage();
       for (let i = 0; i < LARGE_RUNS + 1; i++) {
         const r = await exporter.export({ text: large, filePath: file, pdf: path.join(dir, 'large.pdf') });
-        // the browser's raw page.pdf() of the same final HTML: a plain page, default options but the paper
-        const page = await launched.browser.newPage();
         const t = performance.now();
         await page.setContent(doc.html);
         const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
         const rawMs = performance.now() - t;
-        await page.close();
         rawPages = pdfPageCount(pdf);
         // the exporter's own print path alone: outline and tagged PDF on, JavaScript off
         const p = await exporter.printHtml(doc.html, { paper, marginBoxes });

@@ -82,6 +82,7 @@ export type FromWebview =
   | { type: 'intent'; requestId: number; version: number; intent: Intent }
   | { type: 'addEvidence' }
   | { type: 'editSource'; line?: number }
+  | { type: 'export'; format: 'pdf' | 'html' }
   /** The preview has shown a render (diagrams drawn). */
   | { type: 'painted'; version: number };
 
@@ -138,6 +139,8 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
       return isLine(v.line) ? { type: v.type, line: v.line } : undefined;
     case 'revealRecord':
       return isId(v.id) ? { type: 'revealRecord', id: v.id } : undefined;
+    case 'export':
+      return v.format === 'pdf' || v.format === 'html' ? { type: 'export', format: v.format } : undefined;
     case 'painted':
       return isLine(v.version) ? { type: 'painted', version: v.version } : undefined;
     case 'editSource':

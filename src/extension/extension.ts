@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
+import { ExportCommands } from './exportCommands';
 import { PreviewManager, previewTarget } from './preview';
 import { isReport, ReportStore, type LintEvent } from './store';
 import { EDITOR_VIEW_TYPE, StructuredEditorProvider } from './structuredEditor';
@@ -35,7 +36,11 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   const language = new AuditLanguage(store);
   const previews = new PreviewManager(context.extensionUri, store);
   const structured = new StructuredEditorProvider(context.extensionUri, store);
+  const exports = new ExportCommands(context.extensionUri, store, output);
   context.subscriptions.push(
+    exports,
+    vscode.commands.registerCommand('privacyAudit.exportPdf', (uri?: vscode.Uri, out?: vscode.Uri) => exports.export('pdf', uri instanceof vscode.Uri ? uri : undefined, out)),
+    vscode.commands.registerCommand('privacyAudit.exportHtml', (uri?: vscode.Uri, out?: vscode.Uri) => exports.export('html', uri instanceof vscode.Uri ? uri : undefined, out)),
     previews,
     vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, structured, { supportsMultipleEditorsPerDocument: true }),
     vscode.commands.registerCommand('privacyAudit.openPreview', async (uri?: vscode.Uri) => {

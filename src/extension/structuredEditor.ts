@@ -65,6 +65,9 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
           case 'editSource':
             void showSource(doc, msg.line);
             break;
+          case 'export':
+            void vscode.commands.executeCommand(msg.format === 'pdf' ? 'privacyAudit.exportPdf' : 'privacyAudit.exportHtml', doc.uri);
+            break;
           case 'reveal':
             void showSource(doc, msg.line);
             break;

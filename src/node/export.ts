@@ -45,6 +45,8 @@ export interface ExporterOptions {
   mediaDir?: string;
   /** Shown in the document (`Privacy Audit 0.1.0`). */
   generator?: string;
+  /** Who asks: the messages name `--browser` (`cli`, the default) or the setting `privacyAudit.export.browserPath` (`vscode`). */
+  host?: 'cli' | 'vscode';
 }
 
 export interface ExportOptions {
@@ -107,6 +109,11 @@ export interface ExportResult {
   browser: { path: string; version: string };
 }
 
+/** The options cannot be exported as given (no output, a missing folder, the report as its own output). */
+export class ExportInputError extends Error {
+  override readonly name = 'ExportInputError';
+}
+
 /** The export was cancelled through its `signal`. */
 export class ExportCancelledError extends Error {
   override readonly name = 'ExportCancelledError';
@@ -148,8 +155,8 @@ export function pdfPageCount(pdf: Uint8Array): number {
 
 function mediaDirFor(explicit: string | undefined): string {
   if (explicit) return explicit;
-  // src/node → ../../media; a bundle in dist/ → ../media
-  const candidates = [path.join(__dirname, '..', '..', 'media'), path.join(__dirname, '..', 'media'), path.join(__dirname, 'media')];
+  // a bundle in dist/ → ../media; src/node → ../../media
+  const candidates = [path.join(__dirname, '..', 'media'), path.join(__dirname, '..', '..', 'media')];
   const found = candidates.find((d) => existsSync(path.join(d, 'report.css')) && existsSync(path.join(d, 'export.css')));
   if (!found) throw new Error(`The export style sheets were not found (looked for report.css and export.css in ${candidates.join(', ')}).`);
   return found;
@@ -162,7 +169,11 @@ function check(signal: AbortSignal | undefined): void {
 /** Resolves `p`, or rejects with ExportCancelledError when `signal` aborts first (after running `onAbort`). */
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
   if (!signal) return p;
-  check(signal);
+  if (signal.aborted) {
+    onAbort?.();
+    p.catch(() => {}); // settles after the page is closed; nobody waits for it
+    return Promise.reject(new ExportCancelledError());
+  }
   return new Promise<T>((resolve, reject) => {
     const abort = () => {
       onAbort?.();
@@ -191,7 +202,10 @@ interface Warm {
   mermaid: MermaidPage;
   /** The print context: JavaScript off, offline, every request but `data:` aborted. */
   print: BrowserContext;
+  printPage?: Page;
   printRequests: { n: number };
+  /** The diagram rendering under way (a cancelled export does not wait for it; the next one does). */
+  rendering: Promise<unknown>;
 }
 
 /**
@@ -215,29 +229,50 @@ export class Exporter {
 
   /** Exports one report; see `ExportOptions`. Runs after any export already under way. */
   export(options: ExportOptions): Promise<ExportResult> {
-    const run = this.queue.then(() => this.run(options));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.enqueue(() => this.run(options));
   }
 
   /**
    * The export document only (lint, diagrams, render): what `export` loads
    * into the print page. For benchmarks and tests.
    */
-  async document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
-    const w = await this.ensureWarm();
-    const r = await this.build(w, options, undefined, { lint: 0, diagrams: 0, render: 0 });
-    return { ...r, paper: options.paper ?? 'a4' };
+  document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
+    return this.enqueue(async () => {
+      const w = await this.ensureWarm();
+      const r = await this.build(w, options, undefined, { lint: 0, diagrams: 0, render: 0 });
+      return { ...r, paper: options.paper ?? 'a4' };
+    });
   }
 
-  /** Prints final HTML as `export` does (for benchmarks): returns the PDF bytes. */
-  async printHtml(html: string, options: { paper?: Paper; marginBoxes?: boolean; headerTemplate?: string; footerTemplate?: string; signal?: AbortSignal } = {}): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
-    const w = await this.ensureWarm();
-    return this.print(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
+  /** Prints final HTML as `export` does (for benchmarks and tests): the PDF bytes, timings and the requests it tried. */
+  printHtml(html: string, options: { paper?: Paper; marginBoxes?: boolean; headerTemplate?: string; footerTemplate?: string; signal?: AbortSignal } = {}): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
+    return this.enqueue(async () => {
+      const w = await this.ensureWarm();
+      return this.print(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
+    });
+  }
+
+  /** Runs `job` after the jobs before it; a browser that failed unexpectedly is not reused. */
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() =>
+      job().catch(async (err: unknown) => {
+        // cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts afresh next time
+        const expected = err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
+        if (!expected) await this.reset();
+        throw err;
+      }),
+    );
+    this.queue = run.catch(() => {});
+    return run;
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    await this.reset();
+  }
+
+  /** Closes the browser (if any); the next export launches a new one. */
+  private async reset(): Promise<void> {
     const warm = this.warm;
     this.warm = undefined;
     if (!warm) return;
@@ -273,9 +308,9 @@ export class Exporter {
     try {
       browserPath = findBrowser(this.options.browserPath);
     } catch (err) {
-      if (!(err instanceof BrowserNotFoundError)) throw err;
-      // the same search serves the command line and the editor: name the editor's setting too
-      throw new BrowserNotFoundError(`${err.message.replace(/\s*$/, '')} In VS Code, set privacyAudit.export.browserPath instead of --browser.`);
+      if (!(err instanceof BrowserNotFoundError) || this.options.host !== 'vscode') throw err;
+      // the search's message speaks to the command line; in the editor the path comes from a setting
+      throw new BrowserNotFoundError(err.message.replace(/\(given with --browser\)/, '(the setting privacyAudit.export.browserPath)').replace(/ with --browser PATH/, ' in the setting privacyAudit.export.browserPath'));
     }
     const launched = await launch(browserPath);
     try {
@@ -289,7 +324,7 @@ export class Exporter {
         printRequests.n++;
         return route.abort();
       });
-      const w: Warm = { launched, browserPath, version, mermaid, print, printRequests };
+      const w: Warm = { launched, browserPath, version, mermaid, print, printRequests, rendering: Promise.resolve() };
       // a crashed or closed browser is started again by the next export
       browser.on('disconnected', () => {
         void this.warm?.then((cur) => {
@@ -326,7 +361,10 @@ export class Exporter {
     const mask = redactionMask(result.report);
     const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask });
     const timeline = timelineDiagram(result.report, { mask });
-    const [df, tl] = await abortable(w.mermaid.render([dataflow.text, timeline.text]), signal);
+    await w.rendering;
+    const rendering = w.mermaid.render([dataflow.text, timeline.text]);
+    w.rendering = rendering.catch(() => {});
+    const [df, tl] = await abortable(rendering, signal);
     for (const [name, r] of [['data-flow diagram', df], ['timeline', tl]] as const) {
       if (r?.svg === undefined) warnings.push(`The ${name} could not be drawn (${r?.error ?? 'no output'}); the export shows its mermaid text instead.`);
       else if (r.removed > 0) warnings.push(`The ${name} held ${r.removed} element${r.removed === 1 ? '' : 's'} or attribute${r.removed === 1 ? '' : 's'} that could load or run something; they were removed.`);
@@ -367,28 +405,30 @@ export class Exporter {
 
   private async print(w: Warm, html: string, paper: Paper, marginBoxes: boolean, headerTemplate: string, footerTemplate: string, signal: AbortSignal | undefined): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
     const before = w.printRequests.n;
-    const page: Page = await w.print.newPage();
-    try {
-      let t0 = performance.now();
-      await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, () => void page.close().catch(() => {}));
-      const load = performance.now() - t0;
-      t0 = performance.now();
-      const pdf = await abortable(
-        page.pdf({
-          preferCSSPageSize: true,
-          printBackground: true,
-          outline: true,
-          tagged: true,
-          ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
-          ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
-        }),
-        signal,
-        () => void page.close().catch(() => {}),
-      );
-      return { pdf, load, print: performance.now() - t0, requests: w.printRequests.n - before };
-    } finally {
-      await page.close().catch(() => {});
-    }
+    // one page, reused: each export replaces its document (a cancelled export closes it, and the next opens another)
+    if (!w.printPage || w.printPage.isClosed()) w.printPage = await w.print.newPage();
+    const page = w.printPage;
+    const stop = () => void page.close().catch(() => {});
+    let t0 = performance.now();
+    // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
+    await abortable(page.goto('about:blank'), signal, stop);
+    await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, stop);
+    const load = performance.now() - t0;
+    t0 = performance.now();
+    const pdf = await abortable(
+      page.pdf({
+        preferCSSPageSize: true,
+        printBackground: true,
+        // bookmarks from the headings; Chromium builds them from the tagged (accessible) PDF's structure
+        outline: true,
+        tagged: true,
+        ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
+        ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
+      }),
+      signal,
+      stop,
+    );
+    return { pdf, load, print: performance.now() - t0, requests: w.printRequests.n - before };
   }
 
   private async run(options: ExportOptions): Promise<ExportResult> {
@@ -396,15 +436,15 @@ export class Exporter {
     const { signal } = options;
     const progress = options.onProgress;
     check(signal);
-    if (!options.pdf && !options.html) throw new Error('Nothing to export: give a PDF path, an HTML path, or both.');
-    if (options.paper !== undefined && !PAPERS.includes(options.paper)) throw new Error(`Unknown paper size ${String(options.paper)}: use ${PAPERS.join(' or ')}.`);
+    if (!options.pdf && !options.html) throw new ExportInputError('Nothing to export: give a PDF path, an HTML path, or both.');
+    if (options.paper !== undefined && !PAPERS.includes(options.paper)) throw new ExportInputError(`Unknown paper size ${String(options.paper)}: use ${PAPERS.join(' or ')}.`);
     const source = path.resolve(options.filePath);
     const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
-    if (targets.some((p) => p === source)) throw new Error('The export would overwrite the report itself; choose another output path.');
-    if (targets.length === 2 && targets[0] === targets[1]) throw new Error('The PDF and the HTML file must have different paths.');
+    if (targets.some((p) => p === source)) throw new ExportInputError('The export would overwrite the report itself; choose another output path.');
+    if (targets.length === 2 && targets[0] === targets[1]) throw new ExportInputError('The PDF and the HTML file must have different paths.');
     for (const p of targets) {
       const dir = path.dirname(p);
-      if (!existsSync(dir)) throw new Error(`The folder ${dir} does not exist.`);
+      if (!existsSync(dir)) throw new ExportInputError(`The folder ${dir} does not exist.`);
     }
 
     const t: ExportTimings = { launch: 0, lint: 0, diagrams: 0, render: 0, load: 0, pdf: 0, write: 0, total: 0 };

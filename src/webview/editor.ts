@@ -284,6 +284,11 @@ function render(m: EditorModel): void {
   const source = el('button', { type: 'button' }, 'Edit Source');
   source.addEventListener('click', () => post({ type: 'editSource' }));
   toolbar.append(source);
+  for (const format of ['pdf', 'html'] as const) {
+    const b = el('button', { type: 'button', 'aria-label': `Export to ${format.toUpperCase()}` }, `Export ${format.toUpperCase()}`);
+    b.addEventListener('click', () => post({ type: 'export', format }));
+    toolbar.append(b);
+  }
   const errors = m.problems.length + m.records.reduce((n, r) => n + r.problems.length, 0);
   toolbar.append(el('span', { class: 'status', role: 'status' }, errors ? `${errors} problem${errors > 1 ? 's' : ''}` : 'No problems'));
   if (!m.editable) toolbar.append(el('span', { class: 'badge warn' }, 'The YAML has errors: fix them in the text to edit here'));

@@ -204,7 +204,7 @@ function coverHtml(f: Facts, input: ExportDocumentInput, draft: boolean): string
     band('top') +
     `<div class="pa-cover-hero">` +
     `<div class="pa-cover-kicker">Privacy audit report${f.id ? ` <span class="pa-cover-id">${e(oneLine(f.id, 60))}</span>` : ''}</div>` +
-    `<div class="pa-cover-title" role="heading" aria-level="1">${e(f.title)}</div>` +
+    `<div class="pa-cover-title${f.title.length > 140 ? ' pa-cover-title-long' : ''}" role="heading" aria-level="1">${e(f.title)}</div>` +
     (f.subject ? `<div class="pa-cover-subject">${e(f.subject)}</div>` : '') +
     `</div>` +
     `<div class="pa-cover-body">` +

@@ -1,0 +1,574 @@
+/**
+ * The HTML and PDF export (src/node/export.ts, src/core/export/document.ts)
+ * in Debian's Chromium, checked with poppler's tools:
+ *
+ * - the example: title, flows, text from inside the diagram, every evidence
+ *   hash, bookmarks, running header and footer, page count; no device
+ *   identifier or redacted value anywhere; cards, rows and the diagram whole
+ *   on one page; A4 and Letter; DRAFT watermark; header templates for older
+ *   browsers; a generated report of about 50 pages;
+ * - a hostile report (script, iframe and images from file:// and remote
+ *   hosts, mermaid injection): no local file content in the PDF, no request
+ *   left the pages (counted), and the HTML export opened with JavaScript on
+ *   runs nothing; controls show that each of these checks can fail;
+ * - atomic writes, cancelling, and the messages for a missing browser.
+ *
+ * Page images (pdftoppm, 60 dpi) are kept in test-output/export/ for a
+ * reviewer. Needs Chromium (/usr/bin/chromium or CHROMIUM_PATH) and
+ * poppler-utils (pdftotext, pdfinfo, pdftoppm, pdftohtml); without them the
+ * tests fail with a message saying what to install.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { largeExportReport } from '../../bench/export-bench';
+import { cssString } from '../../src/core/export/document';
+import { scalarText } from '../../src/core/model';
+import { parseReport } from '../../src/core/parse';
+import { launch, type LaunchedBrowser } from '../../src/node/browser';
+import { ExportCancelledError, Exporter, writeFileAtomic, type ExportResult } from '../../src/node/export';
+import { exportCommand, exportSummary } from '../../src/node/export-command';
+import { openMermaidPage } from '../../src/node/export-mermaid';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const EXAMPLE = path.join(REPO, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = path.join(REPO, 'test-output', 'export');
+/** The example's device identifiers and `redact` values: none may appear in any export. */
+const EXAMPLE_SECRETS = ['869999012345677', '001010000012345', '+12025550101', '+12025550142', '+12025550177', '2025550101', '2025550142', '2025550177'];
+const POPPLER = ['pdftotext', 'pdfinfo', 'pdftoppm', 'pdftohtml'];
+
+let exporter: Exporter | undefined;
+/** A second browser that opens the HTML exports like a reader would (JavaScript on). */
+let viewer: LaunchedBrowser | undefined;
+let tmp = '';
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. The export tests need it and do not skip: install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  for (const tool of POPPLER) {
+    try {
+      execFileSync(tool, ['-v'], { stdio: 'pipe' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error(`${tool} not found. The export tests read the PDFs with poppler-utils and do not skip: install it (Debian/Ubuntu: apt-get install -y poppler-utils).`);
+      }
+    }
+  }
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  tmp = mkdtempSync(path.join(tmpdir(), 'pa-export-test-'));
+  exporter = new Exporter({ browserPath: CHROMIUM, generator: 'Privacy Audit (test)' });
+  await exporter.start();
+  viewer = await launch(CHROMIUM);
+});
+
+after(async () => {
+  await exporter?.dispose();
+  await viewer?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+function ex(): Exporter {
+  if (!exporter) throw new Error('the exporter did not start (see the error of the before hook)');
+  return exporter;
+}
+
+function browser(): Browser {
+  if (!viewer) throw new Error('the browser did not start (see the error of the before hook)');
+  return viewer.browser;
+}
+
+// ------------------------------------------------------------------ poppler
+
+/**
+ * The PDF's text, one string per page (pdftotext separates pages with form
+ * feeds). Diagonal text (the DRAFT watermark) is left out unless `diagonal`,
+ * which reads the text in content order instead.
+ */
+function pdfPages(file: string, diagonal = false): string[] {
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', diagonal ? '-raw' : '-nodiag', file, '-'], { maxBuffer: 64 << 20 }).toString('utf8');
+  const pages = text.split('\f');
+  if (pages[pages.length - 1]!.trim() === '') pages.pop();
+  return pages;
+}
+
+/** Text with all white space removed (lines wrap differently from the source). */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+function pdfInfo(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of execFileSync('pdfinfo', [file]).toString('utf8').split('\n')) {
+    const m = /^([^:]+):\s*(.*)$/.exec(line);
+    if (m) out[m[1]!.trim()] = m[2]!.trim();
+  }
+  return out;
+}
+
+/** The PDF's bookmarks (document outline), in order, with their target pages. */
+function bookmarks(file: string): { title: string; page: number }[] {
+  const xml = execFileSync('pdftohtml', ['-xml', '-i', '-q', '-stdout', file], { maxBuffer: 64 << 20 }).toString('utf8');
+  const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&amp;/g, '&');
+  return [...xml.matchAll(/<item page="(\d+)">([^<]*)<\/item>/g)].map((m) => ({ page: Number(m[1]), title: decode(m[2]!).trim() }));
+}
+
+/** Page images for a reviewer: test-output/export/NAME-NN.png. */
+function pageImages(file: string, name: string): string[] {
+  execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(OUT, name)]);
+  return readdirSync(OUT).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.png') && /^\d+$/.test(f.slice(name.length + 1, -4)));
+}
+
+/** Pages (1-based) whose text contains `needle`: a string is compared without white space, a pattern is matched with runs of white space as one space. */
+function pagesWith(pages: string[], needle: string | RegExp): number[] {
+  return pages.flatMap((p, i) => (typeof needle === 'string' ? squash(p).includes(squash(needle)) : needle.test(p.replace(/\s+/g, ' '))) ? [i + 1] : []);
+}
+
+/** Asserts that the text from `start` to `end` (one card, row or figure) is on a single page (pages in `skip` are ignored). */
+function onOnePage(pages: string[], start: string | RegExp, end: string | RegExp, what: string, skip: number[] = []): number {
+  const a = pagesWith(pages, start).filter((p) => !skip.includes(p));
+  const b = pagesWith(pages, end).filter((p) => !skip.includes(p));
+  assert.equal(a.length, 1, `${what}: its start (${start}) is on pages ${a.join(', ') || 'none'}`);
+  assert.ok(b.includes(a[0]!), `${what}: starts on page ${a[0]} but its end (${end}) is on pages ${b.join(', ') || 'none'}`);
+  return a[0]!;
+}
+
+// ------------------------------------------------------------------ the example
+
+describe('export of the example', () => {
+  const pdf = () => path.join(OUT, 'example.pdf');
+  const html = () => path.join(OUT, 'example.html');
+  let result: ExportResult;
+  let pages: string[];
+
+  before(async () => {
+    result = await ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, root: REPO, pdf: pdf(), html: html() });
+    pages = pdfPages(pdf());
+  });
+
+  test('the PDF: title, flows, diagram text, every hash, header and footer, page count; page images kept', () => {
+    const info = pdfInfo(pdf());
+    const title = 'Xiaomi Redmi 1S (MIUI V5): identifiers and contact numbers sent to Beijing by MIUI Cloud Messaging — reconstructed example';
+    assert.equal(info.Title, title);
+    assert.match(info['Page size']!, /^59[45](\.\d+)? x 841(\.\d+)? pts \(A4\)/);
+    assert.equal(Number(info.Pages), pages.length);
+    assert.equal(result.pdf!.pages, pages.length, 'the page count the exporter reports');
+    assert.ok(pages.length >= 10 && pages.length <= 18, `the example has ${pages.length} pages (expected 10–18)`);
+    assert.equal(result.errors, 0);
+    assert.deepEqual(result.warnings, []);
+    assert.equal(result.blockedRequests, 0, 'nothing tried to load anything');
+
+    const all = squash(pages.join('\n'));
+    assert.ok(squash(pages[0]!).includes(squash(title)), 'the title is on the cover');
+    for (const s of ['FSEC-2014-RM1S', 'PUBLIC', 'Example Analyst', '2014-10-24', 'Xiaomi Redmi 1S, MIUI V5 (Android 4.x), MIUI Cloud Messaging / Mi Cloud']) {
+      assert.ok(squash(pages[0]!).includes(squash(s)), `the cover shows ${s}`);
+    }
+    // the flows table
+    for (const s of ['F1', 'F2', 'F3', 'F4', 'api.account.xiaomi.com', '42.62.48.113']) assert.ok(all.includes(squash(s)), `${s} is in the PDF`);
+    // text that only the data-flow diagram and the timeline draw: vector text, selectable and searchable
+    for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Legend', 'Timeline · FSEC-2014-RM1S']) assert.ok(all.includes(squash(s)), `diagram text "${s}" is in the PDF`);
+    // every evidence hash, in full, and the check made at export time
+    const hashes = [...readFileSync(EXAMPLE, 'utf8').matchAll(/sha256: ([0-9a-f]{64})/g)].map((m) => m[1]!);
+    assert.equal(hashes.length, 9);
+    for (const h of hashes) assert.ok(all.includes(h), `sha256 ${h.slice(0, 12)}… is in the PDF`);
+    assert.deepEqual(result.evidence, { records: 13, files: 9, verified: 9 });
+    const appendix = pagesWith(pages, 'Evidence appendix').filter((p) => p > 2);
+    assert.ok(appendix.length >= 1);
+    assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('9of9evidencefilesmatchtheirrecordedsha256'));
+    assert.ok(pagesWith(pages, '✓Verified').length >= 1, 'the appendix marks verified files');
+    // running header and footer on every page but the cover
+    const n = pages.length;
+    assert.deepEqual(pagesWith(pages, /Page \d+ of \d+/), Array.from({ length: n - 1 }, (_, i) => i + 2));
+    for (let p = 2; p <= n; p++) {
+      assert.ok(squash(pages[p - 1]!).includes(`Page${p}of${n}`), `page ${p} says "Page ${p} of ${n}"`);
+      assert.ok(squash(pages[p - 1]!).includes('FSEC-2014-RM1S'), `page ${p} has the report id in its header`);
+    }
+    // a final report has no DRAFT watermark
+    assert.deepEqual(pagesWith(pdfPages(pdf(), true), 'DRAFT'), []);
+    const images = pageImages(pdf(), 'example');
+    assert.equal(images.length, n, 'one page image per page');
+  });
+
+  test('bookmarks from the headings, pointing at the right pages', () => {
+    const marks = bookmarks(pdf());
+    const titles = marks.map((m) => m.title);
+    for (const t of ['Contents', 'Summary', 'Scope and method', 'Observed data flows', 'Evidence', 'Vendor response and fix', 'Retest', 'Findings', 'Conclusion', 'Evidence appendix']) {
+      assert.ok(titles.includes(t), `bookmark "${t}" (have: ${titles.join(' | ')})`);
+    }
+    const page = (t: string) => marks.find((m) => m.title === t)!.page;
+    assert.equal(marks[0]!.page, 1, 'the first bookmark is the cover');
+    assert.match(marks[0]!.title, /^Xiaomi Redmi 1S \(MIUI V5\)/);
+    assert.equal(page('Contents'), 2);
+    assert.ok(page('Summary') >= 3 && page('Summary') < page('Observed data flows') && page('Observed data flows') < page('Findings') && page('Findings') < page('Evidence appendix'));
+    const pages = pdfPages(pdf());
+    assert.ok(squash(pages[page('Evidence appendix') - 1]!).includes('Evidenceappendix'));
+    assert.ok(squash(pages[page('Findings') - 1]!).includes('Findings'));
+  });
+
+  test('no device identifier or redacted value survives: text, bookmarks, metadata, bytes, HTML', () => {
+    const text = pages.join('\n');
+    const raw = readFileSync(pdf()).toString('latin1');
+    const h = readFileSync(html(), 'utf8');
+    const meta = JSON.stringify(pdfInfo(pdf()));
+    const marks = JSON.stringify(bookmarks(pdf()));
+    for (const s of EXAMPLE_SECRETS) {
+      assert.ok(!text.includes(s) && !squash(text).includes(s), `${s} is not in the PDF text`);
+      assert.ok(!raw.includes(s), `${s} is not in the PDF bytes`);
+      assert.ok(!meta.includes(s) && !marks.includes(s), `${s} is not in the metadata or bookmarks`);
+      assert.ok(!h.includes(s), `${s} is not in the HTML export`);
+    }
+    // masked, not dropped: the device card's identifiers table says so
+    assert.ok(text.includes('[redacted]'));
+    assert.ok(h.includes('[redacted]'));
+  });
+
+  test('cards, the flows table and the diagrams are each on one page', () => {
+    const report = parseReport(readFileSync(EXAMPLE, 'utf8'));
+    const field = (id: string, key: string) => String(scalarText(report.byId.get(id)!.fields.get(key))).replace(/\s+/g, ' ').trim();
+    const contents = [2];
+    for (const fn of ['FN1', 'FN2', 'FN3', 'FN4']) {
+      onOnePage(pages, field(fn, 'title').slice(0, 40), field(fn, 'recommendation').slice(-40), `finding ${fn}`, contents);
+    }
+    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(pages, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`);
+    onOnePage(pages, 'DEVICE UNDER TEST', field('D1', 'notes').slice(-40), 'device D1');
+    onOnePage(pages, 'Retest of 2014-08-14', field('R1', 'notes').slice(-40), 'retest R1');
+    onOnePage(pages, '09:12:44Z', '13:41:05Z', 'the flows table (first and last row)');
+    onOnePage(pages, 'Legend', 'Figure—Dataflowsobservedinthisaudit', 'the data-flow diagram');
+    onOnePage(pages, 'Timeline·FSEC-2014-RM1S', 'Figure—Timelineofevents', 'the timeline');
+  });
+
+  test('the HTML export: one self-contained file, inline CSS and SVG, no script, no outside reference', async () => {
+    const h = readFileSync(html(), 'utf8');
+    assert.equal(result.html!.bytes, Buffer.byteLength(h));
+    assert.match(h, /^<!doctype html>/);
+    assert.match(h, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;/);
+    assert.ok((h.match(/<svg[\s>]/g) ?? []).length >= 2, 'both diagrams are inline SVG');
+    assert.ok(h.includes('.pa-report') && h.includes('.pa-cover'), 'report.css and export.css are inline');
+    // open it in Chromium with JavaScript on and look at the DOM
+    const opened = await openWithJavaScript(browser(), html());
+    assert.equal(opened.pwned, undefined);
+    assert.deepEqual(opened.requests, [], 'opening it loads nothing');
+    const dom = await inspectDom(html());
+    assert.deepEqual({ ...dom, external: [] }, { scripts: 0, external: [], handlers: [], active: 0 });
+    // the only outside references are the report's own web links (evidence URLs), never loaded
+    assert.ok(dom.external.length > 0 && dom.external.every((e) => /^a href (https?|mailto):/.test(e)), dom.external.join('\n'));
+  });
+});
+
+/** Elements and attributes of an HTML file that could run or load something. */
+async function inspectDom(file: string): Promise<{ scripts: number; external: string[]; handlers: string[]; active: number }> {
+  const page = await browser().newPage({ javaScriptEnabled: false });
+  try {
+    await page.goto(pathToFileURL(file).href);
+    return await page.evaluate(() => {
+      const attrs = Array.from(document.querySelectorAll('*')).flatMap((el) => Array.from(el.attributes).map((a) => [el.localName, a.name, a.value] as const));
+      return {
+        scripts: document.querySelectorAll('script').length,
+        external: attrs.filter(([, n, v]) => /^(src|href|xlink:href|data|action|srcset|poster|background)$/i.test(n) && !v.startsWith('#')).map((x) => x.join(' ')),
+        handlers: attrs.filter(([, n]) => /^on/i.test(n)).map((x) => x.join(' ')),
+        active: document.querySelectorAll('iframe, object, embed, img, image, video, audio, link, base, meta[http-equiv="refresh"], svg a').length,
+      };
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+// ------------------------------------------------------------------ variants
+
+describe('paper, watermark, header templates, extra CSS', () => {
+  test('Letter paper and a DRAFT watermark on every page of a draft', async () => {
+    const text = readFileSync(EXAMPLE, 'utf8').replace('status: final', 'status: draft');
+    const out = path.join(OUT, 'example-draft-letter.pdf');
+    const r = await ex().export({ text, filePath: EXAMPLE, root: REPO, pdf: out, paper: 'letter' });
+    const info = pdfInfo(out);
+    assert.match(info['Page size']!, /^612 x 792 pts \(letter\)/);
+    const pages = pdfPages(out);
+    assert.equal(r.pdf!.pages, pages.length);
+    assert.deepEqual(pagesWith(pdfPages(out, true), 'DRAFT'), pages.map((_, i) => i + 1), 'DRAFT on every page');
+    assert.deepEqual(pagesWith(pages, 'DRAFT'), [1], 'the watermark is diagonal (the status badge on the cover says DRAFT too)');
+    assert.ok(squash(pages[0]!).includes('Draft.Thisreportisnotfinal'));
+    pageImages(out, 'example-draft-letter');
+  });
+
+  test('header and footer templates (browsers older than Chromium 131): on every page', async () => {
+    const out = path.join(OUT, 'example-templates.pdf');
+    await ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, root: REPO, pdf: out, marginBoxes: false });
+    const pages = pdfPages(out);
+    for (let p = 1; p <= pages.length; p++) {
+      assert.ok(squash(pages[p - 1]!).includes(`Page${p}of${pages.length}`), `page ${p} has its number`);
+      assert.ok(squash(pages[p - 1]!).includes('FSEC-2014-RM1S'), `page ${p} has the report id`);
+    }
+    pageImages(out, 'example-templates');
+  });
+
+  test('extra CSS is applied, and cannot end its style element', async () => {
+    const out = path.join(tmp, 'extra.html');
+    const extraCss = '.pa-cover-title { color: rgb(1, 2, 3); } </style><script>window.__pwned = 1</script><style>';
+    await ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, root: REPO, html: out, extraCss });
+    assert.equal((await inspectDom(out)).scripts, 0);
+    const { colour, pwned } = await openWithJavaScript(browser(), out);
+    assert.equal(colour, 'rgb(1, 2, 3)');
+    assert.equal(pwned, undefined);
+  });
+
+  test('cssString escapes everything that could end a string, a rule or the style element', () => {
+    const s = cssString('a"b\\c</style>\n{}; é 😀');
+    assert.equal(s, '"a\\22 b\\5c c\\3c /style\\3e  \\7b \\7d ; \\e9  \\1f600 "');
+    assert.ok(!/["\\](?![0-9a-f])/.test(s.slice(1, -1).replace(/\\[0-9a-f]+ /g, '')));
+  });
+});
+
+/** Opens a file in a JavaScript-enabled page; returns what the sentinel and the cover title's colour are. */
+async function openWithJavaScript(browser: Browser, file: string): Promise<{ pwned: unknown; colour: string | undefined; requests: string[] }> {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const requests: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForTimeout(300); // timers, meta refresh, late handlers
+    const pwned = await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned);
+    const colour = await page.evaluate(() => {
+      const el = document.querySelector('.pa-cover-title');
+      return el ? getComputedStyle(el).color : undefined;
+    });
+    return { pwned, colour, requests: requests.filter((u) => u !== pathToFileURL(file).href) };
+  } finally {
+    await context.close();
+  }
+}
+
+// ------------------------------------------------------------------ about 50 pages
+
+describe('a generated report of about 50 pages', () => {
+  test('every flow row whole on one page, bookmarks, page images', async () => {
+    const file = largeExportReport(path.join(tmp, 'large'), 1.9);
+    const out = path.join(OUT, 'large.pdf');
+    const r = await ex().export({ text: readFileSync(file, 'utf8'), filePath: file, pdf: out });
+    const pages = pdfPages(out);
+    assert.equal(r.pdf!.pages, pages.length);
+    assert.ok(pages.length >= 40 && pages.length <= 60, `${pages.length} pages`);
+    assert.deepEqual(r.evidence, { records: 57, files: 57, verified: 57 });
+    // a flow row holds its address (first column) and its evidence locator (last column), both unique to the flow
+    const src = readFileSync(file, 'utf8');
+    const flows = [...src.matchAll(/address: (\S+)\n[\s\S]*?evidence: \[E\d+#frame=(\d+)\]/g)];
+    assert.equal(flows.length, 190);
+    for (const [, address, frame] of flows) {
+      const at = pagesWith(pages, new RegExp(`(?<![\\d.])${address!.replace(/\./g, '\\.')}(?![\\d.])`));
+      const loc = pagesWith(pages, new RegExp(`frame=${frame}(?!\\d)`));
+      assert.equal(at.length, 1, `address ${address} is on one page (${at.join(', ')})`);
+      assert.ok(loc.includes(at[0]!), `the row of ${address} (frame=${frame}) is split: pages ${at} and ${loc}`);
+    }
+    const titles = bookmarks(out).map((b) => b.title);
+    for (const t of ['Contents', 'Test steps', 'Observed data flows', 'Findings', 'Evidence appendix']) assert.ok(titles.includes(t), t);
+    for (const s of ['356938035643809', '15555550123']) assert.ok(!pages.join('').includes(s), `${s} is masked`);
+    pageImages(out, 'large');
+  });
+});
+
+// ------------------------------------------------------------------ hostile report
+
+const SENTINEL = 'window.__pwned=1';
+
+/** A report that tries every way out: script, iframe, object, images and links to a local secret and remote hosts, mermaid injection. */
+function hostileReport(dir: string): { file: string; text: string; secret: string; secretText: string } {
+  const secret = path.join(dir, 'secret.txt');
+  const secretText = 'TOP-SECRET-MARKER-4711';
+  writeFileSync(secret, `${secretText}\n`);
+  const ws = path.join(dir, 'ws');
+  mkdirSync(ws);
+  symlinkSync(secret, path.join(ws, 'link.txt'));
+  const url = pathToFileURL(secret).href;
+  const q = (s: string) => JSON.stringify(s);
+  const text = [
+    '---', 'audit-format: 1', `id: ${q(`EVIL-1</style><script>${SENTINEL}</script>`)}`, `title: ${q(`<script>${SENTINEL}</script> Hostile "quoted" report`)}`,
+    'status: draft', 'date: 2020-03-01', `auditors: [{name: ${q(`<img src=${url} onerror=${SENTINEL}>`)}, org: "Evil & Co"}]`, 'classification: confidential',
+    `subject: ${q(`<iframe src=${url}></iframe>`)}`, 'redact: ["SECRET-IMEI-123456789"]', '---', '',
+    `# Hostile <script>${SENTINEL}</script>`, '',
+    `<script>${SENTINEL}</script>`, '',
+    `<iframe src="${url}"></iframe>`, '',
+    `<img src="${url}"> <img src="https://tracker.example/pixel.png"> <img src="http://127.0.0.1:9/x.png" onerror="${SENTINEL}">`, '',
+    `![local](${url}) ![remote](https://tracker.example/p.png) [link](${url}) [js](javascript:${SENTINEL})`, '',
+    `<object data="${url}"></object><embed src="${url}"><link rel="stylesheet" href="https://evil.example/x.css">`, '',
+    `<svg onload="${SENTINEL}"><image href="${url}"/></svg> <meta http-equiv="refresh" content="0;url=${url}"> <base href="https://evil.example/">`, '',
+    `<style>@import url(https://evil.example/a.css); body{background:url(${url})}</style>`, '',
+    'The IMEI 356938035643809 and SECRET-IMEI-123456789 appear in prose.', '',
+    '```device', 'id: D1', `name: ${q('Phone"]; click n1 call alert(1)')}`, 'build: X', 'identifiers: {IMEI: "356938035643809", phone number: "+15555550123"}', '```', '',
+    '```flow',
+    `- id: F1\n  from: D1\n  to: ${q('x"]; click n1 call alert(1); %%{init: {"securityLevel":"loose","startOnLoad":true}}%% n9["pwn')}\n  country: CN\n  data: [IMEI]\n  evidence: [E1]`,
+    `- id: F2\n  from: D1\n  to: ${q(`<img src=${url}> 356938035643809.example.com`)}\n  country: US\n  data: [phone number]\n  evidence: [E2]`,
+    `- id: F3\n  from: ${q('D1/<script>x</script>')}\n  to: ${q('"]; style n1 fill:url(https://evil.example/x.png) %% end')}\n  data: [IMEI]\n  evidence: [E3]`,
+    '```', '',
+    '```response', `id: V1\ndate: 2020-03-02\nparty: vendor\nby: ${q(`<iframe src=${url}>`)}\nstatement: ${q('"]; click V1 href "https://evil.example"')}\naddresses: [F1]\nverdict: mixed`, '```', '',
+    '```evidence',
+    '- id: E1\n  file: ../secret.txt\n  kind: log',
+    `- id: E2\n  file: ${q(secret)}\n  kind: log`,
+    `- id: E3\n  file: link.txt\n  kind: log\n  sha256: ${'0'.repeat(64)}`,
+    '```', '',
+  ].join('\n');
+  const file = path.join(ws, 'hostile.audit.md');
+  writeFileSync(file, text);
+  return { file, text, secret, secretText };
+}
+
+describe('hostile report', () => {
+  test('no local file content in the PDF, no request left the pages, the HTML export runs nothing', async () => {
+    const dir = path.join(tmp, 'hostile');
+    mkdirSync(dir);
+    const h = hostileReport(dir);
+    const pdf = path.join(OUT, 'hostile.pdf');
+    const html = path.join(OUT, 'hostile.html');
+    const r = await ex().export({ text: h.text, filePath: h.file, root: path.dirname(h.file), pdf, html });
+    assert.equal(r.blockedRequests, 0, 'neither the diagram page nor the print page tried to load anything');
+    assert.deepEqual(r.warnings, [], 'the diagrams were drawn and needed no cleaning');
+
+    const pages = pdfPages(pdf);
+    const text = pages.join('\n');
+    assert.ok(!text.includes(h.secretText), 'the local file is not in the PDF');
+    assert.ok(!readFileSync(pdf).toString('latin1').includes(h.secretText));
+    const doc = readFileSync(html, 'utf8');
+    assert.ok(!doc.includes(h.secretText), 'the local file is not in the HTML');
+    for (const s of ['356938035643809', '15555550123', 'SECRET-IMEI-123456789']) {
+      assert.ok(!text.includes(s) && !doc.includes(s), `${s} is masked everywhere`);
+    }
+    // the markup is shown as text, the diagrams are there
+    assert.ok(squash(text).includes(squash('<script>window.__pwned=1</script> Hostile "quoted" report')));
+    assert.ok(doc.includes('class="diagram-svg"'), 'the data-flow diagram is embedded');
+    assert.ok(squash(text).includes('[redacted].example.com'), 'the diagram label is masked too');
+    // evidence outside the workspace is refused, never read
+    assert.ok(pagesWith(pages, '✗Pathrefused').length >= 1, 'the appendix marks refused paths');
+    assert.deepEqual(r.evidence, { records: 3, files: 3, verified: 0 });
+
+    // the HTML export in Chromium with JavaScript on: nothing runs, nothing loads
+    const opened = await openWithJavaScript(browser(), html);
+    assert.equal(opened.pwned, undefined, 'the sentinel stays unset');
+    assert.deepEqual(opened.requests, [], 'the page made no request');
+    const dom = await inspectDom(html);
+    assert.deepEqual(dom, { scripts: 0, external: [], handlers: [], active: 0 });
+    pageImages(pdf, 'hostile');
+  });
+
+  test('controls: the sentinel, the request counter and the sanitiser can each fail', async () => {
+    {
+      // a script without the export's Content-Security-Policy runs and sets the sentinel …
+      const bare = path.join(tmp, 'control.html');
+      writeFileSync(bare, `<!doctype html><title>x</title><script>${SENTINEL}</script><img src="https://tracker.example/p.png">`);
+      const a = await openWithJavaScript(browser(), bare);
+      assert.equal(a.pwned, 1);
+      assert.ok(a.requests.some((u) => u.startsWith('https://tracker.example/')), 'a request was seen');
+      // … and with the export's policy in front of it, it does not (a second line behind the escaping)
+      const doc = readFileSync(path.join(OUT, 'example.html'), 'utf8').replace('</body>', `<script>${SENTINEL}</script><img src="https://tracker.example/p.png"></body>`);
+      const guarded = path.join(tmp, 'guarded.html');
+      writeFileSync(guarded, doc);
+      const b = await openWithJavaScript(browser(), guarded);
+      assert.equal(b.pwned, undefined);
+
+      // the print page counts (and aborts) what a document tries to load
+      const printed = await ex().printHtml('<!doctype html><p>x</p><img src="https://tracker.example/p.png"><link rel="stylesheet" href="http://127.0.0.1:9/x.css">');
+      assert.ok(printed.requests >= 2, `requests counted: ${printed.requests}`);
+
+      // mermaid's own output with a link and an image: the sanitiser removes both, and the image load was stopped and counted
+      const mermaid = await openMermaidPage(browser(), { idPrefix: 'ctl' });
+      try {
+        const [r] = await mermaid.render(['flowchart LR\n  A["<img src=\'https://evil.example/p.png\'> label"] --> B\n  click A href "https://evil.example/x"\n']);
+        assert.ok(r!.svg, r!.error);
+        assert.ok(r!.removed >= 1, `removed ${r!.removed}`);
+        assert.ok(!/<a[\s>]|<img|evil\.example/.test(r!.svg!), 'no link, no image, no remote address left in the SVG');
+      } finally {
+        await mermaid.close();
+      }
+    }
+  });
+});
+
+// ------------------------------------------------------------------ files, errors, cancelling
+
+describe('files and errors', () => {
+  test('atomic write: replaces the target and leaves no temporary file; a failed write leaves the old file', async () => {
+    const dir = path.join(tmp, 'atomic');
+    mkdirSync(dir);
+    const target = path.join(dir, 'out.pdf');
+    writeFileSync(target, 'old');
+    await writeFileAtomic(target, Buffer.from('new content'));
+    assert.equal(readFileSync(target, 'utf8'), 'new content');
+    assert.deepEqual(readdirSync(dir), ['out.pdf']);
+    // a folder in the way: the rename fails, the temporary file goes
+    const blocked = path.join(dir, 'blocked');
+    mkdirSync(path.join(blocked, 'inside'), { recursive: true });
+    await assert.rejects(writeFileAtomic(blocked, 'x'));
+    assert.deepEqual(readdirSync(dir).sort(), ['blocked', 'out.pdf']);
+  });
+
+  test('an export into an existing file replaces it whole; the report itself is never overwritten', async () => {
+    const out = path.join(tmp, 'replace.html');
+    writeFileSync(out, 'old export');
+    await ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, root: REPO, html: out });
+    assert.match(readFileSync(out, 'utf8'), /^<!doctype html>/);
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+    await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE, html: EXAMPLE }), /overwrite the report itself/);
+    await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE }), /Nothing to export/);
+    await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE, pdf: path.join(tmp, 'no', 'such', 'dir', 'x.pdf') }), /does not exist/);
+  });
+
+  test('cancelling through the signal stops the export and writes nothing', async () => {
+    const out = path.join(tmp, 'cancelled.pdf');
+    const controller = new AbortController();
+    const stages: string[] = [];
+    await assert.rejects(
+      ex().export({
+        text: readFileSync(EXAMPLE, 'utf8'),
+        filePath: EXAMPLE,
+        root: REPO,
+        pdf: out,
+        signal: controller.signal,
+        onProgress: (stage) => {
+          stages.push(stage);
+          if (stage === 'print') controller.abort();
+        },
+      }),
+      ExportCancelledError,
+    );
+    assert.deepEqual(stages, ['lint', 'diagrams', 'render', 'print']);
+    assert.equal(existsSync(out), false);
+    // the exporter still works afterwards
+    const r = await ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, root: REPO, pdf: out });
+    assert.ok(r.pdf!.pages > 1);
+  });
+
+  test('no browser: the message says what to install or set, for the command line and for VS Code', async () => {
+    for (const host of ['cli', 'vscode'] as const) {
+      const missing = new Exporter({ browserPath: path.join(tmp, 'no-such-chrome'), host });
+      try {
+        await assert.rejects(missing.export({ text: 'x', filePath: EXAMPLE, pdf: path.join(tmp, 'x.pdf') }), (err: Error) => {
+          assert.equal(err.name, 'BrowserNotFoundError');
+          assert.match(err.message, /No browser at .*no-such-chrome/);
+          assert.match(err.message, /Chrome, Chromium, Edge or Brave/);
+          assert.match(err.message, host === 'cli' ? /--browser/ : /the setting privacyAudit\.export\.browserPath/);
+          if (host === 'vscode') assert.doesNotMatch(err.message, /--browser/);
+          return true;
+        });
+      } finally {
+        await missing.dispose();
+      }
+    }
+    assert.equal(existsSync(path.join(tmp, 'x.pdf')), false);
+  });
+
+  test('the command line function: writes both files and prints a summary', async () => {
+    const dir = path.join(tmp, 'cli');
+    mkdirSync(dir);
+    const r = await exportCommand(path.relative(dir, EXAMPLE), { pdf: 'r.pdf', html: 'r.html', browser: CHROMIUM, paper: 'a4', root: REPO }, dir);
+    assert.ok(existsSync(path.join(dir, 'r.pdf')) && existsSync(path.join(dir, 'r.html')));
+    const { out, err } = exportSummary(r, dir);
+    assert.match(out, /^Wrote r\.pdf \(\d+ pages, \d+ kB\)\nWrote r\.html \(\d+ kB\)\nEvidence: 9 of 9 files verified; \d+\.\d s\n$/);
+    assert.equal(err, '');
+    await assert.rejects(exportCommand('nope.audit.md', { pdf: 'x.pdf' }, dir), /Cannot read nope\.audit\.md/);
+    await assert.rejects(exportCommand(EXAMPLE, {}, dir), /give --pdf FILE, --html FILE or both/);
+  });
+});
