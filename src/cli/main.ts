@@ -20,6 +20,7 @@ import { Linter } from '../core/linter';
 import { parseReport } from '../core/parse';
 import { nextId } from '../core/lint/edits';
 import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
+import { exportCommand, exportSummary, PAPERS, type Paper } from '../node/export-command';
 
 /** A failure that maps to exit code 2 with a plain message. */
 class UsageError extends Error {}
@@ -195,6 +196,36 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         // no browser: the message says what to install or to pass --browser
         throw new UsageError((err as Error).message);
       }
+    });
+  program
+    .command('export')
+    .description('Export a report as a PDF and/or one self-contained HTML file (drawn and printed by a local Chrome, Chromium, Edge or Brave)')
+    .argument('<file>', 'an *.audit.md report')
+    .option('--pdf <out>', 'write the PDF here')
+    .option('--html <out>', 'write the self-contained HTML file here')
+    .option('--browser <path>', 'Chrome, Chromium, Edge or Brave (default: found automatically)')
+    .addOption(new Option('--paper <size>', 'paper size').choices([...PAPERS]).default('a4'))
+    .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
+    .option('--root <dir>', 'workspace root that evidence paths may not leave (default: the current folder)')
+    .action(async (file: string, opts: { pdf?: string; html?: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
+      if (!opts.pdf && !opts.html) throw new UsageError('Nothing to export: give --pdf FILE, --html FILE or both.');
+      const root = path.resolve(io.cwd, opts.root ?? '.');
+      if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root is not a folder: ${opts.root}`);
+      const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
+      let result;
+      try {
+        result = await exportCommand(
+          file,
+          { ...(opts.pdf ? { pdf: opts.pdf } : {}), ...(opts.html ? { html: opts.html } : {}), ...(opts.browser ? { browser: opts.browser } : {}), paper: opts.paper, root, config, generator: `Privacy Audit ${pkg.version}` },
+          io.cwd,
+        );
+      } catch (err) {
+        // no browser, an unreadable report, a missing folder: the message says what to do
+        throw new UsageError((err as Error).message);
+      }
+      const summary = exportSummary(result, io.cwd);
+      io.out(summary.out);
+      if (summary.err) io.err(summary.err);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });
