@@ -1,0 +1,65 @@
+/**
+ * Benchmark (not a test): `privacy-audit export` against md-to-pdf on the
+ * same ~50-page report, each as a whole process (start, browser launch,
+ * render, print, exit), both printing with the same local Chromium.
+ * md-to-pdf is installed into .cache/md-to-pdf on first use, told not to
+ * download a browser. `npm run bench:md-to-pdf`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { findBrowser } from '../src/node/browser';
+import { largeExportReport } from './export-bench';
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE = path.join(ROOT, '.cache', 'md-to-pdf');
+const BIN = path.join(CACHE, 'node_modules', '.bin', 'md-to-pdf');
+
+function ensureMdToPdf(): void {
+  if (existsSync(BIN)) return;
+  console.log('installing md-to-pdf into .cache/md-to-pdf (no browser download)…');
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(path.join(CACHE, 'package.json'), JSON.stringify({ name: 'pa-bench-md-to-pdf', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'md-to-pdf@5'], { cwd: CACHE, stdio: 'inherit', env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: '1' } });
+}
+
+function time(cmd: string, args: string[], cwd: string): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, { cwd, stdio: 'pipe', encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} failed: ${r.stderr || r.stdout}`);
+  return performance.now() - t;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+function main(): void {
+  ensureMdToPdf();
+  const browser = findBrowser();
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-md-to-pdf-'));
+  try {
+    const text = readFileSync(largeExportReport(dir, 1), 'utf8');
+    writeFileSync(path.join(dir, 'report.audit.md'), text);
+    // md-to-pdf reads front matter as its own configuration: give it the body only, the same Markdown
+    writeFileSync(path.join(dir, 'report.md'), text.replace(/^---\n[\s\S]*?\n---\n/, ''));
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const launch = JSON.stringify({ executablePath: browser, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'] });
+    for (let i = 0; i < 4; i++) {
+      const a = time(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'export', 'report.audit.md', '--pdf', 'ours.pdf', '--browser', browser, '--root', dir], dir);
+      const b = time(BIN, ['--launch-options', launch, 'report.md'], dir);
+      if (i === 0) continue; // warm the file cache
+      ours.push(a);
+      theirs.push(b);
+    }
+    const pages = (f: string) => /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(dir, f)], { encoding: 'utf8' }))?.[1];
+    console.log(`report: ${text.split('\n').length} lines; privacy-audit ${pages('ours.pdf')} pages, md-to-pdf ${pages('report.pdf')} pages`);
+    console.log(`privacy-audit export (whole process, median of ${ours.length}): ${(median(ours) / 1000).toFixed(2)} s`);
+    console.log(`md-to-pdf            (whole process, median of ${theirs.length}): ${(median(theirs) / 1000).toFixed(2)} s`);
+    console.log(`md-to-pdf / privacy-audit: ${(median(theirs) / median(ours)).toFixed(2)}×   (goal ≥ 2×)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
