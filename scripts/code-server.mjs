@@ -329,7 +329,14 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, e
     stop,
     dumpLogs: (opts) => dumpServerLogs(server, opts),
     /** Removes the scratch folder (after stop()). */
-    cleanup: () => fs.rmSync(dirs.scratch, { recursive: true, force: true }),
+    // a browser the extension started (the export's) may still be writing its profile for a moment
+    cleanup: () => {
+      try {
+        fs.rmSync(dirs.scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (err) {
+        console.log(`[code-server] could not remove ${dirs.scratch}: ${err.message}`);
+      }
+    },
   };
 
   const ready = await new Promise((resolve) => {
