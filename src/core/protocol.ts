@@ -6,15 +6,11 @@
  * Pure: no DOM, no vscode; compiled into both sides.
  */
 
-export type FieldValue = string | number | boolean | null | (string | number)[];
-export type RecordRef = { id: string } | { index: number };
+// the intents are the edit module's own types (type-only: nothing of it reaches the webview bundle)
+import type { FieldValue, Intent, RecordRef } from './edit/intents';
+import { RECORD_KINDS, type RecordKind } from './model';
 
-export type Intent =
-  | { type: 'setField'; record: RecordRef; field: string; value: FieldValue }
-  | { type: 'addRecord'; kind: string; after?: RecordRef; fields?: Record<string, FieldValue> }
-  | { type: 'deleteRecord'; record: RecordRef }
-  | { type: 'moveRecord'; record: RecordRef; direction: 'up' | 'down' }
-  | { type: 'setFrontMatter'; key: string; value: FieldValue };
+export type { FieldValue, Intent, RecordRef };
 
 // ------------------------------------------------------------ extension → webview
 
@@ -90,7 +86,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isLine = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 10_000_000;
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
-const KINDS = new Set(['device', 'step', 'flow', 'evidence', 'response', 'retest', 'finding']);
+const KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 
 function isValue(v: unknown): v is FieldValue {
   if (v === null || typeof v === 'boolean') return true;
@@ -114,7 +110,7 @@ function parseIntent(v: unknown): Intent | undefined {
       if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return undefined;
       if (v.after !== undefined && !isRef(v.after)) return undefined;
       if (v.fields !== undefined && !(isObj(v.fields) && Object.entries(v.fields).every(([k, x]) => isKey(k) && isValue(x)))) return undefined;
-      return { type: 'addRecord', kind: v.kind, after: v.after as RecordRef | undefined, fields: v.fields as Record<string, FieldValue> | undefined };
+      return { type: 'addRecord', kind: v.kind as RecordKind, after: v.after as RecordRef | undefined, fields: v.fields as Record<string, FieldValue> | undefined };
     }
     case 'deleteRecord':
       return isRef(v.record) ? { type: 'deleteRecord', record: v.record } : undefined;

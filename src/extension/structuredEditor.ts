@@ -97,7 +97,7 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
       await panel.webview.postMessage({ type: 'model', model: this.model((await this.store.lint(doc))!, doc.version) } satisfies ToWebview);
       return;
     }
-    const result = e.applyIntent(this.store.report(doc), intent as Engine.EditIntent);
+    const result = e.applyIntent(this.store.report(doc), intent);
     if ('error' in result) {
       await panel.webview.postMessage({ type: 'intentResult', requestId, ok: false, error: result.error } satisfies ToWebview);
       return;

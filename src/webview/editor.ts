@@ -5,6 +5,7 @@
  * extension turns into a minimal edit of the document, which then comes back
  * as a new model. Focus and unsaved typing survive those round trips.
  */
+import type { RecordKind } from '../core/model';
 import type { EditorModel, FieldSchema, FieldValue, FromWebview, Intent, ProblemView, RecordRef, RecordView, ToWebview } from '../core/protocol';
 import { cachedDiagram, renderDiagram } from './mermaid';
 
@@ -225,7 +226,7 @@ function kindSection(kind: string, m: EditorModel): HTMLElement {
   const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add a ${kind}` }, `+ Add ${kind}`);
   add.addEventListener('click', () => {
     const last = records[records.length - 1];
-    send({ type: 'addRecord', kind, ...(last ? { after: refOf(last) } : {}) });
+    send({ type: 'addRecord', kind: kind as RecordKind, ...(last ? { after: refOf(last) } : {}) });
   });
   const head = el('header', {}, el('h2', { id: hid }, `${KIND_TITLES[kind]} (${records.length})`), add);
   if (kind === 'evidence') {

@@ -366,7 +366,7 @@ describe('setField', () => {
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'null', value: 'x' }), /not a valid field name/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'to', value: { x: 1 } as unknown as FieldValue }), /must be a string/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'port', value: Number.NaN }), /finite/);
-    assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'data', value: ['a', 1] as unknown as FieldValue }), /strings only/);
+    assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'data', value: ['a', true] as unknown as FieldValue }), /strings or numbers only/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'id', value: 'F2' }), /already used/);
     assert.match(err(r, { type: 'frobnicate' } as unknown as Intent), /Unknown intent type/);
     const one = parseReport(`${FM}\n\`\`\`flow\nid: F1\n\`\`\`\n`);
@@ -836,5 +836,18 @@ describe('property: random sequences of intents', () => {
       }),
       { numRuns: Number(process.env.EDIT_RUNS ?? 150) },
     );
+  });
+});
+
+describe('lists of numbers', () => {
+  test('a list of ports is written as numbers', () => {
+    const text = readFileSync(path.resolve(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');
+    const report = parseReport(text);
+    const r = applyIntent(report, { type: 'setField', record: { id: 'F1' }, field: 'port', value: [443, 5228] });
+    assert.ok('edits' in r, JSON.stringify(r));
+    const after = parseReport(applyEdits(text, r.edits));
+    const port = after.byId.get('F1')!.fields.get('port')!.value!;
+    assert.equal(port.type, 'seq');
+    assert.deepEqual(port.type === 'seq' ? port.items.map((i) => (i.type === 'scalar' ? i.value : null)) : [], [443, 5228]);
   });
 });

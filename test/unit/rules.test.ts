@@ -13,9 +13,9 @@ import { describe, test } from 'node:test';
 import { RULES } from '../../src/core/lint';
 import { Linter } from '../../src/core/linter';
 import { applyEdits } from '../support/edits';
+import { expectedOf } from '../support/markers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MARKER = /(?:#|<!--)\s*expect(?:@(\d+))?:\s*(PA\d{3}(?:\s*,\s*PA\d{3})*)/g;
 
 function findReports(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,16 +25,6 @@ function findReports(dir: string): string[] {
   });
 }
 
-function expectedOf(text: string): string[] {
-  const out: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    for (const m of line.matchAll(MARKER)) {
-      const at = m[1] ? Number(m[1]) : i + 1;
-      for (const rule of m[2]!.split(/\s*,\s*/)) out.push(`${rule}@${at}`);
-    }
-  });
-  return out.sort();
-}
 
 const files = [...findReports(path.join(ROOT, 'examples')), ...findReports(path.join(ROOT, 'test', 'fixtures'))];
 const fired = new Set<string>();

@@ -159,7 +159,7 @@ class Ctx {
 function checkValue(value: unknown): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? undefined : 'A list value must hold strings only.';
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) ? undefined : 'A list value must hold strings or numbers only.';
   return 'A value must be a string, a number, true/false, null or a list of strings.';
 }
 

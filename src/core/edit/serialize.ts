@@ -7,7 +7,8 @@
  */
 import { parseDocument, stringify, type ToStringOptions } from 'yaml';
 
-export type FieldValue = string | number | boolean | null | string[];
+/** A field's new value; lists hold strings or numbers (a list of ports). */
+export type FieldValue = string | number | boolean | null | (string | number)[];
 
 /** How the old value was written; the new one keeps it when it can. */
 export type ScalarStyle = 'plain' | 'double' | 'single' | 'literal' | 'folded';
@@ -50,7 +51,7 @@ const BASE: ToStringOptions = {
 
 function strings(value: FieldValue): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value.filter((x): x is string => typeof x === 'string');
   return [];
 }
 

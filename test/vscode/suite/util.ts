@@ -3,20 +3,8 @@ import * as vscode from 'vscode';
 
 export const SOURCE = 'privacy-audit';
 
-/** Same marker syntax as test/unit/rules.test.ts: `# expect: PA010`, `<!-- expect: PA005 -->`, `expect@N: PA001`. */
-const MARKER = /(?:#|<!--)\s*expect(?:@(\d+))?:\s*(PA\d{3}(?:\s*,\s*PA\d{3})*)/g;
-
-/** `RULE@LINE` (1-based) for every expect marker, sorted. */
-export function expectedOf(text: string): string[] {
-  const out: string[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    for (const m of line.matchAll(MARKER)) {
-      const at = m[1] ? Number(m[1]) : i + 1;
-      for (const rule of m[2]!.split(/\s*,\s*/)) out.push(`${rule}@${at}`);
-    }
-  });
-  return out.sort();
-}
+// the fixtures' expect markers, read as the unit tests read them
+export { expectedOf } from '../../support/markers';
 
 /** The rule id of a diagnostic whose code is `{ value: 'PA010', target: Uri }`. */
 export function ruleOf(d: vscode.Diagnostic): string {
