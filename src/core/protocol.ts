@@ -80,7 +80,7 @@ export type FromWebview =
   | { type: 'editSource'; line?: number }
   | { type: 'export'; format: 'pdf' | 'html' }
   /** The preview has shown a render (diagrams drawn). */
-  | { type: 'painted'; version: number };
+  | { type: 'painted'; version: number; ms?: number };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isLine = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 10_000_000;
@@ -138,7 +138,7 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
     case 'export':
       return v.format === 'pdf' || v.format === 'html' ? { type: 'export', format: v.format } : undefined;
     case 'painted':
-      return isLine(v.version) ? { type: 'painted', version: v.version } : undefined;
+      return isLine(v.version) ? { type: 'painted', version: v.version, ...(typeof v.ms === 'number' && Number.isFinite(v.ms) ? { ms: v.ms } : {}) } : undefined;
     case 'editSource':
       return v.line === undefined || isLine(v.line) ? { type: 'editSource', line: v.line as number | undefined } : undefined;
     case 'intent': {

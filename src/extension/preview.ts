@@ -44,7 +44,7 @@ export class PreviewManager implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<{ uri: vscode.Uri; version: number; html: string }>();
   /** Fires after a render message was posted (tests and the benchmark wait on it). */
   readonly onDidRender = this.emitter.event;
-  private readonly painted = new vscode.EventEmitter<{ uri: vscode.Uri; version: number }>();
+  private readonly painted = new vscode.EventEmitter<{ uri: vscode.Uri; version: number; webviewMs?: number }>();
   /** Fires when the webview reports that it has shown a version (diagrams drawn). */
   readonly onDidPaint = this.painted.event;
 
@@ -107,7 +107,7 @@ export class PreviewManager implements vscode.Disposable {
       const top = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === p.doc.uri.toString())?.visibleRanges[0]?.start.line;
       if (top) void p.panel.webview.postMessage({ type: 'scrollTo', line: top } satisfies ToWebview);
     } else if (msg.type === 'painted') {
-      this.painted.fire({ uri: p.doc.uri, version: msg.version });
+      this.painted.fire({ uri: p.doc.uri, version: msg.version, webviewMs: msg.ms });
     } else if (msg.type === 'reveal') {
       await revealLine(p.doc, msg.line);
     } else if (msg.type === 'revealRecord') {
