@@ -11,7 +11,7 @@ import { RULES } from './lint';
 import { ALL_RULE_IDS } from './lint/ids';
 import type { RuleContext } from './lint/rule';
 import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from './model';
-import { parseReport, reparseEdit, yamlText } from './parse';
+import { commonPrefix, commonSuffix, parseReport, reparseEdit, yamlText } from './parse';
 import { Taxonomy } from './taxonomy';
 import type { Diagnostic, Severity, SeveritySetting } from './types';
 import type { ParsedYaml } from './yaml';
@@ -160,4 +160,28 @@ export function severitiesFor(report: Report, config: ProjectConfig): Record<str
 /** Lint once, without keeping caches. */
 export function lintText(text: string, options?: LintOptions): Promise<LintResult> {
   return new Linter().lint(text, options);
+}
+
+/**
+ * The diagnostics of `before` that an edit did not touch, moved to where they
+ * are in `after` (those inside the changed text are dropped). Lets a view show
+ * the text at once with the problems that still apply, before the next lint.
+ */
+export function carryDiagnostics(before: Report, after: Report, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const a = before.text;
+  const b = after.text;
+  const max = Math.min(a.length, b.length);
+  const p = commonPrefix(a, b, max);
+  const s = commonSuffix(a, b, max - p);
+  const oldEnd = a.length - s;
+  const delta = b.length - a.length;
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    if (d.span.end <= p) out.push(d);
+    else if (d.span.start >= oldEnd) {
+      const span = { start: d.span.start + delta, end: d.span.end + delta };
+      out.push({ ...d, span, range: after.lines.range(span) });
+    }
+  }
+  return out;
 }

@@ -277,7 +277,7 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
  * Length of the common prefix of a and b (at most max). Compares 4 KiB chunks
  * as strings first (a memory compare in the engine), then characters.
  */
-function commonPrefix(a: string, b: string, max: number): number {
+export function commonPrefix(a: string, b: string, max: number): number {
   const CHUNK = 4096;
   let p = 0;
   while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
@@ -286,7 +286,7 @@ function commonPrefix(a: string, b: string, max: number): number {
 }
 
 /** Length of the common suffix of a and b (at most max). */
-function commonSuffix(a: string, b: string, max: number): number {
+export function commonSuffix(a: string, b: string, max: number): number {
   const CHUNK = 4096;
   let s = 0;
   while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;

@@ -8,7 +8,7 @@ export { RULES, RULES_BY_ID } from '../core/lint';
 export { nextId } from '../core/lint/edits';
 export { ALL_RULE_IDS } from '../core/lint/ids';
 export { docsUrl } from '../core/lint/rule';
-export { Linter, type LintResult } from '../core/linter';
+export { carryDiagnostics, Linter, type LintResult } from '../core/linter';
 export { RECORD_KINDS, type AuditRecord, type Report } from '../core/model';
 export { parseReport } from '../core/parse';
 export { completions, definition, documentSymbols, hover, prepareRename, references, rename, summary, type DocSymbol } from '../core/service';

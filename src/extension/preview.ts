@@ -128,7 +128,8 @@ export class PreviewManager implements vscode.Disposable {
     if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
     const e = engine();
     const taxonomy = last?.taxonomy ?? e.Taxonomy.builtIn;
-    this.post(p, { report, diagnostics: last && last.report.text === report.text ? last.diagnostics : [], taxonomy, evidence }, p.doc.version, false, 'quick');
+    const diagnostics = last ? e.carryDiagnostics(last.report, report, last.diagnostics) : [];
+    this.post(p, { report, diagnostics, taxonomy, evidence }, p.doc.version, false, 'quick');
   }
 
   private post(p: Preview, result: Engine.LintResult, version: number, force = false, stage = 'linted'): void {
@@ -137,6 +138,7 @@ export class PreviewManager implements vscode.Disposable {
     p.lastSent = stamp;
     // the lint found what the quick render already showed (often: no problems): nothing to redraw
     const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}`;
+    if (TRACE) console.log(`BENCH trace ${stage} v${version}: ${result.diagnostics.length} diagnostics, ${result.evidence.size} evidence, same as shown: ${shown === p.shown}`);
     if (!force && shown === p.shown) return;
     p.shown = shown;
     const e = engine();
