@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Report, YNode } from '../../src/core/model';
 import { parseReport, reparseEdit } from '../../src/core/parse';
-import { Linter } from '../../src/core/linter';
+import { carryDiagnostics, Linter } from '../../src/core/linter';
 
 const EXAMPLE = readFileSync(path.resolve(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');
 const BROKEN = readFileSync(path.resolve(__dirname, '../../examples/broken/records.audit.md'), 'utf8');
@@ -96,5 +96,23 @@ describe('incremental re-parse', () => {
       const b = await new Linter().lint(text);
       assert.deepEqual(a.diagnostics.map((d) => [d.rule, d.range, d.message]), b.diagnostics.map((d) => [d.rule, d.range, d.message]));
     }
+  });
+});
+
+describe('carryDiagnostics', () => {
+  test('keeps the problems an edit did not touch, moved to their new place, and drops the touched ones', async () => {
+    const before = await new Linter().lint(BROKEN);
+    const at = BROKEN.indexOf('encryption: ssl');
+    const edited = BROKEN.slice(0, at) + 'encryption: tls\n  notes: an added line' + BROKEN.slice(at + 'encryption: ssl'.length);
+    const after = parseReport(edited);
+    const carried = carryDiagnostics(before.report, after, before.diagnostics);
+    const fresh = (await new Linter().lint(edited)).diagnostics;
+    // the touched problem (PA003 on `ssl`) is gone; every carried one is exactly where a fresh lint puts it
+    assert.ok(!carried.some((d) => d.message.includes('`ssl`')));
+    assert.ok(carried.length >= before.diagnostics.length - 3, `${carried.length} of ${before.diagnostics.length} kept`);
+    const key = (d: { rule: string; range: { start: { line: number; character: number } }; message: string }) => `${d.rule}@${d.range.start.line}:${d.range.start.character} ${d.message}`;
+    const freshKeys = new Set(fresh.map(key));
+    const moved = carried.filter((d) => d.rule !== 'PA041').map(key);
+    assert.deepEqual(moved.filter((k) => !freshKeys.has(k)), []);
   });
 });
