@@ -11,7 +11,7 @@ import { RULES } from './lint';
 import { ALL_RULE_IDS } from './lint/ids';
 import type { RuleContext } from './lint/rule';
 import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from './model';
-import { commonPrefix, commonSuffix, parseReport, reparseEdit, yamlText } from './parse';
+import { parseReport, reparseEdit, textChange, yamlText } from './parse';
 import { Taxonomy } from './taxonomy';
 import type { Diagnostic, Severity, SeveritySetting } from './types';
 import type { ParsedYaml } from './yaml';
@@ -168,13 +168,7 @@ export function lintText(text: string, options?: LintOptions): Promise<LintResul
  * the text at once with the problems that still apply, before the next lint.
  */
 export function carryDiagnostics(before: Report, after: Report, diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const a = before.text;
-  const b = after.text;
-  const max = Math.min(a.length, b.length);
-  const p = commonPrefix(a, b, max);
-  const s = commonSuffix(a, b, max - p);
-  const oldEnd = a.length - s;
-  const delta = b.length - a.length;
+  const { start: p, oldEnd, delta } = textChange(before.text, after.text);
   const out: Diagnostic[] = [];
   for (const d of diagnostics) {
     if (d.span.end <= p) out.push(d);

@@ -211,20 +211,15 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   const hadBom = input.charCodeAt(0) === 0xfeff;
   const text = hadBom ? input.slice(1) : input;
   if (hadBom !== prev.hadBom || text.length > LIMITS.maxFileChars || prev.problems.some((p) => p.rule === 'PA000')) return undefined;
-  const old = prev.text;
-  const max = Math.min(old.length, text.length);
-  const p = commonPrefix(old, text, max);
-  const s = commonSuffix(old, text, max - p);
-  const oldEnd = old.length - s;
-  const delta = text.length - old.length;
-  if (/[\u0000\ufffd]/.test(text.slice(p, text.length - s))) return undefined;
+  const { start: p, oldEnd, newEnd, delta } = textChange(prev.text, text);
+  if (/[\u0000\ufffd]/.test(text.slice(p, newEnd))) return undefined;
   const bi = prev.blocks.findIndex((b) => b.indent === '' && b.closeLine >= 0 && b.contentSpan.start < b.contentSpan.end && b.contentSpan.start <= p && oldEnd <= b.contentSpan.end);
   if (bi < 0) return undefined;
   const b = prev.blocks[bi]!;
   // a new line that looks like a fence could close the block early
   if (FENCE_LINE.test(text.slice(b.contentSpan.start, b.contentSpan.end + delta))) return undefined;
 
-  const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, text.length - s);
+  const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
   const lineDelta = lines.lineCount - prev.lines.lineCount;
   const after = b.span.end;
   const sh = (sp: Span): Span => (sp.start >= after ? { start: sp.start + delta, end: sp.end + delta } : sp);
@@ -273,11 +268,19 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   return report;
 }
 
+/** Where `b` differs from `a`: a[start, oldEnd) was replaced by b[start, newEnd). */
+export function textChange(a: string, b: string): { start: number; oldEnd: number; newEnd: number; delta: number } {
+  const max = Math.min(a.length, b.length);
+  const start = commonPrefix(a, b, max);
+  const s = commonSuffix(a, b, max - start);
+  return { start, oldEnd: a.length - s, newEnd: b.length - s, delta: b.length - a.length };
+}
+
 /**
  * Length of the common prefix of a and b (at most max). Compares 4 KiB chunks
  * as strings first (a memory compare in the engine), then characters.
  */
-export function commonPrefix(a: string, b: string, max: number): number {
+function commonPrefix(a: string, b: string, max: number): number {
   const CHUNK = 4096;
   let p = 0;
   while (p + CHUNK <= max && a.slice(p, p + CHUNK) === b.slice(p, p + CHUNK)) p += CHUNK;
@@ -286,7 +289,7 @@ export function commonPrefix(a: string, b: string, max: number): number {
 }
 
 /** Length of the common suffix of a and b (at most max). */
-export function commonSuffix(a: string, b: string, max: number): number {
+function commonSuffix(a: string, b: string, max: number): number {
   const CHUNK = 4096;
   let s = 0;
   while (s + CHUNK <= max && a.slice(a.length - s - CHUNK, a.length - s) === b.slice(b.length - s - CHUNK, b.length - s)) s += CHUNK;
