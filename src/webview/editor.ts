@@ -104,6 +104,19 @@ function fieldInput(schema: FieldSchema, value: unknown, key: string, label: str
       sel.append(o);
     }
     input = sel;
+  } else if (schema.type === 'country') {
+    // ISO 3166 alpha-2 codes with their names, from the browser's own region data
+    const sel = el('select', { id });
+    sel.append(el('option', { value: '' }, '—'));
+    const current = display(value);
+    const codes = countries();
+    if (current && !codes.some(([c]) => c === current)) codes.unshift([current, 'not a known country code']);
+    for (const [code, name] of codes) {
+      const o = el('option', { value: code }, `${code} · ${name}`);
+      if (code === current) o.selected = true;
+      sel.append(o);
+    }
+    input = sel;
   } else if (schema.type === 'categories') {
     const sel = el('select', { id, multiple: '', size: '4' });
     const chosen = Array.isArray(value) ? value.map(String) : value ? [String(value)] : [];
@@ -156,6 +169,22 @@ function recordButtons(r: RecordView, siblings: RecordView[]): HTMLElement {
   src.addEventListener('click', () => post({ type: 'editSource', line: r.line }));
   bar.append(src);
   return bar;
+}
+
+let countryList: [string, string][] | undefined;
+/** Two-letter region codes the browser can name, sorted by code. */
+function countries(): [string, string][] {
+  if (!countryList) {
+    const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
+    countryList = [];
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = names.of(code);
+        if (name && name !== code && !['EU', 'EZ', 'UN', 'QO'].includes(code)) countryList.push([code, name]);
+      }
+  }
+  return countryList.map((c) => [...c] as [string, string]);
 }
 
 const HASH_LABEL: Record<string, string> = { ok: '✓ hash verified', mismatch: '✗ file changed', missing: '✗ file missing', unrecorded: '✗ no hash recorded', blocked: '✗ path not allowed' };

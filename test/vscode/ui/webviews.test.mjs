@@ -144,6 +144,11 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await quickOpen(EXAMPLE);
     const editor = await webviewFrame('.flow-table', 'the structured editor with its flow table');
     await shot('webview-01-structured-editor-light');
+    // the country is a dropdown of ISO 3166 codes with names
+    const country = editor.locator('select[data-key="F1.country"]');
+    assert.equal(await country.inputValue(), 'CN');
+    assert.ok((await country.locator('option').count()) > 200, 'a full list of countries');
+    assert.match(await country.locator('option:checked').innerText(), /^CN · China$/);
     const select = editor.locator('select[data-key="F1.encryption"]');
     assert.equal(await select.inputValue(), 'unknown');
     await select.selectOption('tls');
