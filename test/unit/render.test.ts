@@ -363,6 +363,12 @@ describe('render: diagrams', async () => {
       assert.ok(!o.includes(bad), bad);
       assert.match(o, /diagram-omitted/);
     }
+    for (const bad of ['<svg><style>.a{background:url(https://evil.example/x.png)}</style></svg>', '<svg><foreignObject><iframe src="x"></iframe></foreignObject></svg>']) {
+      assert.match(render(result, { mode: 'export', diagrams: { dataflowSvg: bad } }).html, /diagram-omitted/, bad);
+    }
+    // words in a label are text, not content: the diagram stays
+    const wordy = '<svg xmlns="http://www.w3.org/2000/svg"><text>javascript: onload= &lt;script&gt;</text></svg>';
+    assert.ok(render(result, { mode: 'export', diagrams: { dataflowSvg: wordy } }).html.includes(`<div class="diagram-svg">${wordy}</div>`));
   });
 
   test('a report without flows gets the diagrams in a section after the header', async () => {

@@ -330,8 +330,23 @@ function statsHtml(ctx: Ctx): string {
 const CAPTION = { dataflow: 'Data flows observed in this audit', timeline: 'Timeline of events' } as const;
 
 /** SVG that visibly holds active content is not embedded (the caller sanitises; this is a second line). */
+/**
+ * Whether an SVG carries active content. Only markup counts (tags, their
+ * attributes, and style sheets): a diagram label may well say "javascript:"
+ * or "onload=" as text, and that is not a reason to leave the diagram out.
+ */
 function unsafeSvg(svg: string): boolean {
-  return /<\s*(script|iframe|object|embed|img|image|use)\b[^>]*\b(?:xlink:)?href\s*=\s*["']?\s*(?!#)|<\s*(script|iframe|object|embed)\b|\son[a-z]+\s*=|javascript:|vbscript:|data:text\/html/i.test(svg);
+  const tags = svg.match(/<[^>]*>/g) ?? [];
+  const styles = svg.match(/<style\b[^>]*>[\s\S]*?<\/style>/gi) ?? [];
+  return (
+    tags.some(
+      (t) =>
+        /^<\s*\/?\s*(script|iframe|object|embed|foreignObject\s[^>]*\bsrc)\b/i.test(t) ||
+        /\son[a-z]+\s*=/i.test(t) ||
+        /^<\s*(img|image|use|a|feImage)\b[^>]*\b(?:xlink:)?href\s*=\s*["']?\s*(?!#)/i.test(t) ||
+        /javascript:|vbscript:|data:text\/html/i.test(t),
+    ) || styles.some((st) => /javascript:|vbscript:|expression\s*\(|url\(\s*["']?\s*(?!#|data:)/i.test(st))
+  );
 }
 
 function diagramHtml(which: 'dataflow' | 'timeline', options: RenderOptions, line: number): string {
