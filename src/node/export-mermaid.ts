@@ -12,9 +12,36 @@
  * label elements survive, no event handler, no link or reference that leaves
  * the SVG, no `url(…)` or `@import` pointing anywhere but `#…`.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { MAX_TEXT_SIZE, SECURE_KEYS, type MermaidTheme } from './mermaid';
+
+export type MermaidTheme = 'default' | 'dark' | 'neutral';
+
+export interface ParseResult {
+  ok: boolean;
+  error?: string;
+}
+
+/** Mermaid's default `secure` keys plus every key that could loosen the sandbox or restyle the output. */
+export const SECURE_KEYS: readonly string[] = [
+  'secure',
+  'securityLevel',
+  'startOnLoad',
+  'maxTextSize',
+  'suppressErrorRendering',
+  'maxEdges',
+  'theme',
+  'themeVariables',
+  'themeCSS',
+  'fontFamily',
+  'dompurifyConfig',
+  'htmlLabels',
+];
+
+/** Mermaid's refusal threshold; our generated diagrams stay well under 50,000 characters. */
+export const MAX_TEXT_SIZE = 60_000;
+
 
 export interface MermaidPageOptions {
   /** The mermaid UMD bundle (`mermaid.min.js`). Default: `require.resolve('mermaid/dist/mermaid.min.js')`. */
@@ -32,7 +59,11 @@ export interface RenderedSvg {
 }
 
 export interface MermaidPage {
+  /** The page mermaid runs in (tests evaluate in it). */
+  readonly page: Page;
   render(texts: readonly string[]): Promise<RenderedSvg[]>;
+  /** Checks each text with `mermaid.parse`. */
+  parse(texts: readonly string[]): Promise<ParseResult[]>;
   /** Requests the page tried to make (all aborted except `data:`). */
   readonly requests: number;
   close(): Promise<void>;
@@ -40,13 +71,21 @@ export interface MermaidPage {
 
 const bundles = new Map<string, string>();
 
-/** The mermaid bundle's path: the given one, else the installed package's. */
+/**
+ * The mermaid bundle's path: the installed package's, else the copy the build
+ * puts next to the bundled code (dist/webview/mermaid.min.js).
+ */
 export function defaultMermaidPath(): string {
+  const candidates: string[] = [];
   try {
-    return require.resolve('mermaid/dist/mermaid.min.js');
+    candidates.push(require.resolve('mermaid/dist/mermaid.min.js'));
   } catch {
-    throw new Error('The mermaid library was not found (mermaid/dist/mermaid.min.js). Run npm install, or pass mermaidPath.');
+    // not installed next to this code (a bundled build): try the build's copy
   }
+  candidates.push(path.join(__dirname, 'webview', 'mermaid.min.js'), path.join(__dirname, '..', 'dist', 'webview', 'mermaid.min.js'));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`The mermaid library was not found (looked for ${candidates.join(', ')}). Run npm install, or npm run build.`);
+  return found;
 }
 
 function readBundle(p: string): string {
@@ -82,6 +121,7 @@ interface PageGlobals {
   mermaid?: {
     initialize(config: unknown): void;
     render(id: string, text: string): Promise<{ svg: string }>;
+    parse(text: string): Promise<unknown>;
   };
   DOMParser: new () => { parseFromString(s: string, type: string): { body: { querySelector(selector: string): PageElement | null } } };
   XMLSerializer: new () => { serializeToString(node: PageElement): string };
@@ -113,8 +153,24 @@ export async function openMermaidPage(browser: Browser, options: MermaidPageOpti
     const prefix = (options.idPrefix ?? 'pa-export').replace(/[^A-Za-z0-9_-]/g, '') || 'pa-export';
     let counter = 0;
     return {
+      page,
       get requests() {
         return requests;
+      },
+      async parse(texts) {
+        return page.evaluate(async (list) => {
+          const m = (globalThis as unknown as PageGlobals).mermaid!;
+          const out: ParseResult[] = [];
+          for (const t of list) {
+            try {
+              await m.parse(t);
+              out.push({ ok: true });
+            } catch (err) {
+              out.push({ ok: false, error: String((err as Error)?.message ?? err) });
+            }
+          }
+          return out;
+        }, [...texts]);
       },
       async render(texts) {
         const ids = texts.map(() => `${prefix}-${++counter}`);
