@@ -135,10 +135,19 @@ describe('workbench UI (code-server 4.100.3 + Chromium)', function () {
     const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
     for (const rule of ['PA010', 'PA021']) {
       await filter.fill(rule);
+      let seen = [];
       const rows = await poll(async () => {
-        const texts = await rowsOf().allInnerTexts();
-        return texts.length > 0 && texts.every((t) => t.includes(rule)) ? texts : null;
-      }, `Problems rows for ${rule}`, { timeoutMs: 15_000 });
+        // the filter box can be re-rendered while the panel settles: type the rule again when it lost it
+        if ((await filter.inputValue()) !== rule) await filter.fill(rule);
+        seen = await rowsOf().allInnerTexts();
+        const mine = seen.filter((t) => t.includes(rule));
+        const lines = mine.map((t) => Number(/\[Ln (\d+), Col \d+\]/.exec(t)?.[1])).sort((a, b) => a - b);
+        return mine.length > 0 && mine.length === seen.length && lines.join() === markerLines(text, rule).join() ? mine : null;
+      }, `Problems rows for ${rule}`, { timeoutMs: 30_000 }).catch(async (err) => {
+        await shot(`ui-03-problems-${rule}-timeout`);
+        const value = await filter.inputValue().catch((e) => `(unreadable: ${e.message})`);
+        throw new Error(`${err.message}; filter box holds "${value}"; rows seen: ${JSON.stringify(seen)}`);
+      });
       const lines = rows.map((t) => Number(/\[Ln (\d+), Col \d+\]/.exec(t)?.[1])).sort((a, b) => a - b);
       assert.deepEqual(lines, markerLines(text, rule), `${rule} rows (${rows.join(' | ')}) are on the lines its expect markers name`);
       for (const t of rows) assert.match(t, /privacy-audit/, `the ${rule} row names its source`);
