@@ -200,6 +200,8 @@ interface Warm {
   browserPath: string;
   version: string;
   mermaid: MermaidPage;
+  /** The mermaid page's blocked requests already reported by an export. */
+  mermaidCounted: number;
   /** The print context: JavaScript off, offline, every request but `data:` aborted. */
   print: BrowserContext;
   printPage?: Page;
@@ -238,8 +240,7 @@ export class Exporter {
    */
   document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
     return this.enqueue(async () => {
-      const w = await this.ensureWarm();
-      const r = await this.build(w, options, undefined, { lint: 0, diagrams: 0, render: 0 });
+      const r = await this.build(this.ensureWarm(), options, undefined, { lint: 0, diagrams: 0, render: 0 });
       return { ...r, paper: options.paper ?? 'a4' };
     });
   }
@@ -316,15 +317,22 @@ export class Exporter {
     try {
       const browser: Browser = launched.browser;
       const version = browser.version();
-      const mermaid = await openMermaidPage(browser, { theme: 'default', idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) });
-      const print = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block', acceptDownloads: false, colorScheme: 'light' });
       const printRequests = { n: 0 };
-      await print.route('**/*', (route) => {
-        if (route.request().url().startsWith('data:')) return route.continue();
-        printRequests.n++;
-        return route.abort();
-      });
-      const w: Warm = { launched, browserPath, version, mermaid, print, printRequests, rendering: Promise.resolve() };
+      // mermaid loads (the slow part) while the print context and its page are set up
+      const openPrint = async () => {
+        const print = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block', acceptDownloads: false, colorScheme: 'light' });
+        await print.route('**/*', (route) => {
+          if (route.request().url().startsWith('data:')) return route.continue();
+          printRequests.n++;
+          return route.abort();
+        });
+        return { print, printPage: await print.newPage() };
+      };
+      const [mermaid, { print, printPage }] = await Promise.all([
+        openMermaidPage(browser, { theme: 'default', idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) }),
+        openPrint(),
+      ]);
+      const w: Warm = { launched, browserPath, version, mermaid, mermaidCounted: 0, print, printPage, printRequests, rendering: Promise.resolve() };
       // a crashed or closed browser is started again by the next export
       browser.on('disconnected', () => {
         void this.warm?.then((cur) => {
@@ -339,7 +347,7 @@ export class Exporter {
   }
 
   private async build(
-    w: Warm,
+    warm: Promise<Warm>,
     options: ExportOptions,
     progress: ((stage: ExportStage, message: string) => void) | undefined,
     t: { lint: number; diagrams: number; render: number },
@@ -354,6 +362,8 @@ export class Exporter {
     const result = await this.linter.lint(options.text, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)), ...(options.config ? { config: options.config } : {}) });
     t.lint = performance.now() - t0;
     check(signal);
+    // the browser started before the lint; from here on it is needed
+    const w = await abortable(warm, signal);
 
     // diagrams: masked labels → mermaid → sanitised SVG
     t0 = performance.now();
@@ -451,11 +461,16 @@ export class Exporter {
     let t0 = performance.now();
     const wasWarm = this.warm !== undefined;
     if (!wasWarm) progress?.('launch', 'Starting the browser');
-    const w = await abortable(this.ensureWarm(), signal);
-    t.launch = wasWarm ? 0 : performance.now() - t0;
-    const mermaidBefore = w.mermaid.requests;
-
-    const { doc, result, warnings, marginBoxes } = await this.build(w, options, progress, t);
+    // the browser starts while the report is linted and its evidence hashed (launch overlaps lint in the timings)
+    const warm = this.ensureWarm();
+    const started = t0;
+    const launched = warm.then((w) => {
+      t.launch = wasWarm ? 0 : performance.now() - started;
+      return w;
+    });
+    launched.catch(() => {}); // awaited in build; a failure surfaces there
+    const { doc, result, warnings, marginBoxes } = await this.build(launched, options, progress, t);
+    const w = await warm;
     check(signal);
     const out: ExportResult = {
       title: doc.title,
@@ -476,7 +491,9 @@ export class Exporter {
       t.pdf = printed.print;
       out.blockedRequests += printed.requests;
     }
-    out.blockedRequests += w.mermaid.requests - mermaidBefore;
+    // the mermaid page's requests since the last export counted them
+    out.blockedRequests += w.mermaid.requests - w.mermaidCounted;
+    w.mermaidCounted = w.mermaid.requests;
     check(signal);
 
     t0 = performance.now();
