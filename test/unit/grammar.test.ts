@@ -322,7 +322,7 @@ describe('grammar files', () => {
   test('package.json contributes both grammars as injections into Markdown', () => {
     assert.ok(contributed, 'package.json has contributes.grammars');
     for (const g of ourGrammars()) {
-      const entry = contributed!.find((c) => c.scopeName === g.scopeName);
+      const entry: NonNullable<typeof contributed>[number] | undefined = contributed!.find((c) => c.scopeName === g.scopeName);
       assert.ok(entry, `${g.scopeName} is contributed`);
       assert.deepEqual(entry.injectTo, ['text.html.markdown']);
       assert.deepEqual(readJson(path.join(REPO, entry.path)), g, `${entry.path} is the grammar ${g.scopeName}`);

@@ -50,7 +50,7 @@ describe('parseReport', () => {
     assert.deepEqual(pos(r, r.records[1]!.idSpan!), [11, 6]);
     const file = r.records[1]!.fields.get('file')!;
     assert.equal(at(r, file.value!.span), '"evidence/a b.log"');
-    assert.equal(file.value!.type === 'scalar' && file.value.value, 'evidence/a b.log');
+    assert.equal(file.value!.type === 'scalar' && file.value!.value, 'evidence/a b.log');
   });
 
   test('prose citations: ranges, locators, several per line, not in code spans', () => {
