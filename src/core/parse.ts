@@ -214,7 +214,7 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   const { start: p, oldEnd, newEnd, delta } = textChange(prev.text, text);
   if (/[\u0000\ufffd]/.test(text.slice(p, newEnd))) return undefined;
   const bi = prev.blocks.findIndex((b) => b.indent === '' && b.closeLine >= 0 && b.contentSpan.start < b.contentSpan.end && b.contentSpan.start <= p && oldEnd <= b.contentSpan.end);
-  if (bi < 0) return undefined;
+  if (bi < 0) return proseEdit(prev, text, p, oldEnd, newEnd, delta);
   const b = prev.blocks[bi]!;
   // a new line that looks like a fence could close the block early
   if (FENCE_LINE.test(text.slice(b.contentSpan.start, b.contentSpan.end + delta))) return undefined;
@@ -222,28 +222,12 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
   const lineDelta = lines.lineCount - prev.lines.lineCount;
   const after = b.span.end;
-  const sh = (sp: Span): Span => (sp.start >= after ? { start: sp.start + delta, end: sp.end + delta } : sp);
-  const report: Report = {
-    text,
-    lines,
-    hadBom,
-    frontMatter: prev.frontMatter,
-    blocks: [],
-    records: [],
-    byId: new Map(),
-    references: [],
-    citations: prev.citations.map((c) => (c.span.start >= after ? { ...c, span: sh(c.span), idSpan: sh(c.idSpan) } : c)),
-    headings: prev.headings.map((h) => (h.span.start >= after ? { ...h, line: h.line + lineDelta, span: sh(h.span) } : h)),
-    problems: prev.problems.filter((q) => q.span.start < b.span.start || q.span.start >= after).map((q) => ({ ...q, span: sh(q.span) })),
-  };
+  const sh = shifter(after, delta);
+  // the block's own problems are found again by its parse
+  const report = shiftedReport(prev, text, lines, after, delta, lineDelta, (q) => q.span.start < b.span.start || q.span.start >= after);
   const parseCached = cachedParser(options.yamlCache);
   // references of unchanged records are kept (shifted when their block moved)
-  const refsOf = new Map<AuditRecord, Reference[]>();
-  for (const ref of prev.references) {
-    const list = refsOf.get(ref.from!);
-    if (list) list.push(ref);
-    else refsOf.set(ref.from!, [ref]);
-  }
+  const refsOf = referencesByRecord(prev);
   let index = 0;
   for (let i = 0; i < prev.blocks.length; i++) {
     const ob = prev.blocks[i]!;
@@ -261,6 +245,116 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
       });
     }
     for (const r of nb.records) r.index = index++;
+    report.blocks.push(nb);
+    report.records.push(...nb.records);
+  }
+  finish(report, false);
+  return report;
+}
+
+/** Moves a span that starts at or after `from` by `delta`. */
+function shifter(from: number, delta: number): (sp: Span) => Span {
+  return (sp) => (sp.start >= from ? { start: sp.start + delta, end: sp.end + delta } : sp);
+}
+
+/**
+ * A report for `text` with no records yet, whose citations, headings and
+ * problems (those `keep` accepts) are `prev`'s, moved when they start at or
+ * after `after`.
+ */
+function shiftedReport(prev: Report, text: string, lines: LineIndex, after: number, delta: number, lineDelta: number, keep: (q: Report['problems'][number]) => boolean): Report {
+  const sh = shifter(after, delta);
+  return {
+    text,
+    lines,
+    hadBom: prev.hadBom,
+    frontMatter: prev.frontMatter,
+    blocks: [],
+    records: [],
+    byId: new Map(),
+    references: [],
+    citations: prev.citations.map((c) => (c.span.start >= after ? { ...c, span: sh(c.span), idSpan: sh(c.idSpan) } : c)),
+    headings: prev.headings.map((h) => (h.span.start >= after ? { ...h, line: h.line + lineDelta, span: sh(h.span) } : h)),
+    problems: prev.problems.filter(keep).map((q) => (q.span.start >= after ? { ...q, span: sh(q.span) } : q)),
+  };
+}
+
+/** The references of `prev`, by the record they are in. */
+function referencesByRecord(prev: Report): Map<AuditRecord, Reference[]> {
+  const refsOf = new Map<AuditRecord, Reference[]>();
+  for (const ref of prev.references) {
+    const list = refsOf.get(ref.from!);
+    if (list) list.push(ref);
+    else refsOf.set(ref.from!, [ref]);
+  }
+  return refsOf;
+}
+
+/** Characters whose typing inside a line of prose cannot change the report's structure (no markup among them). */
+const PROSE_SAFE = /^[\p{L}\p{M}\p{N} ,.;:!?'"()%/-]*$/u;
+const LINK_DEFINITION = /^\s{0,3}\[[^\]]*\]:/;
+const LIST_ITEM = /^\s*(?:[-+*]|\d{1,9}[.)])(?:\s|$)/;
+const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
+
+/**
+ * The other usual case while typing: words typed or deleted inside a line
+ * of prose (outside the front matter and every fence). When nothing typed
+ * or removed is markup, and the line is neither a heading, next to one, a
+ * fence nor a link definition, the report keeps its structure: the records
+ * after the edit are shifted, the rest is kept. Undefined otherwise (the
+ * caller parses the whole text).
+ */
+function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd: number, delta: number): Report | undefined {
+  const removed = prev.text.slice(p, oldEnd);
+  const typed = text.slice(p, newEnd);
+  if (!PROSE_SAFE.test(removed) || !PROSE_SAFE.test(typed)) return undefined;
+  const line = prev.lines.positionAt(p).line;
+  const lineStart = prev.lines.lineStarts[line]!;
+  const lineEnd = prev.lines.lineEnd(line);
+  if (oldEnd > lineEnd) return undefined;
+  const oldLine = prev.text.slice(lineStart, lineEnd);
+  const newLine = text.slice(lineStart, lineEnd + delta);
+  // a word of the line stays before the edit (not a blank line, not the indentation), and both lines hold a letter or digit
+  if (!/\S/.test(prev.text.slice(lineStart, p)) || !/[\p{L}\p{N}]/u.test(oldLine) || !/[\p{L}\p{N}]/u.test(newLine)) return undefined;
+  // a list item can take in an indented fence below it: the structure of list lines is left to the full parse
+  for (const l of [oldLine, newLine]) if (FENCE_LINE.test(l) || LINK_DEFINITION.test(l) || LIST_ITEM.test(l)) return undefined;
+  const fm = prev.frontMatter;
+  if (fm && p <= fm.span.end) return undefined;
+  if (!fm && line === 0) return undefined;
+  if (prev.blocks.some((b) => b.span.start <= lineEnd && lineStart <= b.span.end)) return undefined;
+  if (prev.headings.some((h) => h.line === line)) return undefined;
+  // a paragraph underlined with === or --- is a heading of all its lines
+  for (let l = line + 1; l < prev.lines.lineCount; l++) {
+    const t = prev.lines.lineText(l);
+    if (!/\S/.test(t)) break;
+    if (SETEXT_UNDERLINE.test(t) || l - line > 200) return undefined;
+  }
+  if (prev.citations.some((c) => c.span.start <= oldEnd && p <= c.span.end)) return undefined;
+
+  const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
+  if (lines.lineCount !== prev.lines.lineCount) return undefined;
+  const sh = shifter(oldEnd, delta);
+  const report = shiftedReport(prev, text, lines, oldEnd, delta, 0, () => true);
+  if (delta === 0) {
+    // the same length: every record stays where it was
+    report.blocks = prev.blocks;
+    report.records = prev.records;
+    report.references = prev.references;
+    finish(report, false);
+    return report;
+  }
+  const refsOf = referencesByRecord(prev);
+  for (const ob of prev.blocks) {
+    if (ob.span.start < oldEnd) {
+      report.blocks.push(ob);
+      report.records.push(...ob.records);
+      for (const r of ob.records) report.references.push(...(refsOf.get(r) ?? []));
+      continue;
+    }
+    const nb = shiftBlock(ob, delta, 0);
+    nb.records.forEach((r, k) => {
+      for (const ref of refsOf.get(ob.records[k]!) ?? []) report.references.push({ ...ref, from: r, span: sh(ref.span), idSpan: sh(ref.idSpan) });
+    });
     report.blocks.push(nb);
     report.records.push(...nb.records);
   }

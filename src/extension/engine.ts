@@ -19,6 +19,7 @@ export { taxonomyFor } from '../core/linter';
 export { parseWebviewMessage } from '../core/protocol';
 export { buildEditorModel, proseSegments } from '../core/viewmodel';
 export { renderReport, type RenderOptions, type RenderedReport } from '../core/render/html';
+export { PartKeys, type KeyedPart } from '../core/render/parts';
 export { renderProse } from '../core/render/prose';
-export { dataFlowDiagram, timelineDiagram, redactionMask } from '../core/diagram';
+export { dataFlowDiagram, timelineDiagram, redactionMask, type DataFlowDiagram, type TimelineDiagram } from '../core/diagram';
 export { applyIntent, type Intent as EditIntent } from '../core/edit';

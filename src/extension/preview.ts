@@ -4,7 +4,6 @@
  * following the editor's scroll; a click on a flow row or an edge reveals the
  * record in the text editor.
  */
-import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../core/protocol';
 import type * as Engine from './engine';
@@ -23,19 +22,24 @@ interface Preview {
   lastSent: string;
   /** Keys of the parts the webview holds. */
   keys: Set<string>;
+  /** Keys of the parts, stable between renders. */
+  partKeys?: Engine.PartKeys;
   /** Version and problems of the last render, to skip a render that would show the same. */
   shown: string;
   timer?: ReturnType<typeof setTimeout>;
+  /** The diagrams of the last render and what they were made from. */
+  diagrams?: { source: string; taxonomy: Engine.Taxonomy; dataflow: Engine.DataFlowDiagram; timeline: Engine.TimelineDiagram };
+  /** When the last change arrived, and when the last quick render started. */
+  changedAt?: number;
+  quickAt?: number;
 }
 
-/** Parts with their line numbers made relative, so a part that only moved keeps its key. */
-function keyed(parts: string[]): { key: string; base: number; html: string }[] {
-  return parts.map((html) => {
-    const first = /data-line="(\d+)"/.exec(html);
-    const base = first ? Number(first[1]) : 0;
-    const rel = html.replace(/data-line="(\d+)"/g, (_, n: string) => `data-line="${Number(n) - base}"`);
-    return { key: createHash('sha1').update(rel).digest('base64'), base, html: rel };
-  });
+/** The text the diagrams are made from: the front matter and every record block, in order. */
+function diagramSource(report: Engine.Report): string {
+  const fm = report.frontMatter;
+  const pieces = fm ? [report.text.slice(fm.span.start, fm.span.end)] : [''];
+  for (const b of report.blocks) pieces.push(b.kind, report.text.slice(b.contentSpan.start, b.contentSpan.end));
+  return pieces.join('\u0000');
 }
 
 export class PreviewManager implements vscode.Disposable {
@@ -61,7 +65,13 @@ export class PreviewManager implements vscode.Disposable {
         const p = this.previews.get(e.document.uri.toString());
         if (!p || !e.contentChanges.length) return;
         clearTimeout(p.timer);
-        p.timer = setTimeout(() => this.postQuick(p), 40);
+        p.changedAt = performance.now();
+        // the first change after a pause is shown at once; while typing goes on, changes are gathered for 40 ms
+        const idle = p.changedAt - (p.quickAt ?? -Infinity) > 150;
+        p.timer = setTimeout(() => {
+          p.quickAt = performance.now();
+          this.postQuick(p);
+        }, idle ? 0 : 40);
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => {
         const p = this.previews.get(e.textEditor.document.uri.toString());
@@ -122,7 +132,7 @@ export class PreviewManager implements vscode.Disposable {
     const last = this.store.lastResult(p.doc);
     const t = performance.now();
     const report = this.store.report(p.doc);
-    if (TRACE) console.log(`BENCH trace quick parse ${(performance.now() - t).toFixed(0)} ms`);
+    if (TRACE) console.log(`BENCH trace quick parse ${(performance.now() - t).toFixed(0)} ms, ${(t - (p.changedAt ?? t)).toFixed(0)} ms after the change event`);
     if (last && last.report === report) return this.post(p, last, p.doc.version);
     const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
     if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
@@ -138,17 +148,21 @@ export class PreviewManager implements vscode.Disposable {
     p.lastSent = stamp;
     // the lint found what the quick render already showed (often: no problems): nothing to redraw
     const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}`;
-    if (TRACE) console.log(`BENCH trace ${stage} v${version}: ${result.diagnostics.length} diagnostics, ${result.evidence.size} evidence, same as shown: ${shown === p.shown}`);
+    if (TRACE) console.log(`BENCH trace ${stage} v${version}: ${result.diagnostics.length} diagnostics${result.diagnostics.length ? ` (${result.diagnostics.slice(0, 3).map((d) => `${d.rule} ${d.message.slice(0, 60)}`).join('; ')})` : ''}, ${result.evidence.size} evidence, same as shown: ${shown === p.shown}`);
     if (!force && shown === p.shown) return;
     p.shown = shown;
     const e = engine();
     const t0 = performance.now();
-    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
-    const timeline = e.timelineDiagram(result.report);
+    // the diagrams come from the front matter and the record blocks only: a prose edit reuses them
+    const source = diagramSource(result.report);
+    if (p.diagrams?.source !== source || p.diagrams.taxonomy !== result.taxonomy) {
+      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy), timeline: e.timelineDiagram(result.report) };
+    }
+    const { dataflow, timeline } = p.diagrams;
     const t1 = performance.now();
     const rendered = e.renderReport(result, { mode: 'preview', diagrams: { dataflow: dataflow.text, timeline: timeline.text } });
     const t2 = performance.now();
-    const parts = keyed(rendered.parts);
+    const parts = (p.partKeys ??= new e.PartKeys()).key(rendered.parts);
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: diagrams ${(t1 - t0).toFixed(0)} ms, render ${(t2 - t1).toFixed(0)} ms, keys ${(performance.now() - t2).toFixed(0)} ms`);
     // send the HTML only of the parts the webview does not hold
     const msg: ToWebview = {
@@ -159,6 +173,7 @@ export class PreviewManager implements vscode.Disposable {
       edgeFlows: dataflow.edgeFlows,
     };
     p.keys = new Set(parts.map((x) => x.key));
+    if (TRACE) console.log(`BENCH trace ${stage} v${version}: posting ${(performance.now() - (p.changedAt ?? 0)).toFixed(0)} ms after the change event, ${msg.parts.filter((x) => 'html' in x).length} of ${msg.parts.length} parts with HTML`);
     void p.panel.webview.postMessage(msg).then(() => this.emitter.fire({ uri: p.doc.uri, version, html: rendered.html }));
   }
 

@@ -17,9 +17,12 @@ function post(m: FromWebview): void {
   vscode.postMessage(m);
 }
 
-/** Puts diagrams in place of their `pre.mermaid` sources: from the cache at once, otherwise when drawn. */
-async function drawDiagrams(): Promise<void> {
-  const pres = Array.from(app.querySelectorAll<HTMLElement>('pre.mermaid'));
+/**
+ * Puts diagrams in place of their `pre.mermaid` sources (in `within`, by
+ * default the whole page): from the cache at once, otherwise when drawn.
+ */
+async function drawDiagrams(within: readonly Element[] = [app]): Promise<void> {
+  const pres = within.flatMap((root) => Array.from(root.querySelectorAll<HTMLElement>('pre.mermaid')));
   await Promise.all(
     pres.map(async (pre) => {
       const source = pre.textContent ?? '';
@@ -81,6 +84,7 @@ function render(msg: Extract<ToWebview, { type: 'render' }>): void {
   }
   article.className = `pa-report pa-mode-${msg.mode}`;
   const next = new Map<string, HTMLElement>();
+  const created: HTMLElement[] = [];
   const nodes = msg.parts.map((part) => {
     let node = held.get(part.key);
     if (!node || part.html !== undefined) {
@@ -88,8 +92,11 @@ function render(msg: Extract<ToWebview, { type: 'render' }>): void {
       node.className = 'pa-part';
       // HTML from the core renderer: report text escaped, no scripts, no raw HTML
       node.innerHTML = part.html ?? '';
+      created.push(node);
     }
-    node.dataset.base = String(part.base);
+    // an attribute written is a style change to check, even with the same value: write only what changed
+    const base = String(part.base);
+    if (node.dataset.base !== base) node.dataset.base = base;
     next.set(part.key, node);
     return node;
   });
@@ -102,7 +109,8 @@ function render(msg: Extract<ToWebview, { type: 'render' }>): void {
   held = next;
   window.scrollTo(0, y);
   // how long the webview took, from the message to the next frame (the benchmark reports it)
-  void drawDiagrams().then(() => requestAnimationFrame(() => post({ type: 'painted', version: msg.version, ms: performance.now() - started })));
+  // only new parts can hold a diagram not drawn yet (a kept part keeps its drawing)
+  void drawDiagrams(created).then(() => requestAnimationFrame(() => post({ type: 'painted', version: msg.version, ms: performance.now() - started })));
 }
 
 /** The report line of an element: its part's first line plus its own offset. */
@@ -155,6 +163,7 @@ new MutationObserver(() => {
       pre.className = 'mermaid';
       pre.dataset.diagram = d.dataset.diagram ?? '';
       pre.textContent = d.dataset.source ?? '';
+      if (d.dataset.line) pre.dataset.line = d.dataset.line;
       d.replaceWith(pre);
     }
   }
