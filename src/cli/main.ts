@@ -20,7 +20,7 @@ import { Linter } from '../core/linter';
 import { parseReport } from '../core/parse';
 import { nextId } from '../core/lint/edits';
 import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
-import { exportCommand, exportSummary, PAPERS, type Paper } from '../node/export-command';
+import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from '../node/export-command';
 
 /** A failure that maps to exit code 2 with a plain message. */
 class UsageError extends Error {}
@@ -199,26 +199,52 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
   program
     .command('export')
-    .description('Export a report as a PDF and/or one self-contained HTML file (drawn and printed by a local Chrome, Chromium, Edge or Brave)')
-    .argument('<file>', 'an *.audit.md report')
-    .option('--pdf <out>', 'write the PDF here')
-    .option('--html <out>', 'write the self-contained HTML file here')
+    .description('Export reports as PDF and/or self-contained HTML files (drawn and printed by a local Chrome, Chromium, Edge or Brave)')
+    .argument('<paths...>', 'an *.audit.md report; with --out-dir, any number of reports, folders or globs')
+    .option('--pdf <out>', 'write the PDF here (one report)')
+    .option('--html <out>', 'write the self-contained HTML file here (one report)')
+    .option('--out-dir <dir>', 'write NAME.pdf (and/or NAME.html) for each NAME.audit.md into this folder, with one browser for all')
+    .option('--formats <list>', 'with --out-dir: pdf, html or pdf,html', 'pdf')
     .option('--browser <path>', 'Chrome, Chromium, Edge or Brave (default: found automatically)')
     .addOption(new Option('--paper <size>', 'paper size').choices([...PAPERS]).default('a4'))
     .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
     .option('--root <dir>', 'workspace root that evidence paths may not leave (default: the current folder)')
-    .action(async (file: string, opts: { pdf?: string; html?: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
-      if (!opts.pdf && !opts.html) throw new UsageError('Nothing to export: give --pdf FILE, --html FILE or both.');
+    .action(async (paths: string[], opts: { pdf?: string; html?: string; outDir?: string; formats: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
       const root = path.resolve(io.cwd, opts.root ?? '.');
       if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root is not a folder: ${opts.root}`);
+      const common = { ...(opts.browser ? { browser: opts.browser } : {}), paper: opts.paper, root, generator: `Privacy Audit ${pkg.version}` };
+      if (opts.outDir !== undefined) {
+        if (opts.pdf || opts.html) throw new UsageError('--out-dir names the files itself: leave out --pdf and --html (choose with --formats).');
+        const formats = opts.formats.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as ExportFormat[];
+        const files = await findReports(paths, io.cwd);
+        const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
+        const started = performance.now();
+        let failed = 0;
+        try {
+          await exportMany(files, { ...common, config, outDir: opts.outDir, formats }, io.cwd, (item) => {
+            const name = displayPath(item.file, io.cwd);
+            if (item.error !== undefined) {
+              failed++;
+              io.err(`privacy-audit: ${name}: ${item.error}\n`);
+              return;
+            }
+            const summary = exportSummary(item.result!, io.cwd);
+            io.out(`${name}\n${summary.out.replace(/^/gm, '  ').replace(/ +$/, '')}`);
+            if (summary.err) io.err(summary.err.replace(/^privacy-audit: /gm, `privacy-audit: ${name}: `));
+          });
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        io.out(`Exported ${files.length - failed} of ${files.length} report${files.length === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        if (failed) code = 2;
+        return;
+      }
+      if (!opts.pdf && !opts.html) throw new UsageError('Nothing to export: give --pdf FILE, --html FILE or both (or --out-dir DIR).');
+      if (paths.length !== 1) throw new UsageError(`--pdf and --html take one report; for ${paths.length} paths give --out-dir DIR.`);
       const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
       let result;
       try {
-        result = await exportCommand(
-          file,
-          { ...(opts.pdf ? { pdf: opts.pdf } : {}), ...(opts.html ? { html: opts.html } : {}), ...(opts.browser ? { browser: opts.browser } : {}), paper: opts.paper, root, config, generator: `Privacy Audit ${pkg.version}` },
-          io.cwd,
-        );
+        result = await exportCommand(paths[0]!, { ...common, ...(opts.pdf ? { pdf: opts.pdf } : {}), ...(opts.html ? { html: opts.html } : {}), config }, io.cwd);
       } catch (err) {
         // no browser, an unreadable report, a missing folder: the message says what to do
         throw new UsageError((err as Error).message);

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { ProjectConfig } from '../core/config';
 import { isInside } from '../core/evidence';
 import { PAPERS, type Paper } from '../core/export/document';
-import { exportReport, type ExportResult } from './export';
+import { BrowserNotFoundError } from './browser';
+import { Exporter, exportReport, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
 
 export { PAPERS, type Paper };
 
@@ -38,7 +39,93 @@ export class ExportCommandError extends Error {}
  */
 export async function exportCommand(file: string, options: ExportCommandOptions, cwd: string): Promise<ExportResult> {
   if (!options.pdf && !options.html) throw new ExportCommandError('Nothing to export: give --pdf FILE, --html FILE or both.');
-  if (options.paper !== undefined && !PAPERS.includes(options.paper)) throw new ExportCommandError(`--paper must be ${PAPERS.join(' or ')}.`);
+  checkPaper(options.paper);
+  const job = await exportJob(file, options, cwd, { pdf: options.pdf, html: options.html });
+  try {
+    return await exportReport({ ...job, ...exporterOptions(options) });
+  } catch (err) {
+    throw new ExportCommandError((err as Error).message);
+  }
+}
+
+export type ExportFormat = 'pdf' | 'html';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['pdf', 'html'];
+
+export interface ExportManyOptions extends Omit<ExportCommandOptions, 'pdf' | 'html'> {
+  /** The folder the files go to (made when missing), relative to `cwd`. */
+  outDir: string;
+  formats: readonly ExportFormat[];
+}
+
+export interface ExportManyItem {
+  /** The report, as given. */
+  file: string;
+  result?: ExportResult;
+  /** Why this report was not exported (the others still are). */
+  error?: string;
+}
+
+/**
+ * Exports several reports with one browser, kept warm between them: each
+ * `NAME.audit.md` becomes `NAME.pdf` and/or `NAME.html` in `outDir`. A report
+ * that fails is reported and the rest go on; no browser, or two reports
+ * that would write the same file, stop everything before anything is written.
+ */
+export async function exportMany(files: readonly string[], options: ExportManyOptions, cwd: string, onEach?: (item: ExportManyItem) => void): Promise<ExportManyItem[]> {
+  checkPaper(options.paper);
+  if (!options.formats.length || options.formats.some((f) => !EXPORT_FORMATS.includes(f))) throw new ExportCommandError(`--formats takes ${EXPORT_FORMATS.join(', ')} or both, comma-separated.`);
+  const outDir = path.resolve(cwd, options.outDir);
+  const byOutput = new Map<string, string>();
+  const outputs = files.map((file) => {
+    const name = path.basename(file).replace(/\.audit\.md$/i, '').replace(/\.md$/i, '');
+    const out: { pdf?: string; html?: string } = {};
+    for (const f of options.formats) {
+      const target = path.join(outDir, `${name}.${f}`);
+      const other = byOutput.get(target);
+      if (other !== undefined) throw new ExportCommandError(`${other} and ${file} would both be written to ${target}; export them to different folders.`);
+      byOutput.set(target, file);
+      out[f] = target;
+    }
+    return out;
+  });
+  await fsp.mkdir(outDir, { recursive: true });
+  const exporter = new Exporter(exporterOptions(options));
+  const items: ExportManyItem[] = [];
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      let item: ExportManyItem;
+      try {
+        const job = await exportJob(file, options, cwd, outputs[i]!);
+        item = { file, result: await exporter.export(job) };
+      } catch (err) {
+        // without a browser no report can be exported: say so once
+        if (err instanceof BrowserNotFoundError) throw new ExportCommandError(err.message);
+        item = { file, error: (err as Error).message };
+      }
+      items.push(item);
+      onEach?.(item);
+    }
+  } finally {
+    await exporter.dispose();
+  }
+  return items;
+}
+
+function checkPaper(paper: Paper | undefined): void {
+  if (paper !== undefined && !PAPERS.includes(paper)) throw new ExportCommandError(`--paper must be ${PAPERS.join(' or ')}.`);
+}
+
+function exporterOptions(options: ExportCommandOptions): ExporterOptions {
+  return {
+    ...(options.browser ? { browserPath: options.browser } : {}),
+    ...(options.generator ? { generator: options.generator } : {}),
+    ...(options.mermaidPath ? { mermaidPath: options.mermaidPath } : {}),
+  };
+}
+
+/** Reads `file` and makes its export options; evidence is checked against `root`, or the report's folder when it lies outside. */
+async function exportJob(file: string, options: ExportCommandOptions, cwd: string, out: { pdf?: string | undefined; html?: string | undefined }): Promise<ExportOptions> {
   const reportPath = path.resolve(cwd, file);
   let text: string;
   try {
@@ -47,22 +134,15 @@ export async function exportCommand(file: string, options: ExportCommandOptions,
     throw new ExportCommandError(`Cannot read ${file}: ${(err as Error).message}`);
   }
   const root = path.resolve(cwd, options.root ?? '.');
-  try {
-    return await exportReport({
-      text,
-      filePath: reportPath,
-      root: isInside(root, reportPath) ? root : path.dirname(reportPath),
-      ...(options.config ? { config: options.config } : {}),
-      ...(options.pdf ? { pdf: path.resolve(cwd, options.pdf) } : {}),
-      ...(options.html ? { html: path.resolve(cwd, options.html) } : {}),
-      ...(options.paper ? { paper: options.paper } : {}),
-      ...(options.browser ? { browserPath: options.browser } : {}),
-      ...(options.generator ? { generator: options.generator } : {}),
-      ...(options.mermaidPath ? { mermaidPath: options.mermaidPath } : {}),
-    });
-  } catch (err) {
-    throw new ExportCommandError((err as Error).message);
-  }
+  return {
+    text,
+    filePath: reportPath,
+    root: isInside(root, reportPath) ? root : path.dirname(reportPath),
+    ...(options.config ? { config: options.config } : {}),
+    ...(out.pdf ? { pdf: path.resolve(cwd, out.pdf) } : {}),
+    ...(out.html ? { html: path.resolve(cwd, out.html) } : {}),
+    ...(options.paper ? { paper: options.paper } : {}),
+  };
 }
 
 function size(bytes: number): string {

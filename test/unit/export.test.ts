@@ -32,7 +32,8 @@ import { scalarText } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
 import { launch, type LaunchedBrowser } from '../../src/node/browser';
 import { ExportCancelledError, Exporter, writeFileAtomic, type ExportResult } from '../../src/node/export';
-import { exportCommand, exportSummary } from '../../src/node/export-command';
+import { exportCommand, exportMany, exportSummary } from '../../src/node/export-command';
+import { main } from '../../src/cli/main';
 import { openMermaidPage } from '../../src/node/export-mermaid';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -573,5 +574,53 @@ describe('files and errors', () => {
     assert.equal(err, '');
     await assert.rejects(exportCommand('nope.audit.md', { pdf: 'x.pdf' }, dir), /Cannot read nope\.audit\.md/);
     await assert.rejects(exportCommand(EXAMPLE, {}, dir), /give --pdf FILE, --html FILE or both/);
+  });
+
+  test('several reports with one browser: a file per report and format, a failure does not stop the rest', async () => {
+    const dir = path.join(tmp, 'many');
+    mkdirSync(path.join(dir, 'b'), { recursive: true });
+    const other = path.join(dir, 'b', 'other.audit.md');
+    writeFileSync(other, readFileSync(path.join(REPO, 'examples', 'broken', 'yaml.audit.md')));
+    const seen: string[] = [];
+    const items = await exportMany([EXAMPLE, 'b/other.audit.md', 'b/missing.audit.md'], { outDir: 'out', formats: ['pdf', 'html'], browser: CHROMIUM, root: REPO }, dir, (i) => seen.push(i.file));
+    assert.deepEqual(seen, [EXAMPLE, 'b/other.audit.md', 'b/missing.audit.md'], 'each report is announced as it is done');
+    assert.deepEqual(readdirSync(path.join(dir, 'out')).sort(), ['other.html', 'other.pdf', 'redmi-1s.html', 'redmi-1s.pdf']);
+    assert.equal(items[0]!.result!.pdf!.pages, pdfPages(path.join(dir, 'out', 'redmi-1s.pdf')).length);
+    assert.equal(items[0]!.result!.evidence.verified, 9);
+    assert.ok(items[1]!.result!.errors > 0, 'the broken report is exported with its errors marked');
+    assert.match(items[2]!.error ?? '', /Cannot read b\/missing\.audit\.md/);
+    // two reports that would write the same file: nothing is written
+    writeFileSync(path.join(dir, 'redmi-1s.audit.md'), readFileSync(EXAMPLE));
+    await assert.rejects(exportMany([EXAMPLE, 'redmi-1s.audit.md'], { outDir: 'clash', formats: ['pdf'], browser: CHROMIUM }, dir), /would both be written to .*redmi-1s\.pdf/);
+    assert.equal(existsSync(path.join(dir, 'clash')), false);
+    // no browser: one error for all, not one per report
+    await assert.rejects(exportMany([EXAMPLE, 'b/other.audit.md'], { outDir: 'none', formats: ['pdf'], browser: path.join(dir, 'no-such-browser') }, dir), /browser/i);
+  });
+
+  test('the command line: --out-dir with folders and globs; usage errors exit 2', async () => {
+    const dir = path.join(tmp, 'cli-many');
+    mkdirSync(dir);
+    const run = async (argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(argv, { cwd: REPO, color: false, out: (x) => (out += x), err: (x) => (err += x) });
+      return { code, out, err };
+    };
+    const ok = await run(['export', 'examples/xiaomi-redmi-1s', 'examples/broken/y*.audit.md', '--out-dir', dir, '--formats', 'pdf,html', '--browser', CHROMIUM]);
+    assert.equal(ok.code, 0, ok.err);
+    assert.deepEqual(readdirSync(dir).sort(), ['redmi-1s.html', 'redmi-1s.pdf', 'yaml.html', 'yaml.pdf']);
+    assert.match(ok.out, /^examples\/broken\/yaml\.audit\.md\n  Wrote .*yaml\.pdf \(\d+ pages?, \d+ kB\)\n/m);
+    assert.match(ok.out, /Exported 2 of 2 reports in \d+\.\d s\n$/);
+    assert.match(ok.err, /examples\/broken\/yaml\.audit\.md: warning: the report has \d+ lint errors/);
+    for (const [argv, message] of [
+      [['export', EXAMPLE, EXAMPLE, '--pdf', path.join(dir, 'x.pdf')], /for 2 paths give --out-dir DIR/],
+      [['export', EXAMPLE, '--out-dir', dir, '--pdf', path.join(dir, 'x.pdf')], /leave out --pdf and --html/],
+      [['export', EXAMPLE, '--out-dir', dir, '--formats', 'docx'], /--formats takes pdf, html/],
+      [['export', EXAMPLE], /Nothing to export/],
+    ] as const) {
+      const r = await run([...argv, '--browser', CHROMIUM]);
+      assert.equal(r.code, 2, `${argv.join(' ')} exits 2`);
+      assert.match(r.err, message);
+    }
   });
 });
