@@ -92,6 +92,11 @@ function isValue(v: unknown): v is FieldValue {
   if (v === null || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (typeof v === 'string') return v.length <= 100_000;
+  // a mapping of strings (a device's identifiers): a plain object, never one with a prototype of its own
+  if (isObj(v) && Object.getPrototypeOf(v) === Object.prototype) {
+    const entries = Object.entries(v);
+    return entries.length <= 200 && entries.every(([k, x]) => k.length > 0 && k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !['__proto__', 'constructor', 'prototype'].includes(k) && typeof x === 'string' && x.length <= 10_000);
+  }
   return Array.isArray(v) && v.length <= 1000 && v.every((x) => (typeof x === 'string' && x.length <= 10_000) || (typeof x === 'number' && Number.isFinite(x)));
 }
 

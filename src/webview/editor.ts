@@ -136,8 +136,7 @@ function fieldInput(schema: FieldSchema, value: unknown, key: string, label: str
     input = el('input', { id, type: 'date' });
     input.value = display(value);
   } else if (schema.type === 'identifiers') {
-    input = el('input', { id, type: 'text', readonly: '', title: 'Edit identifiers in the text' });
-    input.value = display(value);
+    return identifiersInput(value, key, label, id, onValue);
   } else {
     input = el('input', { id, type: 'text', placeholder: schema.type === 'datetime' ? 'YYYY-MM-DD or YYYY-MM-DDTHH:MM' : schema.type === 'refs' ? 'E1, E2#frame=3' : '' });
     input.value = display(value);
@@ -150,6 +149,55 @@ function fieldInput(schema: FieldSchema, value: unknown, key: string, label: str
     onValue(parse(schema, raw));
   });
   return input;
+}
+
+/**
+ * A device's identifiers: one row per data category and value, rows added
+ * and removed with buttons. Any change sends the whole mapping (in row order);
+ * rows without a category are left out, and two rows with one category are
+ * refused until one is changed.
+ */
+function identifiersInput(value: unknown, key: string, label: string, id: string, onValue: (v: FieldValue) => void): HTMLElement {
+  const box = el('div', { class: 'identifiers', id, role: 'group', 'aria-label': label });
+  const rows = el('div', { class: 'identifier-rows' });
+  const listId = `${id}-categories`;
+  const datalist = el('datalist', { id: listId });
+  for (const c of model?.categories ?? []) datalist.append(el('option', { value: c.name }, c.label ?? c.name));
+  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, display(v)] as const) : [];
+  const commit = () => {
+    const pairs = Array.from(rows.children).map((row) => Array.from(row.querySelectorAll('input')).map((i) => i.value.trim()) as [string, string]);
+    const keys = pairs.map(([k]) => k).filter(Boolean);
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    for (const i of Array.from(rows.querySelectorAll<HTMLInputElement>('input.identifier-key'))) i.setCustomValidity(dup !== undefined && i.value.trim() === dup ? `${dup} is listed twice` : '');
+    if (dup !== undefined) return;
+    const kept = pairs.filter(([k]) => k !== '');
+    onValue(kept.length ? Object.fromEntries(kept) : null);
+  };
+  const addRow = (k: string, v: string) => {
+    const n = rows.children.length;
+    const keyInput = el('input', { type: 'text', class: 'identifier-key', list: listId, placeholder: 'category', 'aria-label': `${label}: category ${n + 1}` });
+    keyInput.value = k;
+    keyInput.dataset.key = `${key}.k${n}`;
+    const valueInput = el('input', { type: 'text', class: 'identifier-value', placeholder: 'value', 'aria-label': `${label}: value ${n + 1}` });
+    valueInput.value = v;
+    valueInput.dataset.key = `${key}.v${n}`;
+    const remove = el('button', { type: 'button', title: 'Remove this identifier', 'aria-label': `Remove identifier ${n + 1}` }, '✕');
+    const row = el('div', { class: 'identifier-row' }, keyInput, valueInput, remove);
+    keyInput.addEventListener('change', commit);
+    valueInput.addEventListener('change', commit);
+    remove.addEventListener('click', () => {
+      row.remove();
+      commit();
+    });
+    rows.append(row);
+    return keyInput;
+  };
+  for (const [k, v] of entries) addRow(k, v);
+  const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add an identifier to ${label}` }, 'Add identifier');
+  add.addEventListener('click', () => addRow('', '').focus());
+  box.append(rows, add, datalist);
+  box.title = 'The test device\'s own values, by data category; every export masks them';
+  return box;
 }
 
 function recordButtons(r: RecordView, siblings: RecordView[]): HTMLElement {

@@ -207,6 +207,41 @@ describe('setField', () => {
     noNewProblems(before, report);
   });
 
+  test('a device\'s identifiers: a block mapping stays a block mapping; a flow one or a new one is written on one line', () => {
+    // the example writes them as a block mapping
+    const value = { IMEI: '869999012345677', 'phone number': '+12025550199', MEID: 'A0000012345678' };
+    const a = run(EXAMPLE, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value });
+    const d = lineDiff(EXAMPLE, a.text);
+    assert.deepEqual(d.removed, ['  phone number: "+12025550101"', '  IMSI: "001010000012345"']);
+    assert.deepEqual(d.added, ['  phone number: "+12025550199"', '  MEID: A0000012345678']);
+    assert.deepEqual(field(a.report, 'D1', 'identifiers'), value);
+    noNewProblems(a.before, a.report);
+    // digits only: quoted, so they stay strings
+    const b = run(EXAMPLE, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '869999012345677' } });
+    assert.deepEqual(field(b.report, 'D1', 'identifiers'), { IMEI: '869999012345677' });
+    // a flow mapping stays on its line; keys with spaces and values with YAML characters round-trip
+    const src = `${FM}
+\`\`\`device
+id: D1
+identifiers: {IMEI: "1"} # test phone
+\`\`\`
+`;
+    const c = run(src, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '2', 'phone number': '+1 202: 555', 'mac address': '#aa' } });
+    assert.deepEqual(lineDiff(src, c.text).added, ['identifiers: {IMEI: "2", phone number: "+1 202: 555", mac address: "#aa"} # test phone']);
+    assert.deepEqual(field(c.report, 'D1', 'identifiers'), { IMEI: '2', 'phone number': '+1 202: 555', 'mac address': '#aa' });
+    // none yet: appended in flow style; null removes the field
+    const src2 = `${FM}
+\`\`\`device
+id: D1
+model: X
+\`\`\`
+`;
+    const e = run(src2, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '3' } });
+    assert.deepEqual(lineDiff(src2, e.text).added, ['model: X', 'identifiers: {IMEI: "3"}'].slice(1));
+    const f = run(e.text, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: null });
+    assert.equal(f.text, src2);
+  });
+
   test('a block list is rewritten in block style with the same indentation', () => {
     const { text, report } = run(EXAMPLE, { type: 'setField', record: { id: 'V1' }, field: 'claims', value: ['one', 'two: three'] });
     const d = lineDiff(EXAMPLE, text);
@@ -364,7 +399,8 @@ describe('setField', () => {
     assert.match(err(r, { type: 'setField', record: { index: 999 }, field: 'to', value: 'x' }), /No record has the index 999/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'a b', value: 'x' }), /not a valid field name/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'null', value: 'x' }), /not a valid field name/);
-    assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'to', value: { x: 1 } as unknown as FieldValue }), /must be a string/);
+    assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'to', value: { x: 1 } as unknown as FieldValue }), /mapping value must map non-empty keys to strings/);
+    assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'to', value: new Date() as unknown as FieldValue }), /must be a string, a number/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'port', value: Number.NaN }), /finite/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'data', value: ['a', true] as unknown as FieldValue }), /strings or numbers only/);
     assert.match(err(r, { type: 'setField', record: { id: 'F1' }, field: 'id', value: 'F2' }), /already used/);

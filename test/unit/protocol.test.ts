@@ -16,6 +16,13 @@ describe('parseWebviewMessage', () => {
     });
     assert.ok(parseWebviewMessage({ type: 'intent', requestId: 2, version: 3, intent: { type: 'addRecord', kind: 'flow', after: { id: 'F4' }, fields: { port: 443, data: ['IMEI'] } } }));
     assert.ok(parseWebviewMessage({ type: 'intent', requestId: 2, version: 3, intent: { type: 'moveRecord', record: { index: 2 }, direction: 'up' } }));
+    // a device's identifiers: a mapping of strings
+    assert.deepEqual(parseWebviewMessage({ type: 'intent', requestId: 4, version: 3, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '867530912345678', 'phone number': '+1 202 555 0101' } } }), {
+      type: 'intent',
+      requestId: 4,
+      version: 3,
+      intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '867530912345678', 'phone number': '+1 202 555 0101' } },
+    });
   });
 
   test('drops everything else', () => {
@@ -34,6 +41,12 @@ describe('parseWebviewMessage', () => {
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1', index: 1 }, field: 'to', value: 'a' } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: { nested: true } } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: 'x'.repeat(100_001) } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: 867530912345678 } } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: ['a'] } } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: JSON.parse('{"__proto__": "x"}') } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { '': 'x' } } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, 'v'])) } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: new Map([['IMEI', 'x']]) } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'addRecord', kind: 'script' } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'moveRecord', record: { id: 'F1' }, direction: 'left' } },
       { type: 'editSource', line: 'top' },

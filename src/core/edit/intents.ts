@@ -16,7 +16,7 @@ import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type
 import { yamlText } from '../parse';
 import type { Span, TextEdit } from '../types';
 import { isSeq, parseDocument } from 'yaml';
-import { blockValue, flowValue, isPlainKey, type BlockValue, type FieldValue, type ScalarStyle } from './serialize';
+import { blockValue, flowValue, isPlainKey, isStringMap, type BlockValue, type FieldValue, type ScalarStyle } from './serialize';
 import { verifyIntent } from './verify';
 
 export type { FieldValue } from './serialize';
@@ -160,7 +160,10 @@ function checkValue(value: unknown): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
   if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) ? undefined : 'A list value must hold strings or numbers only.';
-  return 'A value must be a string, a number, true/false, null or a list of strings.';
+  if (isStringMap(value as FieldValue) && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value as object).every(([k, v]) => k !== '' && typeof v === 'string') ? undefined : 'A mapping value must map non-empty keys to strings.';
+  }
+  return 'A value must be a string, a number, true/false, null, a list of strings or a mapping of strings.';
 }
 
 function resolve(ctx: Ctx, ref: unknown): AuditRecord | string {
@@ -296,7 +299,9 @@ function replaceEntry(ctx: Ctx, entry: YEntry, value: FieldValue): TextEdit[] | 
 
   const style = styleOf(ctx, v);
   let ser: BlockValue | undefined;
-  if (Array.isArray(value)) {
+  // a block mapping stays a block mapping; lists and other mappings are written in flow style on the key line
+  if (isStringMap(value) && v?.type === 'map' && !v.flow && Object.keys(value).length > 0) ser = blockValue(value);
+  else if (Array.isArray(value) || isStringMap(value)) {
     const flow = flowValue(value);
     ser = flow === undefined ? undefined : { inline: flow, rest: [] };
   } else ser = blockValue(value, style);
@@ -324,7 +329,7 @@ function valueStart(ctx: Ctx, colon: number, start: number): number {
 /** `key: value` lines for a new field (lists in flow style), `prefix` before continuation lines. */
 function fieldLines(key: string, value: FieldValue, prefix: string): string[] | undefined {
   let ser: BlockValue | undefined;
-  if (Array.isArray(value)) {
+  if (Array.isArray(value) || isStringMap(value)) {
     const flow = flowValue(value);
     ser = flow === undefined ? undefined : { inline: flow, rest: [] };
   } else ser = blockValue(value);

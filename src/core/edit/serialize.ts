@@ -7,8 +7,18 @@
  */
 import { parseDocument, stringify, type ToStringOptions } from 'yaml';
 
-/** A field's new value; lists hold strings or numbers (a list of ports). */
-export type FieldValue = string | number | boolean | null | (string | number)[];
+/** A field's new value; lists hold strings or numbers (a list of ports); a mapping holds strings (a device's identifiers). */
+export type FieldValue = string | number | boolean | null | (string | number)[] | StringMap;
+
+/** Keys to string values, in order (`{IMEI: "…", phone number: "…"}`). */
+export interface StringMap {
+  readonly [key: string]: string;
+}
+
+/** True for the mapping form of a field value. */
+export function isStringMap(value: FieldValue | unknown): value is StringMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** How the old value was written; the new one keeps it when it can. */
 export type ScalarStyle = 'plain' | 'double' | 'single' | 'literal' | 'folded';
@@ -52,6 +62,7 @@ const BASE: ToStringOptions = {
 function strings(value: FieldValue): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.filter((x): x is string => typeof x === 'string');
+  if (isStringMap(value)) return Object.entries(value).flat();
   return [];
 }
 
@@ -66,6 +77,12 @@ function escapeRaw(out: string): string {
 
 function sameValue(a: unknown, b: FieldValue): boolean {
   if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+  if (isStringMap(b)) {
+    if (!isStringMap(a as FieldValue)) return false;
+    const ea = Object.entries(a as StringMap);
+    const eb = Object.entries(b);
+    return ea.length === eb.length && ea.every(([k, v], i) => k === eb[i]![0] && v === eb[i]![1]);
+  }
   return Object.is(a, b) || (a === b);
 }
 
@@ -147,8 +164,19 @@ function flowItemIs(inner: string, value: string | number | boolean | null): boo
   }
 }
 
-/** A value written on one line in flow style: a scalar, or a list as `[a, b]`. */
+/** A value written on one line in flow style: a scalar, a list as `[a, b]`, a mapping as `{a: x, b: y}`. */
 export function flowValue(value: FieldValue, style: ScalarStyle = 'plain'): string | undefined {
+  if (isStringMap(value)) {
+    const entries: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      const key = flowScalar(k);
+      const val = flowScalar(v);
+      if (key === undefined || val === undefined) return undefined;
+      entries.push(`${key}: ${val}`);
+    }
+    const text = `{${entries.join(', ')}}`;
+    return parsesTo(`k: ${text}`, value) ? text : undefined;
+  }
   if (!Array.isArray(value)) return flowScalar(value, style);
   const items: string[] = [];
   for (const item of value) {

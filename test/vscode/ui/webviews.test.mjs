@@ -170,6 +170,38 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await poll(() => fileText() === original, 'the file restored after undo and save', { timeoutMs: 20_000 });
   });
 
+  it('edits a device\'s identifiers in the form: change a value, add one, remove it again', async function () {
+    const original = fileText();
+    const editor = await webviewFrame('.flow-table', 'the structured editor');
+    const value = editor.locator('input[data-key="D1.identifiers.v1"]');
+    assert.equal(await editor.locator('input[data-key="D1.identifiers.k1"]').inputValue(), 'phone number');
+    assert.equal(await value.inputValue(), '+12025550101');
+    await value.fill('+12025550199');
+    await value.press('Tab');
+    await page.keyboard.press('Control+S');
+    const changed = await poll(() => (fileText() !== original ? fileText() : null), 'the changed identifier on disk', { timeoutMs: 20_000 });
+    const diff = original.split('\n').map((l, i) => [l, changed.split('\n')[i]]).filter(([a, b]) => a !== b);
+    assert.deepEqual(diff, [['  phone number: "+12025550101"', '  phone number: "+12025550199"']]);
+    // a new row: category from the taxonomy's list, then its value
+    await editor.getByRole('button', { name: 'Add an identifier to D1 identifiers' }).click();
+    const key = editor.locator('input[data-key="D1.identifiers.k3"]');
+    await key.fill('MEID');
+    await key.press('Tab');
+    const val = editor.locator('input[data-key="D1.identifiers.v3"]');
+    await val.fill('A0000012345678');
+    await val.press('Tab');
+    await page.keyboard.press('Control+S');
+    await poll(() => fileText().includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk', { timeoutMs: 20_000 });
+    await shot('webview-02b-identifiers');
+    // remove it, and put the phone number back
+    await editor.getByRole('button', { name: 'Remove identifier 4' }).click();
+    await poll(async () => (await editor.locator('input[data-key="D1.identifiers.k3"]').count()) === 0, 'the row removed');
+    await editor.locator('input[data-key="D1.identifiers.v1"]').fill('+12025550101');
+    await editor.locator('input[data-key="D1.identifiers.v1"]').press('Tab');
+    await page.keyboard.press('Control+S');
+    await poll(() => fileText() === original, 'the file as it was', { timeoutMs: 20_000 });
+  });
+
   it('shows an edit made in a text editor on the same file in the form', async function () {
     const editor = await webviewFrame('.flow-table', 'the structured editor');
     await editor.getByRole('button', { name: 'Edit Source' }).click();
