@@ -15,6 +15,7 @@ import {
   listItems,
   type AuditRecord,
   type FrontMatter,
+  type Heading,
   type ParseProblem,
   type RecordBlock,
   type RecordKind,
@@ -155,14 +156,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
       report.blocks.push(block);
       report.records.push(...block.records);
     } else if (tok.type === 'heading_open' && tok.map) {
-      const inline = tokens[ti + 1];
-      const line = tok.map[0];
-      report.headings.push({
-        level: Number(tok.tag.slice(1)),
-        text: inline?.content ?? '',
-        line,
-        span: { start: lines.lineStarts[line]!, end: lines.lineEnd(line) },
-      });
+      report.headings.push(headingOf(tokens, ti, lines));
     }
     if (tok.type === 'inline' && tok.map && tok.children?.length) collectCitations(report, tok);
   }
@@ -177,6 +171,13 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
 
   finish(report);
   return report;
+}
+
+/** The heading that `tokens[ti]` (a `heading_open` with a map) opens. */
+function headingOf(tokens: Token[], ti: number, lines: LineIndex): Heading {
+  const tok = tokens[ti]!;
+  const line = tok.map![0];
+  return { level: Number(tok.tag.slice(1)), text: tokens[ti + 1]?.content ?? '', line, span: { start: lines.lineStarts[line]!, end: lines.lineEnd(line) } };
 }
 
 /** Derived parts of a report: the implicit device id, the id index, references (unless already collected). */
@@ -212,7 +213,8 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   const text = hadBom ? input.slice(1) : input;
   if (hadBom !== prev.hadBom || text.length > LIMITS.maxFileChars || prev.problems.some((p) => p.rule === 'PA000')) return undefined;
   const { start: p, oldEnd, newEnd, delta } = textChange(prev.text, text);
-  if (/[\u0000\ufffd]/.test(text.slice(p, newEnd))) return undefined;
+  // the file-level PA000 problems (NUL, invalid UTF-8) are found by a full parse only
+  if (/[\u0000\ufffd]/.test(text.slice(p, newEnd)) || /[\u0000\ufffd]/.test(prev.text.slice(p, oldEnd))) return undefined;
   const bi = prev.blocks.findIndex((b) => b.indent === '' && b.closeLine >= 0 && b.contentSpan.start < b.contentSpan.end && b.contentSpan.start <= p && oldEnd <= b.contentSpan.end);
   if (bi < 0) return proseEdit(prev, text, p, oldEnd, newEnd, delta);
   const b = prev.blocks[bi]!;
@@ -290,52 +292,52 @@ function referencesByRecord(prev: Report): Map<AuditRecord, Reference[]> {
   return refsOf;
 }
 
-/** Characters whose typing inside a line of prose cannot change the report's structure (no markup among them). */
-const PROSE_SAFE = /^[\p{L}\p{M}\p{N} ,.;:!?'"()%/-]*$/u;
-const LINK_DEFINITION = /^\s{0,3}\[[^\]]*\]:/;
-const LIST_ITEM = /^\s*(?:[-+*]|\d{1,9}[.)])(?:\s|$)/;
-const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
-
 /**
- * The other usual case while typing: words typed or deleted inside a line
- * of prose (outside the front matter and every fence). When nothing typed
- * or removed is markup, and the line is neither a heading, next to one, a
- * fence nor a link definition, the report keeps its structure: the records
- * after the edit are shifted, the rest is kept. Undefined otherwise (the
- * caller parses the whole text).
+ * The other usual case while typing: an edit in the prose, outside the front
+ * matter and every record block. Markdown decides what the edit did: the
+ * text is scanned again with markdown-it, and when its record fences are the
+ * old blocks, moved by the edit, those blocks (and their records) are kept,
+ * moved; headings and citations come from the new scan. Undefined when the
+ * fences differ or a block sits in a list or quote (the caller parses the
+ * whole text).
  */
 function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd: number, delta: number): Report | undefined {
-  const removed = prev.text.slice(p, oldEnd);
-  const typed = text.slice(p, newEnd);
-  if (!PROSE_SAFE.test(removed) || !PROSE_SAFE.test(typed)) return undefined;
-  const line = prev.lines.positionAt(p).line;
-  const lineStart = prev.lines.lineStarts[line]!;
-  const lineEnd = prev.lines.lineEnd(line);
-  if (oldEnd > lineEnd) return undefined;
-  const oldLine = prev.text.slice(lineStart, lineEnd);
-  const newLine = text.slice(lineStart, lineEnd + delta);
-  // a word of the line stays before the edit (not a blank line, not the indentation), and both lines hold a letter or digit
-  if (!/\S/.test(prev.text.slice(lineStart, p)) || !/[\p{L}\p{N}]/u.test(oldLine) || !/[\p{L}\p{N}]/u.test(newLine)) return undefined;
-  // a list item can take in an indented fence below it: the structure of list lines is left to the full parse
-  for (const l of [oldLine, newLine]) if (FENCE_LINE.test(l) || LINK_DEFINITION.test(l) || LIST_ITEM.test(l)) return undefined;
   const fm = prev.frontMatter;
-  if (fm && p <= fm.span.end) return undefined;
-  if (!fm && line === 0) return undefined;
-  if (prev.blocks.some((b) => b.span.start <= lineEnd && lineStart <= b.span.end)) return undefined;
-  if (prev.headings.some((h) => h.line === line)) return undefined;
-  // a paragraph underlined with === or --- is a heading of all its lines
-  for (let l = line + 1; l < prev.lines.lineCount; l++) {
-    const t = prev.lines.lineText(l);
-    if (!/\S/.test(t)) break;
-    if (SETEXT_UNDERLINE.test(t) || l - line > 200) return undefined;
-  }
-  if (prev.citations.some((c) => c.span.start <= oldEnd && p <= c.span.end)) return undefined;
-
+  if (!fm || p <= fm.span.end) return undefined;
+  if (prev.blocks.some((b) => b.indent !== '' || b.closeLine < 0 || (b.span.start <= oldEnd && p <= b.span.end))) return undefined;
   const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
-  if (lines.lineCount !== prev.lines.lineCount) return undefined;
+  const lineDelta = lines.lineCount - prev.lines.lineCount;
+  let tokens: Token[];
+  try {
+    tokens = getScanner().parse(text, {});
+  } catch {
+    return undefined;
+  }
+  const report = shiftedReport(prev, text, lines, oldEnd, delta, lineDelta, () => true);
+  report.headings = [];
+  report.citations = [];
+  const moved = (line: number, at: number) => (at >= oldEnd ? line + lineDelta : line);
+  let bi = 0;
+  let sawFrontMatter = false;
+  for (let ti = 0; ti < tokens.length; ti++) {
+    const tok = tokens[ti]!;
+    if (tok.type === 'front_matter') {
+      if (ti !== 0 || !tok.map || tok.map[1] - 1 !== prev.lines.positionAt(fm.span.end).line) return undefined;
+      sawFrontMatter = true;
+    } else if (tok.type === 'fence' && tok.map) {
+      const kind = tok.info.trim().split(/\s+/)[0] ?? '';
+      if (!isRecordKind(kind)) continue;
+      const b = prev.blocks[bi++];
+      if (!b || b.kind !== kind || b.marker !== tok.markup || tok.map[0] !== moved(b.openLine, b.span.start) || tok.map[1] - 1 !== moved(b.closeLine, b.span.start)) return undefined;
+    } else if (tok.type === 'heading_open' && tok.map) {
+      report.headings.push(headingOf(tokens, ti, lines));
+    }
+    if (tok.type === 'inline' && tok.map && tok.children?.length) collectCitations(report, tok);
+  }
+  if (!sawFrontMatter || bi !== prev.blocks.length) return undefined;
+
   const sh = shifter(oldEnd, delta);
-  const report = shiftedReport(prev, text, lines, oldEnd, delta, 0, () => true);
-  if (delta === 0) {
+  if (delta === 0 && lineDelta === 0) {
     // the same length: every record stays where it was
     report.blocks = prev.blocks;
     report.records = prev.records;
@@ -351,7 +353,7 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
       for (const r of ob.records) report.references.push(...(refsOf.get(r) ?? []));
       continue;
     }
-    const nb = shiftBlock(ob, delta, 0);
+    const nb = shiftBlock(ob, delta, lineDelta);
     nb.records.forEach((r, k) => {
       for (const ref of refsOf.get(ob.records[k]!) ?? []) report.references.push({ ...ref, from: r, span: sh(ref.span), idSpan: sh(ref.idSpan) });
     });
