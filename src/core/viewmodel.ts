@@ -47,6 +47,9 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     const fields = toPlain(r.map) as Record<string, unknown>;
     // a sha256 of digits only reads as a number: show it as written
     if (r.kind === 'evidence' && r.fields.get('sha256')) fields.sha256 = writtenText(report.text, r.fields.get('sha256'));
+    // identifiers too (`001010…` and `+1202…` read as numbers); the form sends back what it shows
+    const ids = r.kind === 'device' ? r.fields.get('identifiers')?.value : undefined;
+    if (ids?.type === 'map') fields.identifiers = Object.fromEntries(ids.entries.map((e) => [e.key, writtenText(report.text, e) ?? '']));
     const view: RecordView = { kind: r.kind, id: r.id, index: r.index, line: report.lines.positionAt(r.span.start).line, fields, problems: byRecord.get(r) ?? [] };
     const st = result.evidence.get(r);
     if (st) {

@@ -135,8 +135,16 @@ function fieldInput(schema: FieldSchema, value: unknown, key: string, label: str
   } else if (schema.type === 'date') {
     input = el('input', { id, type: 'date' });
     input.value = display(value);
-  } else if (schema.type === 'identifiers') {
+  } else if (schema.type === 'identifiers' && (value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value)))) {
     return identifiersInput(value, key, label, id, onValue);
+  } else if (schema.type === 'identifiers') {
+    // not a mapping: shown as written, changed in the text (the linter says what it should be)
+    input = el('input', { id, type: 'text', readonly: '' });
+    input.value = display(value);
+    input.dataset.key = key;
+    input.setAttribute('aria-label', label);
+    input.title = 'Not a mapping of categories to values: edit it in the text';
+    return input;
   } else {
     input = el('input', { id, type: 'text', placeholder: schema.type === 'datetime' ? 'YYYY-MM-DD or YYYY-MM-DDTHH:MM' : schema.type === 'refs' ? 'E1, E2#frame=3' : '' });
     input.value = display(value);
@@ -165,7 +173,11 @@ function identifiersInput(value: unknown, key: string, label: string, id: string
   for (const c of model?.categories ?? []) datalist.append(el('option', { value: c.name }, c.label ?? c.name));
   const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, display(v)] as const) : [];
   const commit = () => {
-    const pairs = Array.from(rows.children).map((row) => Array.from(row.querySelectorAll('input')).map((i) => i.value.trim()) as [string, string]);
+    // a row added here waits for its value before it is written (a row read from the text may be empty)
+    const pairs = Array.from(rows.children as HTMLCollectionOf<HTMLElement>).flatMap((row) => {
+      const [k, v] = Array.from(row.querySelectorAll('input'));
+      return row.dataset.fresh && v!.value === '' ? [] : [[k!.value.trim(), v!.value] as [string, string]];
+    });
     const keys = pairs.map(([k]) => k).filter(Boolean);
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     for (const i of Array.from(rows.querySelectorAll<HTMLInputElement>('input.identifier-key'))) i.setCustomValidity(dup !== undefined && i.value.trim() === dup ? `${dup} is listed twice` : '');
@@ -194,7 +206,11 @@ function identifiersInput(value: unknown, key: string, label: string, id: string
   };
   for (const [k, v] of entries) addRow(k, v);
   const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add an identifier to ${label}` }, 'Add identifier');
-  add.addEventListener('click', () => addRow('', '').focus());
+  add.addEventListener('click', () => {
+    const keyInput = addRow('', '');
+    keyInput.closest<HTMLElement>('.identifier-row')!.dataset.fresh = '1';
+    keyInput.focus();
+  });
   box.append(rows, add, datalist);
   box.title = 'The test device\'s own values, by data category; every export masks them';
   return box;

@@ -229,6 +229,17 @@ identifiers: {IMEI: "1"} # test phone
     const c = run(src, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '2', 'phone number': '+1 202: 555', 'mac address': '#aa' } });
     assert.deepEqual(lineDiff(src, c.text).added, ['identifiers: {IMEI: "2", phone number: "+1 202: 555", mac address: "#aa"} # test phone']);
     assert.deepEqual(field(c.report, 'D1', 'identifiers'), { IMEI: '2', 'phone number': '+1 202: 555', 'mac address': '#aa' });
+    // values written unquoted read as numbers: rows the form did not change keep their text
+    const src3 = `${FM}\n\`\`\`device\nid: D1\nidentifiers:\n  IMEI: 869999012345677\n  phone number: +12025550101\n  IMSI: 001010000012345\n  ICCID: 89012600000000000012\n\`\`\`\n`;
+    const g = run(src3, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '869999012345678', 'phone number': '+12025550101', IMSI: '001010000012345', ICCID: '89012600000000000012' } });
+    assert.deepEqual(lineDiff(src3, g.text), { line: 12, removed: ['  IMEI: 869999012345677'], added: ['  IMEI: "869999012345678"'] });
+    // one removed, one added with a key that needs quotes, in a flow mapping
+    const src4 = `${FM}\n\`\`\`device\nid: D1\nidentifiers: {IMEI: 1, IMSI: 001, phone number: +1} # x\n\`\`\`\n`;
+    const h = run(src4, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMSI: '001', 'phone number': '+1', 'a: b': '#c' } });
+    assert.deepEqual(lineDiff(src4, h.text).added, ['identifiers: {IMSI: 001, phone number: +1, "a: b": "#c"} # x']);
+    assert.deepEqual(field(h.report, 'D1', 'identifiers'), { IMSI: 1, 'phone number': 1, 'a: b': '#c' });
+    // nothing changed: no edit at all
+    assert.deepEqual(ok(parseReport(src4), { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '1', IMSI: '001', 'phone number': '+1' } }), []);
     // none yet: appended in flow style; null removes the field
     const src2 = `${FM}
 \`\`\`device

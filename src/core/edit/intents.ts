@@ -12,12 +12,12 @@
  * parse problem, becomes an error instead of a corrupt document.
  */
 import { nextId } from '../lint/edits';
-import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type Report, type YEntry, type YMap, type YNode } from '../model';
-import { yamlText } from '../parse';
+import { isRecordKind, toPlain, writtenText, type AuditRecord, type RecordBlock, type RecordKind, type Report, type YEntry, type YMap, type YNode } from '../model';
+import { parseReport, reparseEdit, textChange, yamlText } from '../parse';
 import type { Span, TextEdit } from '../types';
 import { isSeq, parseDocument } from 'yaml';
-import { blockValue, flowValue, isPlainKey, isStringMap, type BlockValue, type FieldValue, type ScalarStyle } from './serialize';
-import { verifyIntent } from './verify';
+import { blockValue, flowScalar, flowValue, isPlainKey, isStringMap, type BlockValue, type FieldValue, type ScalarStyle, type StringMap } from './serialize';
+import { applyEdits, verifyIntent } from './verify';
 
 export type { FieldValue } from './serialize';
 
@@ -224,6 +224,8 @@ function setField(ctx: Ctx, ref: RecordRef, field: unknown, value: FieldValue): 
   }
   const block = rec.block;
   const maxLine = block.closeLine >= 0 ? block.closeLine - 1 : ctx.report.lines.lineCount - 1;
+  const current = rec.fields.get(field)?.value;
+  if (isStringMap(value) && Object.keys(value).length > 0 && current?.type === 'map' && current.entries.length > 0) return setMapEntries(ctx, rec, field, current, value, maxLine);
   const edits = setOnMap(ctx, rec.map, maxLine, field, value, `${label(rec)}`);
   if (typeof edits === 'string') return { error: edits };
   return { edits, expect: { type: 'setField', recordIndex: rec.index, field, value } };
@@ -254,12 +256,51 @@ function isEmpty(node: YNode | null): boolean {
   return !node || (node.type === 'scalar' && node.value === null && node.span.start === node.span.end);
 }
 
-function setOnMap(ctx: Ctx, map: YMap, maxLine: number, field: string, value: FieldValue, where: string): TextEdit[] | string {
+/** Sets `field` of `map`; a new entry is written with the key `keyText` (the field name itself by default). */
+function setOnMap(ctx: Ctx, map: YMap, maxLine: number, field: string, value: FieldValue, where: string, keyText = field): TextEdit[] | string {
   const entry = map.entries.find((e) => e.key === field);
-  if (map.flow) return setOnFlowMap(ctx, map, entry, field, value, where);
+  if (map.flow) return setOnFlowMap(ctx, map, entry, keyText, value, where);
   if (value === null) return entry ? removeEntry(ctx, map, entry, where) : [];
-  if (!entry) return insertEntry(ctx, map, maxLine, field, value);
+  if (!entry) return insertEntry(ctx, map, maxLine, keyText, value);
   return replaceEntry(ctx, entry, value);
+}
+
+/**
+ * A mapping field that already holds a mapping (a device's identifiers):
+ * each entry is changed on its own, so entries whose value is unchanged (as
+ * written: `001010…` stays as it is) keep their text. The changes are made
+ * one after another on a copy and given back as one edit.
+ */
+function setMapEntries(ctx: Ctx, rec: AuditRecord, field: string, inner: YMap, value: StringMap, maxLine: number): Plan {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
+  const ops: [string, string | null][] = [];
+  for (const e of inner.entries) if (!has(e.key)) ops.push([e.key, null]);
+  for (const [k, v] of Object.entries(value)) {
+    const old = inner.entries.find((e) => e.key === k);
+    if (!old || (writtenText(ctx.text, old) ?? '') !== v) ops.push([k, v]);
+  }
+  // what the record must read back as: kept entries in their order and type, then the new ones
+  const expected: Record<string, unknown> = {};
+  for (const e of inner.entries) if (has(e.key)) expected[e.key] = ops.some(([k]) => k === e.key) ? value[e.key] : toPlain(e.value);
+  for (const [k, v] of Object.entries(value)) if (!(k in expected)) expected[k] = v;
+
+  const bom = ctx.report.hadBom ? '\ufeff' : '';
+  let report = ctx.report;
+  for (const [k, v] of ops) {
+    const c = new Ctx(report);
+    const now = report.records[rec.index]?.fields.get(field)?.value;
+    if (!now || now.type !== 'map') return { error: `${label(rec)} ${field} could not be located after an earlier change.` };
+    const keyText = flowScalar(k);
+    if (keyText === undefined) return { error: serialiseFailed(k) };
+    const block = report.records[rec.index]!.block;
+    const edits = setOnMap(c, now, block.closeLine >= 0 ? block.closeLine - 1 : maxLine, k, v, `${label(rec)} ${field}`, keyText);
+    if (typeof edits === 'string') return { error: edits };
+    const text = applyEdits(report.text, edits);
+    report = reparseEdit(report, bom + text) ?? parseReport(bom + text);
+  }
+  const change = textChange(ctx.text, report.text);
+  const edits = change.start === change.oldEnd && change.start === change.newEnd ? [] : [ctx.edit(change.start, change.oldEnd, report.text.slice(change.start, change.newEnd))];
+  return { edits, expect: { type: 'setField', recordIndex: rec.index, field, value: expected as FieldValue } };
 }
 
 function indentLines(lines: string[], prefix: string): string[] {

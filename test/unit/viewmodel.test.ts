@@ -1,0 +1,21 @@
+/** The structured editor's model: values as the forms show and send them back. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Linter } from '../../src/core/linter';
+import { buildEditorModel } from '../../src/core/viewmodel';
+
+const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
+
+describe('editor model', () => {
+  test('identifiers and hashes are shown as written, not as the numbers YAML reads', async () => {
+    const text = `${FM}\n\`\`\`device\nid: D1\nidentifiers:\n  IMEI: 869999012345677\n  phone number: +12025550101\n  IMSI: "001010000012345"\n  MEID:\n\`\`\`\n`;
+    const m = buildEditorModel(await new Linter().lint(text), 1);
+    const d1 = m.records.find((r) => r.id === 'D1')!;
+    assert.deepEqual(d1.fields.identifiers, { IMEI: '869999012345677', 'phone number': '+12025550101', IMSI: '001010000012345', MEID: '' });
+  });
+
+  test('identifiers that are not a mapping are passed on as they are', async () => {
+    const m = buildEditorModel(await new Linter().lint(`${FM}\n\`\`\`device\nid: D1\nidentifiers: [a, b]\n\`\`\`\n`), 1);
+    assert.deepEqual(m.records.find((r) => r.id === 'D1')!.fields.identifiers, ['a', 'b']);
+  });
+});
