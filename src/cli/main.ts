@@ -204,18 +204,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--pdf <out>', 'write the PDF here (one report)')
     .option('--html <out>', 'write the self-contained HTML file here (one report)')
     .option('--out-dir <dir>', 'write NAME.pdf (and/or NAME.html) for each NAME.audit.md into this folder, with one browser for all')
-    .option('--formats <list>', 'with --out-dir: pdf, html or pdf,html', 'pdf')
+    .option('--formats <list>', 'with --out-dir: pdf, html or pdf,html (default: pdf)')
     .option('--browser <path>', 'Chrome, Chromium, Edge or Brave (default: found automatically)')
     .addOption(new Option('--paper <size>', 'paper size').choices([...PAPERS]).default('a4'))
     .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
     .option('--root <dir>', 'workspace root that evidence paths may not leave (default: the current folder)')
-    .action(async (paths: string[], opts: { pdf?: string; html?: string; outDir?: string; formats: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
+    .action(async (paths: string[], opts: { pdf?: string; html?: string; outDir?: string; formats?: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
       const root = path.resolve(io.cwd, opts.root ?? '.');
       if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root is not a folder: ${opts.root}`);
       const common = { ...(opts.browser ? { browser: opts.browser } : {}), paper: opts.paper, root, generator: `Privacy Audit ${pkg.version}` };
       if (opts.outDir !== undefined) {
         if (opts.pdf || opts.html) throw new UsageError('--out-dir names the files itself: leave out --pdf and --html (choose with --formats).');
-        const formats = opts.formats.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as ExportFormat[];
+        const formats = (opts.formats ?? 'pdf').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as ExportFormat[];
         const files = await findReports(paths, io.cwd);
         const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
         const started = performance.now();
@@ -239,6 +239,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (failed) code = 2;
         return;
       }
+      if (opts.formats !== undefined) throw new UsageError('--formats goes with --out-dir; for one report give --pdf FILE and/or --html FILE.');
       if (!opts.pdf && !opts.html) throw new UsageError('Nothing to export: give --pdf FILE, --html FILE or both (or --out-dir DIR).');
       if (paths.length !== 1) throw new UsageError(`--pdf and --html take one report; for ${paths.length} paths give --out-dir DIR.`);
       const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);

@@ -74,24 +74,33 @@ export interface ExportManyItem {
 export async function exportMany(files: readonly string[], options: ExportManyOptions, cwd: string, onEach?: (item: ExportManyItem) => void): Promise<ExportManyItem[]> {
   checkPaper(options.paper);
   if (!options.formats.length || options.formats.some((f) => !EXPORT_FORMATS.includes(f))) throw new ExportCommandError(`--formats takes ${EXPORT_FORMATS.join(', ')} or both, comma-separated.`);
+  const formats = [...new Set(options.formats)];
   const outDir = path.resolve(cwd, options.outDir);
+  // names that differ only in case or Unicode form are one file on macOS and Windows
   const byOutput = new Map<string, string>();
   const outputs = files.map((file) => {
-    const name = path.basename(file).replace(/\.audit\.md$/i, '').replace(/\.md$/i, '');
+    const name = path.basename(file).replace(/\.audit\.md$/i, '').replace(/\.md$/i, '') || 'report';
     const out: { pdf?: string; html?: string } = {};
-    for (const f of options.formats) {
+    for (const f of formats) {
       const target = path.join(outDir, `${name}.${f}`);
-      const other = byOutput.get(target);
+      const same = target.normalize('NFC').toLowerCase();
+      const other = byOutput.get(same);
       if (other !== undefined) throw new ExportCommandError(`${other} and ${file} would both be written to ${target}; export them to different folders.`);
-      byOutput.set(target, file);
+      byOutput.set(same, file);
       out[f] = target;
     }
     return out;
   });
-  await fsp.mkdir(outDir, { recursive: true });
   const exporter = new Exporter(exporterOptions(options));
   const items: ExportManyItem[] = [];
   try {
+    // the browser first: without one, nothing is made (not even the folder)
+    try {
+      await exporter.start();
+    } catch (err) {
+      throw new ExportCommandError((err as Error).message);
+    }
+    await fsp.mkdir(outDir, { recursive: true });
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
       let item: ExportManyItem;

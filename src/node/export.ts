@@ -359,7 +359,10 @@ export class Exporter {
     progress?.('lint', 'Checking the report and hashing its evidence');
     const filePath = path.resolve(options.filePath);
     this.linter.evidence.invalidate();
-    const result = await this.linter.lint(options.text, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)), ...(options.config ? { config: options.config } : {}) });
+    const linting = this.linter.lint(options.text, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)), ...(options.config ? { config: options.config } : {}) });
+    // a browser that cannot start is reported at once, not after hashing every evidence file
+    linting.catch(() => {}); // when the browser fails first, nobody waits for the lint
+    const result = await Promise.race([linting, warm.then(() => linting)]);
     t.lint = performance.now() - t0;
     check(signal);
     // the browser started before the lint; from here on it is needed

@@ -593,8 +593,14 @@ describe('files and errors', () => {
     writeFileSync(path.join(dir, 'redmi-1s.audit.md'), readFileSync(EXAMPLE));
     await assert.rejects(exportMany([EXAMPLE, 'redmi-1s.audit.md'], { outDir: 'clash', formats: ['pdf'], browser: CHROMIUM }, dir), /would both be written to .*redmi-1s\.pdf/);
     assert.equal(existsSync(path.join(dir, 'clash')), false);
-    // no browser: one error for all, not one per report
+    // names that differ only in case are one file on macOS and Windows; a format given twice is one
+    writeFileSync(path.join(dir, 'b', 'REDMI-1S.audit.md'), readFileSync(EXAMPLE));
+    await assert.rejects(exportMany([EXAMPLE, 'b/REDMI-1S.audit.md'], { outDir: 'clash', formats: ['pdf'], browser: CHROMIUM }, dir), /would both be written to/);
+    const twice = await exportMany(['b/other.audit.md'], { outDir: 'twice', formats: ['pdf', 'pdf'], browser: CHROMIUM }, dir);
+    assert.ok(twice[0]!.result?.pdf && !twice[0]!.error);
+    // no browser: one error for all, not one per report, and no folder made
     await assert.rejects(exportMany([EXAMPLE, 'b/other.audit.md'], { outDir: 'none', formats: ['pdf'], browser: path.join(dir, 'no-such-browser') }, dir), /browser/i);
+    assert.equal(existsSync(path.join(dir, 'none')), false);
   });
 
   test('the command line: --out-dir with folders and globs; usage errors exit 2', async () => {
@@ -617,6 +623,7 @@ describe('files and errors', () => {
       [['export', EXAMPLE, '--out-dir', dir, '--pdf', path.join(dir, 'x.pdf')], /leave out --pdf and --html/],
       [['export', EXAMPLE, '--out-dir', dir, '--formats', 'docx'], /--formats takes pdf, html/],
       [['export', EXAMPLE], /Nothing to export/],
+      [['export', EXAMPLE, '--pdf', path.join(dir, 'x.pdf'), '--formats', 'html'], /--formats goes with --out-dir/],
     ] as const) {
       const r = await run([...argv, '--browser', CHROMIUM]);
       assert.equal(r.code, 2, `${argv.join(' ')} exits 2`);
