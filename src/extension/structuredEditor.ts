@@ -110,7 +110,8 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     const e = engine();
     const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
     const timeline = e.timelineDiagram(result.report);
-    const prose = e.proseSegments(result.report).map((s) => ({ line: s.line, html: e.renderProse(s.text, result.taxonomy) }));
+    const ids = new Set(result.report.byId.keys());
+    const prose = e.proseSegments(result.report).map((s) => ({ line: s.line, html: e.renderProse(s.text, result.taxonomy, ids) }));
     return e.buildEditorModel(result, version, { diagrams: { dataflow: dataflow.text, timeline: timeline.text }, prose });
   }
 }

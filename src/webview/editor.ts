@@ -205,7 +205,7 @@ function identifiersInput(value: unknown, key: string, label: string, id: string
     return keyInput;
   };
   for (const [k, v] of entries) addRow(k, v);
-  const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add an identifier to ${label}` }, 'Add identifier');
+  const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add identifier to ${label}` }, 'Add identifier');
   add.addEventListener('click', () => {
     const keyInput = addRow('', '');
     keyInput.closest<HTMLElement>('.identifier-row')!.dataset.fresh = '1';
@@ -316,14 +316,14 @@ function kindSection(kind: string, m: EditorModel): HTMLElement {
   const schema = m.schema[kind] ?? [];
   const hid = `h-${kind}`;
   const sec = el('section', { class: 'form-section', 'aria-labelledby': hid });
-  const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add a ${kind}` }, `+ Add ${kind}`);
+  const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add ${kind}` }, `+ Add ${kind}`);
   add.addEventListener('click', () => {
     const last = records[records.length - 1];
     send({ type: 'addRecord', kind: kind as RecordKind, ...(last ? { after: refOf(last) } : {}) });
   });
   const head = el('header', {}, el('h2', { id: hid }, `${KIND_TITLES[kind]} (${records.length})`), add);
   if (kind === 'evidence') {
-    const file = el('button', { type: 'button', class: 'add', 'aria-label': 'Add evidence files: copy, hash and insert' }, 'Add File…');
+    const file = el('button', { type: 'button', class: 'add', 'aria-label': 'Add File… (copy evidence files in, hash them, insert their records)' }, 'Add File…');
     file.addEventListener('click', () => post({ type: 'addEvidence' }));
     head.append(file);
   }
@@ -339,7 +339,7 @@ function proseSection(m: EditorModel): HTMLElement {
     const block = el('div', { class: 'prose-block' });
     // HTML from the core renderer: escaped report text, no scripts, no raw HTML
     block.innerHTML = p.html;
-    const edit = el('button', { type: 'button', class: 'link', 'aria-label': `Edit this text in the text editor (line ${p.line + 1})` }, 'Edit in text');
+    const edit = el('button', { type: 'button', class: 'link', 'aria-label': `Edit in text (line ${p.line + 1})` }, 'Edit in text');
     edit.addEventListener('click', () => post({ type: 'editSource', line: p.line }));
     sec.append(el('div', { class: 'prose-item' }, block, edit));
   }
@@ -379,7 +379,7 @@ function render(m: EditorModel): void {
   source.addEventListener('click', () => post({ type: 'editSource' }));
   toolbar.append(source);
   for (const format of ['pdf', 'html'] as const) {
-    const b = el('button', { type: 'button', 'aria-label': `Export to ${format.toUpperCase()}` }, `Export ${format.toUpperCase()}`);
+    const b = el('button', { type: 'button' }, `Export to ${format.toUpperCase()}`);
     b.addEventListener('click', () => post({ type: 'export', format }));
     toolbar.append(b);
   }

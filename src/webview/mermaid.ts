@@ -35,6 +35,8 @@ function configure(): Mermaid {
       maxTextSize: 60_000,
       flowchart: { useMaxWidth: true },
       fontFamily: 'var(--vscode-font-family, sans-serif)',
+      // the dark theme's grey behind edge labels leaves its light text short of AA contrast
+      ...(theme === 'dark' ? { themeVariables: { edgeLabelBackground: '#333333' } } : {}),
     });
     configuredTheme = theme;
     cache.clear();

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Linter } from '../../src/core/linter';
+import { renderProse } from '../../src/core/render/prose';
 import { buildEditorModel } from '../../src/core/viewmodel';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
@@ -17,5 +18,14 @@ describe('editor model', () => {
   test('identifiers that are not a mapping are passed on as they are', async () => {
     const m = buildEditorModel(await new Linter().lint(`${FM}\n\`\`\`device\nid: D1\nidentifiers: [a, b]\n\`\`\`\n`), 1);
     assert.deepEqual(m.records.find((r) => r.id === 'D1')!.fields.identifiers, ['a', 'b']);
+  });
+});
+
+describe('prose rendered apart from its report (the structured editor\'s narrative)', () => {
+  test('citations of the report\'s records are not marked missing; unknown ones are', () => {
+    const html = renderProse('Seen in [@E1] and [@E9].', undefined, new Set(['E1', 'F1']));
+    assert.match(html, /<span class="citation" data-record="E1" data-ref="E1">/);
+    assert.match(html, /class="citation citation-missing" data-ref="E9" title="No record E9 in this report"/);
+    assert.doesNotMatch(html, /No record E1/);
   });
 });

@@ -41,6 +41,8 @@ export interface Ctx {
   /** Record blocks by the 0-based line of their opening fence. */
   blocksByLine: Map<number, RecordBlock>;
   headings: RenderHeading[];
+  /** Ids that exist outside the rendered text (RenderOptions.knownIds). */
+  knownIds: ReadonlySet<string>;
 }
 
 /** Masks, then escapes: the one way report text reaches the output. */
@@ -62,6 +64,7 @@ export function lineOf(report: Report, offset: number): number {
 export function refLink(ctx: Ctx, id: string, locator: string | undefined, cls = 'ref'): string {
   const label = text(ctx, locator ? `${id} · ${locator}` : id);
   const anchor = ctx.anchorById.get(id);
+  if (anchor === undefined && ctx.knownIds.has(id)) return `<span class="${cls}" data-record="${attr(ctx, id)}" data-ref="${attr(ctx, id)}">${label}</span>`;
   if (anchor === undefined) {
     return `<span class="${cls} ${cls}-missing" data-ref="${attr(ctx, id)}" title="${attr(ctx, `No record ${id} in this report`)}">${label}</span>`;
   }

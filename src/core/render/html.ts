@@ -47,6 +47,12 @@ export interface RenderOptions {
   header?: boolean;
   /** Show lint problems next to what they are about (default true). */
   problems?: boolean;
+  /**
+   * Ids of records that exist elsewhere (a piece of prose rendered apart
+   * from its report): references to them are not marked missing; they
+   * carry `data-record` instead of a link.
+   */
+  knownIds?: ReadonlySet<string>;
 }
 
 export interface RenderedReport {
@@ -137,6 +143,7 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
     problems: { header: [], byRecord: new Map(), byBlock: new Map(), byGroup: new Map(), top: [] },
     shown: new Set(),
     blocksByLine: new Map(),
+    knownIds: options.knownIds ?? new Set(),
     headings: [],
   };
 

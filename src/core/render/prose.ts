@@ -1,9 +1,13 @@
-/** Renders a piece of prose (Markdown outside the record blocks) with the report renderer and its safety rules. */
+/**
+ * Renders a piece of prose (Markdown outside the record blocks) with the report
+ * renderer and its safety rules; citations of `knownIds` (the report's records)
+ * are not marked missing.
+ */
 import { parseReport } from '../parse';
 import { Taxonomy } from '../taxonomy';
 import { renderReport } from './html';
 
-export function renderProse(markdown: string, taxonomy: Taxonomy = Taxonomy.builtIn): string {
+export function renderProse(markdown: string, taxonomy: Taxonomy = Taxonomy.builtIn, knownIds: ReadonlySet<string> = new Set()): string {
   const report = parseReport(markdown);
-  return renderReport({ report, diagnostics: [], taxonomy, evidence: new Map() }, { mode: 'preview', header: false, problems: false }).html;
+  return renderReport({ report, diagnostics: [], taxonomy, evidence: new Map() }, { mode: 'preview', header: false, problems: false, knownIds }).html;
 }

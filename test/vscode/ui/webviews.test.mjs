@@ -183,7 +183,7 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     const diff = original.split('\n').map((l, i) => [l, changed.split('\n')[i]]).filter(([a, b]) => a !== b);
     assert.deepEqual(diff, [['  phone number: "+12025550101"', '  phone number: "+12025550199"']]);
     // a new row: category from the taxonomy's list, then its value
-    await editor.getByRole('button', { name: 'Add an identifier to D1 identifiers' }).click();
+    await editor.getByRole('button', { name: 'Add identifier to D1 identifiers' }).click();
     const key = editor.locator('input[data-key="D1.identifiers.k3"]');
     await key.fill('MEID');
     await key.press('Tab');
@@ -241,6 +241,45 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await quickOpen(EXAMPLE);
     await webviewFrame('.flow-table', 'the structured editor');
     await shot('webview-05-structured-editor-dark');
+  });
+
+  it('the structured editor and the preview pass axe\'s WCAG 2 A/AA checks (no serious or critical violation)', async function () {
+    const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    /** axe-core run in a webview's document (through the debugger protocol, so the webview's CSP does not apply to it). */
+    const audit = async (frame, what) => {
+      await frame.evaluate(axeSource);
+      const violations = await frame.evaluate(async () => {
+        const r = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}${n.any[0]?.message ? ` (${n.any[0].message.slice(0, 160)})` : ''}`) }));
+      });
+      console.log(`      axe (${what}): ${violations.length ? violations.map((v) => `${v.id} [${v.impact}] ${v.help} — ${v.nodes.join(' | ')}`).join('\n        ') : 'no violation'}`);
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad, [], `${what}: serious or critical accessibility violations`);
+    };
+    await closeAll();
+    await quickOpen(EXAMPLE);
+    const editor = await webviewFrame('.flow-table', 'the structured editor');
+    await audit(editor, 'structured editor');
+    await editor.getByRole('button', { name: 'Edit Source' }).click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+    await palette('Privacy Audit: Open Preview to the Side');
+    const preview = await webviewFrame('.pa-report .diagram svg', 'the preview with a drawn diagram');
+    await audit(preview, 'preview');
+    // and in the other theme (light or dark, whichever the earlier tests left)
+    const dark = (await preview.locator('body.vscode-dark').count()) > 0;
+    const colours = (frame) => frame.evaluate(() => {
+      const st = getComputedStyle(document.body);
+      return `${st.backgroundColor} ${st.getPropertyValue('--vscode-errorForeground')} ${st.getPropertyValue('--vscode-foreground')}`;
+    });
+    const before = [await colours(editor), await colours(preview)];
+    await palette('Preferences: Toggle between Light/Dark Themes');
+    const other = dark ? 'body.vscode-light' : 'body.vscode-dark';
+    // the body class and the theme's colour variables arrive separately: wait until the colours changed too
+    await poll(async () => (await preview.locator(other).count()) > 0 && (await editor.locator(other).count()) > 0 && (await colours(editor)) !== before[0] && (await colours(preview)) !== before[1], 'the other theme in both webviews');
+    await poll(async () => (await preview.locator('.diagram svg').count()) > 0, 'the diagrams redrawn');
+    await audit(editor, `structured editor, ${dark ? 'light' : 'dark'}`);
+    await audit(preview, `preview, ${dark ? 'light' : 'dark'}`);
+    await palette('Preferences: Toggle between Light/Dark Themes');
   });
 
   it('renders a hostile report as inert text: nothing runs, no request leaves', async function () {
