@@ -277,7 +277,8 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, e
     cwd: dirs.home,
     detached: true, // its own process group: stop() kills the server and everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: path.join(dirs.home, '.config'), XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'), ...env },
+    // EXTENSIONS_GALLERY={}: no marketplace, so neither the server nor the page asks open-vsx.org for anything
+    env: { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp, XDG_CONFIG_HOME: path.join(dirs.home, '.config'), XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'), EXTENSIONS_GALLERY: '{}', ...env },
   });
   let output = '';
   const onData = (chunk) => {

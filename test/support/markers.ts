@@ -1,6 +1,6 @@
 /**
  * The fixtures' expect markers (markdownlint style): `# expect: PA010` in
- * YAML, `<!-- expect: PA005 -->` in prose, `expect@N: PA001` for line N.
+ * YAML, `<!-- expect: PA005 -->` in prose; `# expect@N: PA001` (or `<!-- expect@N: … -->`) for line N.
  */
 export const MARKER = /(?:#|<!--)\s*expect(?:@(\d+))?:\s*(PA\d{3}(?:\s*,\s*PA\d{3})*)/g;
 
