@@ -226,7 +226,8 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
   const after = b.span.end;
   const sh = shifter(after, delta);
   // the block's own problems are found again by its parse
-  const report = shiftedReport(prev, text, lines, after, delta, lineDelta, (q) => q.span.start < b.span.start || q.span.start >= after);
+  // the block's own problems (PA002) are found again by its parse; the others stay
+  const report = shiftedReport(prev, text, lines, after, delta, lineDelta, (q) => q.rule !== 'PA002' || q.span.start < b.span.start || q.span.start >= after);
   const parseCached = cachedParser(options.yamlCache);
   // references of unchanged records are kept (shifted when their block moved)
   const refsOf = referencesByRecord(prev);
@@ -399,7 +400,7 @@ function shiftBlock(ob: RecordBlock, d: number, lineDelta: number): RecordBlock 
     span: { start: ob.span.start + d, end: ob.span.end + d },
     contentSpan: { start: ob.contentSpan.start + d, end: ob.contentSpan.end + d },
     openLine: ob.openLine + lineDelta,
-    closeLine: ob.closeLine + lineDelta,
+    closeLine: ob.closeLine >= 0 ? ob.closeLine + lineDelta : -1,
     records: [],
   };
   for (const r of ob.records) {

@@ -240,6 +240,11 @@ identifiers: {IMEI: "1"} # test phone
     assert.deepEqual(field(h.report, 'D1', 'identifiers'), { IMSI: 1, 'phone number': 1, 'a: b': '#c' });
     // nothing changed: no edit at all
     assert.deepEqual(ok(parseReport(src4), { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '1', IMSI: '001', 'phone number': '+1' } }), []);
+    // the only entry renamed (the form's category changed): added first, then the old one removed
+    const src5 = `${FM}\n\`\`\`device\nid: D1\nidentifiers:\n  IMEI: "1"\nvendor: X\n\`\`\`\n`;
+    const k = run(src5, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { MEID: '1' } });
+    assert.deepEqual(field(k.report, 'D1', 'identifiers'), { MEID: '1' });
+    assert.deepEqual(lineDiff(src5, k.text), { line: 12, removed: ['  IMEI: "1"'], added: ['  MEID: "1"'] });
     // none yet: appended in flow style; null removes the field
     const src2 = `${FM}
 \`\`\`device
@@ -251,6 +256,18 @@ model: X
     assert.deepEqual(lineDiff(src2, e.text).added, ['model: X', 'identifiers: {IMEI: "3"}'].slice(1));
     const f = run(e.text, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: null });
     assert.equal(f.text, src2);
+  });
+
+  test('in a block quote, a block scalar is replaced up to its own last line: the comment and blank line after it stay', () => {
+    const src = `${FM}\n> \`\`\`device\n> id: D1\n> identifiers:\n>   a: |-\n>     multi\n>     line\n>\n>   # comment about b\n>   b: x\n> notes: |-\n>   one\n>   two\n> # about vendor\n> vendor: X\n> \`\`\`\n`;
+    const a = run(src, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { a: 'z', b: 'x' } });
+    // the literal style is kept; only the scalar's own lines change
+    assert.deepEqual(lineDiff(src, a.text), { line: 13, removed: ['>     multi', '>     line'], added: ['>     z'] });
+    assert.deepEqual(field(a.report, 'D1', 'identifiers'), { a: 'z', b: 'x' });
+    const b = run(src, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { b: 'x' } });
+    assert.ok(b.text.includes('>   # comment about b\n>   b: x'), b.text);
+    const c = run(src, { type: 'setField', record: { id: 'D1' }, field: 'notes', value: 'z' });
+    assert.deepEqual(lineDiff(src, c.text), { line: 19, removed: ['>   one', '>   two'], added: ['>   z'] });
   });
 
   test('a block list is rewritten in block style with the same indentation', () => {

@@ -128,6 +128,9 @@ class Ctx {
   /** End of a node without the one line break a block node's range ends with. */
   trimmedEnd(span: Span): number {
     let e = span.end;
+    // in a quote or list item, a block value ends after the next line's prefix (`> `, spaces): back to its line break
+    const nl = this.text.lastIndexOf('\n', e - 1);
+    if (nl >= span.start && nl + 1 < e && /^[ \t>]*$/.test(this.text.slice(nl + 1, e))) e = nl + 1;
     if (e > span.start && this.text.charCodeAt(e - 1) === 10) e--;
     if (e > span.start && this.text.charCodeAt(e - 1) === 13) e--;
     return e;
@@ -273,12 +276,14 @@ function setOnMap(ctx: Ctx, map: YMap, maxLine: number, field: string, value: Fi
  */
 function setMapEntries(ctx: Ctx, rec: AuditRecord, field: string, inner: YMap, value: StringMap, maxLine: number): Plan {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
+  // changes and additions first, removals last: the mapping is never left empty on the way (a renamed only entry)
   const ops: [string, string | null][] = [];
-  for (const e of inner.entries) if (!has(e.key)) ops.push([e.key, null]);
   for (const [k, v] of Object.entries(value)) {
     const old = inner.entries.find((e) => e.key === k);
+    // the form shows a list, a mapping or nothing as '' and sends '' back: that is no change
     if (!old || (writtenText(ctx.text, old) ?? '') !== v) ops.push([k, v]);
   }
+  for (const e of inner.entries) if (!has(e.key)) ops.push([e.key, null]);
   // what the record must read back as: kept entries in their order and type, then the new ones
   const expected: Record<string, unknown> = {};
   for (const e of inner.entries) if (has(e.key)) expected[e.key] = ops.some(([k]) => k === e.key) ? value[e.key] : toPlain(e.value);
