@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import type { ProjectConfig } from '../core/config';
 import { isInside } from '../core/evidence';
 import { PAPERS, type Paper } from '../core/export/document';
-import { BrowserNotFoundError } from './browser';
 import { Exporter, exportReport, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
 
 export { PAPERS, type Paper };
@@ -101,20 +100,15 @@ export async function exportMany(files: readonly string[], options: ExportManyOp
       throw new ExportCommandError((err as Error).message);
     }
     await fsp.mkdir(outDir, { recursive: true });
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i]!;
-      let item: ExportManyItem;
-      try {
-        const job = await exportJob(file, options, cwd, outputs[i]!);
-        item = { file, result: await exporter.export(job) };
-      } catch (err) {
-        // without a browser no report can be exported: say so once
-        if (err instanceof BrowserNotFoundError) throw new ExportCommandError(err.message);
-        item = { file, error: (err as Error).message };
-      }
-      items.push(item);
-      onEach?.(item);
-    }
+    // one job: each report is read when its turn comes, and printed while the next one is prepared
+    await exporter.exportAll(
+      files.map((file, i) => () => exportJob(file, options, cwd, outputs[i]!)),
+      (i, outcome) => {
+        const item: ExportManyItem = outcome instanceof Error ? { file: files[i]!, error: outcome.message } : { file: files[i]!, result: outcome };
+        items.push(item);
+        onEach?.(item);
+      },
+    );
   } finally {
     await exporter.dispose();
   }

@@ -210,6 +210,19 @@ interface Warm {
   rendering: Promise<unknown>;
 }
 
+/** A report ready to print: its document and what it took. */
+interface Prepared {
+  w: Warm;
+  doc: ExportDocument;
+  result: LintResult;
+  warnings: string[];
+  marginBoxes: boolean;
+  options: ExportOptions;
+  t: ExportTimings;
+  start: number;
+  mermaidRequests: number;
+}
+
 /**
  * Exports reports, keeping one headless browser (with mermaid loaded) warm
  * between calls. Exports run one at a time. Call `dispose()` when done.
@@ -232,6 +245,39 @@ export class Exporter {
   /** Exports one report; see `ExportOptions`. Runs after any export already under way. */
   export(options: ExportOptions): Promise<ExportResult> {
     return this.enqueue(() => this.run(options));
+  }
+
+  /**
+   * Exports several reports, in order, as one job: while one is printed the
+   * next is linted and its diagrams drawn. A job may be a function that
+   * makes its options (reading the report) when its turn comes. `onEach`
+   * hears of each report in order, with its result or the error that stopped
+   * it (the others go on).
+   */
+  exportAll(jobs: readonly (ExportOptions | (() => Promise<ExportOptions>))[], onEach?: (index: number, outcome: ExportResult | Error) => void): Promise<(ExportResult | Error)[]> {
+    return this.enqueue(async () => {
+      const outcomes: (ExportResult | Error)[] = [];
+      const settle = (i: number, o: ExportResult | Error) => {
+        outcomes[i] = o;
+        onEach?.(i, o);
+      };
+      const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+      // one print page: each report is printed after the one before it
+      let printing: Promise<void> = Promise.resolve();
+      for (let i = 0; i < jobs.length; i++) {
+        let prepared: Prepared;
+        try {
+          const job = jobs[i]!;
+          prepared = await this.prepare(typeof job === 'function' ? await job() : job);
+        } catch (err) {
+          printing = printing.then(() => settle(i, asError(err)));
+          continue;
+        }
+        printing = printing.then(() => this.finish(prepared).then((r) => settle(i, r), (err: unknown) => settle(i, asError(err))));
+      }
+      await printing;
+      return outcomes;
+    });
   }
 
   /**
@@ -445,6 +491,11 @@ export class Exporter {
   }
 
   private async run(options: ExportOptions): Promise<ExportResult> {
+    return this.finish(await this.prepare(options));
+  }
+
+  /** Checks the options, lints, draws the diagrams and lays out the document (the browser starts meanwhile). */
+  private async prepare(options: ExportOptions): Promise<Prepared> {
     const start = performance.now();
     const { signal } = options;
     const progress = options.onProgress;
@@ -461,24 +512,33 @@ export class Exporter {
     }
 
     const t: ExportTimings = { launch: 0, lint: 0, diagrams: 0, render: 0, load: 0, pdf: 0, write: 0, total: 0 };
-    let t0 = performance.now();
     const wasWarm = this.warm !== undefined;
     if (!wasWarm) progress?.('launch', 'Starting the browser');
     // the browser starts while the report is linted and its evidence hashed (launch overlaps lint in the timings)
     const warm = this.ensureWarm();
-    const started = t0;
     const launched = warm.then((w) => {
-      t.launch = wasWarm ? 0 : performance.now() - started;
+      t.launch = wasWarm ? 0 : performance.now() - start;
       return w;
     });
     launched.catch(() => {}); // awaited in build; a failure surfaces there
-    const { doc, result, warnings, marginBoxes } = await this.build(launched, options, progress, t);
+    const built = await this.build(launched, options, progress, t);
     const w = await warm;
+    // the requests the mermaid page tried for this report's diagrams
+    const mermaidRequests = w.mermaid.requests - w.mermaidCounted;
+    w.mermaidCounted = w.mermaid.requests;
     check(signal);
+    return { ...built, w, options, t, start, mermaidRequests };
+  }
+
+  /** Prints (when a PDF is asked for) and writes the files. */
+  private async finish(p: Prepared): Promise<ExportResult> {
+    const { w, doc, result, warnings, marginBoxes, options, t } = p;
+    const { signal } = options;
+    const progress = options.onProgress;
     const out: ExportResult = {
       title: doc.title,
       errors: result.diagnostics.filter((d) => d.severity === 'error').length,
-      blockedRequests: 0,
+      blockedRequests: p.mermaidRequests,
       warnings,
       evidence: doc.evidence,
       timings: t,
@@ -494,12 +554,9 @@ export class Exporter {
       t.pdf = printed.print;
       out.blockedRequests += printed.requests;
     }
-    // the mermaid page's requests since the last export counted them
-    out.blockedRequests += w.mermaid.requests - w.mermaidCounted;
-    w.mermaidCounted = w.mermaid.requests;
     check(signal);
 
-    t0 = performance.now();
+    const t0 = performance.now();
     progress?.('write', 'Writing the files');
     if (options.html) {
       const html = path.resolve(options.html);
@@ -512,9 +569,10 @@ export class Exporter {
       out.pdf = { path: file, bytes: pdf.byteLength, pages: pdfPageCount(pdf) };
     }
     t.write = performance.now() - t0;
-    t.total = performance.now() - start;
+    t.total = performance.now() - p.start;
     return out;
   }
+
 }
 
 /** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */
