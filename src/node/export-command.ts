@@ -99,6 +99,8 @@ export async function exportMany(files: readonly string[], options: ExportManyOp
     } catch (err) {
       throw new ExportCommandError((err as Error).message);
     }
+    const existing = await fsp.stat(outDir).catch(() => undefined);
+    if (existing && !existing.isDirectory()) throw new ExportCommandError(`--out-dir ${options.outDir} is a file, not a folder.`);
     await fsp.mkdir(outDir, { recursive: true });
     // one job: each report is read when its turn comes, and printed while the next one is prepared
     await exporter.exportAll(

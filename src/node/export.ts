@@ -143,8 +143,15 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   } catch (err) {
     await handle?.close().catch(() => {});
     await fsp.rm(tmp, { force: true }).catch(() => {});
-    throw err;
+    // name the file asked for, not the temporary one; keep the code (EACCES, EISDIR, …)
+    const e = err as NodeJS.ErrnoException;
+    throw Object.assign(new Error(`Cannot write ${target}: ${e.code ? `${e.code} (${describeCode(e.code)})` : e.message}`), { code: e.code ?? 'EIO' });
   }
+}
+
+function describeCode(code: string): string {
+  const known: Record<string, string> = { EACCES: 'permission denied', EPERM: 'not permitted', EISDIR: 'a folder is in its place', ENOSPC: 'no space left on the device', EROFS: 'read-only file system', ENOENT: 'the folder does not exist' };
+  return known[code] ?? 'the file could not be written';
 }
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
@@ -221,6 +228,8 @@ interface Prepared {
   t: ExportTimings;
   start: number;
   mermaidRequests: number;
+  /** How long the preparation took. */
+  prepareMs: number;
 }
 
 /**
@@ -257,28 +266,81 @@ export class Exporter {
   exportAll(jobs: readonly (ExportOptions | (() => Promise<ExportOptions>))[], onEach?: (index: number, outcome: ExportResult | Error) => void): Promise<(ExportResult | Error)[]> {
     return this.enqueue(async () => {
       const outcomes: (ExportResult | Error)[] = [];
+      let callbackError: unknown;
       const settle = (i: number, o: ExportResult | Error) => {
         outcomes[i] = o;
-        onEach?.(i, o);
+        try {
+          onEach?.(i, o);
+        } catch (err) {
+          callbackError ??= err; // thrown to the caller once the batch is done
+        }
       };
       const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
-      // one print page: each report is printed after the one before it
+      /** A failure that says nothing about the browser leaves it as it is; anything else starts it afresh. */
+      const recover = async (err: unknown) => {
+        if (!isExpectedFailure(err)) await this.reset();
+      };
+      // one print page: a report is printed while the next one is prepared, never further ahead
       let printing: Promise<void> = Promise.resolve();
       for (let i = 0; i < jobs.length; i++) {
-        let prepared: Prepared;
+        const job = jobs[i]!;
+        // reading the report: its failure is the report's own, never the browser's
+        let options: ExportOptions | Error;
         try {
-          const job = jobs[i]!;
-          prepared = await this.prepare(typeof job === 'function' ? await job() : job);
+          options = typeof job === 'function' ? await job() : job;
         } catch (err) {
-          printing = printing.then(() => settle(i, asError(err)));
+          options = asError(err);
+        }
+        let prepared: Prepared | undefined;
+        let failure: unknown;
+        if (!(options instanceof Error)) {
+          try {
+            prepared = await this.prepare(options);
+          } catch (err) {
+            failure = err;
+          }
+        }
+        // the report before is printed: only now may the browser be started afresh
+        await printing;
+        printing = Promise.resolve();
+        if (options instanceof Error) {
+          settle(i, options);
           continue;
         }
-        printing = printing.then(() => this.finish(prepared).then((r) => settle(i, r), (err: unknown) => settle(i, asError(err))));
+        if (!prepared) {
+          if (isExpectedFailure(failure)) {
+            settle(i, asError(failure));
+            continue;
+          }
+          // the browser failed under it (perhaps while the last report printed): once more with a new one
+          await this.reset();
+          try {
+            prepared = await this.prepare(options);
+          } catch (err) {
+            await recover(err);
+            settle(i, asError(err));
+            continue;
+          }
+        }
+        const ready = prepared;
+        const again = options;
+        printing = (async () => {
+          try {
+            // the browser this report was prepared with may have gone (the last print crashed it): prepare it again
+            const p = ready.w.launched.browser.isConnected() ? ready : await this.prepare(again);
+            settle(i, await this.finish(p));
+          } catch (err) {
+            await recover(err);
+            settle(i, asError(err));
+          }
+        })();
       }
       await printing;
+      if (callbackError !== undefined) throw callbackError;
       return outcomes;
     });
   }
+
 
   /**
    * The export document only (lint, diagrams, render): what `export` loads
@@ -303,9 +365,7 @@ export class Exporter {
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() =>
       job().catch(async (err: unknown) => {
-        // cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts afresh next time
-        const expected = err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
-        if (!expected) await this.reset();
+        if (!isExpectedFailure(err)) await this.reset();
         throw err;
       }),
     );
@@ -465,9 +525,20 @@ export class Exporter {
   private async print(w: Warm, html: string, paper: Paper, marginBoxes: boolean, headerTemplate: string, footerTemplate: string, signal: AbortSignal | undefined): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
     const before = w.printRequests.n;
     // one page, reused: each export replaces its document (a cancelled export closes it, and the next opens another)
-    if (!w.printPage || w.printPage.isClosed()) w.printPage = await w.print.newPage();
+    if (!w.printPage || w.printPage.isClosed()) {
+      const fresh = await w.print.newPage();
+      // a crashed page is not closed: let the next export open another
+      fresh.on('crash', () => {
+        if (w.printPage === fresh) w.printPage = undefined;
+      });
+      w.printPage = fresh;
+    }
     const page = w.printPage;
-    const stop = () => void page.close().catch(() => {});
+    const stop = () => {
+      // the next export must not reuse a page that is still closing
+      if (w.printPage === page) w.printPage = undefined;
+      void page.close().catch(() => {});
+    };
     let t0 = performance.now();
     // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
     await abortable(page.goto('about:blank'), signal, stop);
@@ -527,11 +598,12 @@ export class Exporter {
     const mermaidRequests = w.mermaid.requests - w.mermaidCounted;
     w.mermaidCounted = w.mermaid.requests;
     check(signal);
-    return { ...built, w, options, t, start, mermaidRequests };
+    return { ...built, w, options, t, start, mermaidRequests, prepareMs: performance.now() - start };
   }
 
   /** Prints (when a PDF is asked for) and writes the files. */
   private async finish(p: Prepared): Promise<ExportResult> {
+    const finishStart = performance.now();
     const { w, doc, result, warnings, marginBoxes, options, t } = p;
     const { signal } = options;
     const progress = options.onProgress;
@@ -569,10 +641,16 @@ export class Exporter {
       out.pdf = { path: file, bytes: pdf.byteLength, pages: pdfPageCount(pdf) };
     }
     t.write = performance.now() - t0;
-    t.total = performance.now() - p.start;
+    // the report's own time: preparing it and printing it, not waiting for the one before it to print
+    t.total = p.prepareMs + (performance.now() - finishStart);
     return out;
   }
 
+}
+
+/** Cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts it afresh. */
+function isExpectedFailure(err: unknown): boolean {
+  return err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */

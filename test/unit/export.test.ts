@@ -546,6 +546,45 @@ describe('files and errors', () => {
     assert.ok(r.pdf!.pages > 1);
   });
 
+  test('in a batch, a report cancelled while printing stops only itself; a throwing callback is given back at the end', async () => {
+    const dir = path.join(tmp, 'batch-cancel');
+    mkdirSync(dir);
+    const text = readFileSync(EXAMPLE, 'utf8');
+    const controller = new AbortController();
+    const job = (i: number) => ({
+      text,
+      filePath: EXAMPLE,
+      root: REPO,
+      pdf: path.join(dir, `r${i}.pdf`),
+      ...(i === 1 ? { signal: controller.signal, onProgress: (stage: string) => stage === 'print' && controller.abort() } : {}),
+    });
+    const order: number[] = [];
+    const outcomes = await ex().exportAll([0, 1, 2, 3].map(job), (i) => order.push(i));
+    assert.deepEqual(order, [0, 1, 2, 3], 'each report is announced in order');
+    assert.ok(outcomes[1] instanceof ExportCancelledError, `report 1 was cancelled: ${String(outcomes[1])}`);
+    for (const i of [0, 2, 3]) {
+      const o = outcomes[i];
+      assert.ok(o && !(o instanceof Error) && o.pdf!.pages > 1, `report ${i} was exported: ${o instanceof Error ? o.message : ''}`);
+    }
+    assert.equal(existsSync(path.join(dir, 'r1.pdf')), false);
+    // a print right after a cancelled one gets a page of its own (the cancelled one's is still closing)
+    const c2 = new AbortController();
+    const cancelled = ex().export({ ...job(0), signal: c2.signal, onProgress: (stage) => stage === 'print' && c2.abort() });
+    const next = ex().printHtml('<!doctype html><p>next</p>');
+    await assert.rejects(cancelled, ExportCancelledError);
+    assert.ok((await next).pdf.byteLength > 0, 'the next print works');
+    // a callback that throws does not stop the batch, and its error comes back to the caller
+    const done: number[] = [];
+    await assert.rejects(
+      ex().exportAll([0, 2].map(job), (i) => {
+        done.push(i);
+        if (i === 0) throw new Error('callback failed');
+      }),
+      /callback failed/,
+    );
+    assert.deepEqual(done, [0, 1]);
+  });
+
   test('no browser: the message says what to install or set, for the command line and for VS Code', async () => {
     for (const host of ['cli', 'vscode'] as const) {
       const missing = new Exporter({ browserPath: path.join(tmp, 'no-such-chrome'), host });
