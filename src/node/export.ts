@@ -275,7 +275,7 @@ export class Exporter {
           callbackError ??= err; // thrown to the caller once the batch is done
         }
       };
-      const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+      const asError = plainFailure;
       /** A failure that says nothing about the browser leaves it as it is; anything else starts it afresh. */
       const recover = async (err: unknown) => {
         if (!isExpectedFailure(err)) await this.reset();
@@ -366,7 +366,7 @@ export class Exporter {
     const run = this.queue.then(() =>
       job().catch(async (err: unknown) => {
         if (!isExpectedFailure(err)) await this.reset();
-        throw err;
+        throw plainFailure(err);
       }),
     );
     this.queue = run.catch(() => {});
@@ -646,6 +646,21 @@ export class Exporter {
     return out;
   }
 
+}
+
+/**
+ * The error to show: ours as they are; the browser driver's reduced to their
+ * first line (without its call log and the browser's own log), and a browser
+ * that closed or crashed said so plainly.
+ */
+function plainFailure(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  if (isExpectedFailure(err)) return err;
+  const first = err.message.split('\n')[0]!.trim();
+  if (/has been closed|crashed|Target closed|browser has disconnected/i.test(first)) {
+    return new Error(`The browser stopped while exporting (${first}); the next export starts it again.`);
+  }
+  return first === err.message ? err : new Error(first);
 }
 
 /** Cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts it afresh. */
