@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { Linter, type LintResult } from '../../src/core/linter';
 import { scalarText } from '../../src/core/model';
 import { linkPolicy, slugify } from '../../src/core/render/escape';
+import { elementAt as elementAtOrUndefined } from '../../src/core/export/document';
 import { renderReport, type RenderOptions } from '../../src/core/render/html';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -38,17 +39,11 @@ function element(html: string, id: string): string {
   return elementAt(html, start);
 }
 
-/** The element whose start tag begins at `start`, up to its matching end tag. */
+/** The element whose start tag begins at `start`, up to its matching end tag (the renderer's own helper). */
 function elementAt(html: string, start: number): string {
-  const tag = /^<([a-z0-9]+)/.exec(html.slice(start))![1]!;
-  const re = new RegExp(`<${tag}[\\s>]|</${tag}>`, 'g');
-  re.lastIndex = start;
-  let depth = 0;
-  for (let m = re.exec(html); m; m = re.exec(html)) {
-    depth += m[0].startsWith('</') ? -1 : 1;
-    if (depth === 0) return html.slice(start, m.index + m[0].length);
-  }
-  throw new Error(`unclosed element at ${start}`);
+  const el = elementAtOrUndefined(html, start);
+  if (el === undefined) throw new Error(`unclosed element at ${start}`);
+  return el;
 }
 
 const ALLOWED_TAGS = new Set([

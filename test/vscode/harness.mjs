@@ -153,6 +153,14 @@ export function formatAutomationLog(args) {
   return [head, ...rest.map(str)].join(' ').replace(/\s+$/, '');
 }
 
+/** Saves a screenshot of `page` as test-output/screenshots/NAME.png and says where; returns the path. */
+export async function screenshot(page, name) {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`      screenshot: ${path.relative(REPO_ROOT, file)}`);
+  return file;
+}
+
 /** Polls `fn` until it returns a truthy value; rejects with `what` after `timeoutMs`, or at once on an error marked `fatal`. */
 export async function poll(fn, what, { timeoutMs = 30_000, intervalMs = 500 } = {}) {
   const end = Date.now() + timeoutMs;

@@ -157,8 +157,8 @@ function utcStamp(d: Date): string {
 
 // ------------------------------------------------------------------ cover
 
-/** The element that starts at `start` in generated HTML, up to its matching end tag. */
-function elementAt(html: string, start: number): string | undefined {
+/** The element that starts at `start` in generated HTML, up to its matching end tag (undefined when it is not closed). */
+export function elementAt(html: string, start: number): string | undefined {
   const tag = /^<([a-z0-9]+)/.exec(html.slice(start, start + 20))?.[1];
   if (!tag) return undefined;
   const re = new RegExp(`<${tag}[\\s>]|</${tag}>`, 'g');

@@ -12,7 +12,7 @@ import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../s
 // these tests drive the text editor: open *.audit.md there rather than in the structured editor (the default)
 const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
 
-import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, workbenchUrl } from '../harness.mjs';
+import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot, workbenchUrl } from '../harness.mjs';
 
 const EXTENSION_PATH = process.env.PRIVACY_AUDIT_EXTENSION_PATH || REPO_ROOT;
 const REPORT = 'examples/broken/records.audit.md';
@@ -37,12 +37,7 @@ describe('workbench UI (code-server 4.100.3 + Chromium)', function () {
   let workspace;
   let failed = false;
 
-  const shot = async (name) => {
-    const file = path.join(SCREENSHOTS, `${name}.png`);
-    await page.screenshot({ path: file });
-    console.log(`      screenshot: ${path.relative(REPO_ROOT, file)}`);
-    return file;
-  };
+  const shot = (name) => screenshot(page, name);
   /** Fails at once when the server's logs say the extension was not loaded or failed. */
   const assertExtensionLoaded = () => {
     const problems = extensionProblems(server);

@@ -11,7 +11,7 @@ import { ensureCodeServer, installVsix, startCodeServer } from '../../../scripts
 // these tests drive the text editor: open *.audit.md there rather than in the structured editor (the default)
 const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
 
-import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace } from '../harness.mjs';
+import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot } from '../harness.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
@@ -89,8 +89,7 @@ describe('the packaged VSIX', function () {
     assert.match(toast, /6 reports linted, \d+ problems/);
     await filter.fill('');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'vsix-01-installed-lint-workspace.png') });
-    console.log(`      screenshot: test-output/screenshots/vsix-01-installed-lint-workspace.png`);
+    await screenshot(page, 'vsix-01-installed-lint-workspace');
 
     // the installed extension exports: open the example and run Export to PDF from the palette
     const report = path.join(workspace, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');
@@ -107,6 +106,6 @@ describe('the packaged VSIX', function () {
     await page.keyboard.press('Enter');
     await poll(() => fs.existsSync(pdf) && fs.readFileSync(pdf).subarray(0, 5).toString('latin1') === '%PDF-', `${pdf} written by the installed extension`, { timeoutMs: 60_000 });
     await page.locator('.notifications-toasts', { hasText: 'Exported redmi-1s.pdf' }).waitFor({ timeout: 20_000 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'vsix-02-exported-pdf.png') });
+    await screenshot(page, 'vsix-02-exported-pdf');
   });
 });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../scripts/code-server.mjs';
-import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, workbenchUrl } from '../harness.mjs';
+import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot, workbenchUrl } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const EXAMPLE = 'examples/xiaomi-redmi-1s/redmi-1s.audit.md';
@@ -61,11 +61,7 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
   let workspace;
   const requests = [];
 
-  const shot = async (name) => {
-    const file = path.join(SCREENSHOTS, `${name}.png`);
-    await page.screenshot({ path: file });
-    console.log(`      screenshot: ${path.relative(REPO_ROOT, file)}`);
-  };
+  const shot = (name) => screenshot(page, name);
   const quickInput = () => page.locator('.quick-input-widget');
   const palette = async (label) => {
     await poll(async () => {
