@@ -22,7 +22,8 @@ import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProjectConfig } from '../core/config';
-import { dataFlowDiagram, redactionMask, timelineDiagram } from '../core/diagram';
+import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
+import { maskHtml, redactorFor, verifyHtml } from '../core/redact';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
 import { Linter, type LintResult } from '../core/linter';
 import { renderReport } from '../core/render/html';
@@ -477,7 +478,10 @@ export class Exporter {
     // diagrams: masked labels → mermaid → sanitised SVG
     t0 = performance.now();
     progress?.('diagrams', 'Drawing the diagrams');
-    const mask = redactionMask(result.report);
+    // redaction first: a report whose redaction cannot be read with certainty is not exported
+    const redactor = redactorFor(result.report);
+    if (redactor.uncertain.length) throw new ExportInputError(`Not exported, so that nothing meant to be masked leaks: ${redactor.uncertain.join(' ')} Fix the YAML and export again.`);
+    const mask = (s: string) => redactor.mask(s);
     const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask });
     const timeline = timelineDiagram(result.report, { mask });
     await w.rendering;
@@ -518,6 +522,12 @@ export class Exporter {
       sourceName: mask(path.basename(filePath)),
       generator: this.options.generator ?? 'Privacy Audit',
     });
+    // the last pass reads the document as a reader does (a value split by markup is one value), then checks it
+    doc.html = maskHtml(doc.html, redactor);
+    doc.headerTemplate = maskHtml(doc.headerTemplate, redactor);
+    doc.footerTemplate = maskHtml(doc.footerTemplate, redactor);
+    const leaks = [doc.html, doc.headerTemplate, doc.footerTemplate].flatMap((h) => verifyHtml(h, redactor));
+    if (leaks.length || redactor.leaks(doc.title)) throw new ExportInputError(`Not exported: a value to be masked would still be readable in ${leaks[0] ?? 'the title'}. Please report this as a bug.`);
     t.render = performance.now() - t0;
     return { doc, result, warnings, marginBoxes };
   }

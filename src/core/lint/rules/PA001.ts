@@ -2,6 +2,7 @@ import { parseCategories, parseLintSettings } from '../../config';
 import { scalarText, toPlain, type YEntry } from '../../model';
 import { ENUMS, isIsoDate, REQUIRED_FRONT_MATTER } from '../../schema';
 import type { Rule } from '../rule';
+import { redactorFor } from '../../redact';
 import { ALL_RULE_IDS } from '../ids';
 
 /** Front matter missing, unparsable, or a required key missing or invalid. */
@@ -65,16 +66,7 @@ export const PA001: Rule = {
       const ok = v.type === 'seq' && v.items.every((i) => i.type === 'scalar' && i.value !== null && String(i.value) !== '');
       if (!ok) ctx.report_(at(redact), '`redact` must be a list of strings (or /regex/).');
       else
-        for (const i of v.items) {
-          const s = String((i as { value: unknown }).value);
-          if (/^\/.*\/[a-z]*$/.test(s) && s.length > 2) {
-            try {
-              new RegExp(s.slice(1, s.lastIndexOf('/')), s.slice(s.lastIndexOf('/') + 1));
-            } catch (err) {
-              ctx.report_(i.span, `\`redact\` pattern is not a valid regular expression: ${(err as Error).message}`);
-            }
-          }
-        }
+        for (const problem of redactorFor(report).problems) ctx.report_(problem.span, problem.message);
     }
     const cats = fields.get('categories');
     if (present(cats)) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.report_(at(cats), `Front matter ${msg}.`);

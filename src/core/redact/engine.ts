@@ -1,0 +1,180 @@
+/**
+ * The redactor: finds every secret of a report in a string, however it is
+ * spelled, and masks it.
+ *
+ * - Literal secrets are compared on the `reading` projection (NFC and NFD
+ *   alike, case folded, invisible characters ignored, white space runs as
+ *   one space).
+ * - Identifier-like secrets (eight or more letters and digits) are also
+ *   compared on the `tokens` projection, letters and digits only: the
+ *   separators people write in an IMEI, a phone number or a MAC address do
+ *   not hide it, nor do the characters Markdown leaves when emphasis or a
+ *   link splits it.
+ * - `/regex/` patterns run on the `source` projection with RE2's
+ *   linear-time engine (re2js): a report's pattern cannot make an export
+ *   hang. Every match is masked whatever the flags (`g` and `y` change
+ *   nothing); backreferences and lookaround are refused (PA001 says so).
+ *
+ * `maskSegments` masks across several strings read one after the other,
+ * e.g. the text nodes of a rendered paragraph, where markup split a value.
+ */
+import { RE2JS } from 're2js';
+import { collectRedaction, type RedactPattern, type RedactRules } from './collect';
+import { project, projectText, sourceRange, type Projection } from './project';
+import type { Report } from '../model';
+import type { Span } from '../types';
+
+export const REDACTED = '[redacted]';
+
+/** What one report may ask of the pattern engine. */
+export const REDACT_LIMITS = {
+  /** Characters in one `/regex/`. */
+  maxPatternChars: 1000,
+  /** `/regex/` entries in one report. */
+  maxPatterns: 200,
+  /** Letters and digits an identifier needs to be matched whatever its separators. */
+  minTokenChars: 8,
+};
+
+export interface PatternProblem {
+  span: Span;
+  message: string;
+}
+
+const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULTILINE, s: RE2JS.DOTALL, u: 0, g: 0, y: 0, d: 0 };
+
+/** Compiles a report's `/regex/` with the linear-time engine, or says why it cannot. */
+export function compilePattern(source: string, flags: string): RE2JS | string {
+  if (source.length > REDACT_LIMITS.maxPatternChars) return `the pattern is longer than ${REDACT_LIMITS.maxPatternChars} characters`;
+  let bits = 0;
+  for (const f of flags) {
+    if (!(f in FLAGS)) return `unknown flag \`${f}\` (use i, m, s or u)`;
+    bits |= FLAGS[f]!;
+  }
+  try {
+    const re = RE2JS.compile(RE2JS.translateRegExp(source), bits);
+    if (re.matches('')) return 'the pattern matches the empty string, so it would mask nothing';
+    return re;
+  } catch (err) {
+    const msg = (err as Error).message.replace(/^error parsing regexp:\s*/, '');
+    const hint = /\\[1-9]|\(\?<?[=!]/.test(source) ? ' (backreferences and lookaround are not supported: patterns run in linear time)' : '';
+    return `${msg}${hint}`;
+  }
+}
+
+export class Redactor {
+  /** Secrets in the reading projection, longest first. */
+  private readonly reading: string[];
+  /** Identifier-like secrets in the tokens projection, longest first. */
+  private readonly tokens: string[];
+  private readonly patterns: RE2JS[] = [];
+  /** Patterns that could not be compiled (they mask nothing; PA001 reports them). */
+  readonly problems: PatternProblem[] = [];
+  /** Why the redaction may be incomplete; exports refuse while this is not empty. */
+  readonly uncertain: readonly string[];
+
+  constructor(readonly rules: RedactRules) {
+    const byLength = (a: string, b: string) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
+    this.reading = [...new Set(rules.literals.map((l) => projectText(l, 'reading')).filter((l) => l !== ''))].sort(byLength);
+    this.tokens = [...new Set(rules.literals.map((l) => projectText(l, 'tokens')).filter((l) => l.length >= REDACT_LIMITS.minTokenChars))].sort(byLength);
+    rules.patterns.forEach((p: RedactPattern, i) => {
+      const re = i < REDACT_LIMITS.maxPatterns ? compilePattern(p.source, p.flags) : `more than ${REDACT_LIMITS.maxPatterns} patterns`;
+      if (typeof re === 'string') this.problems.push({ span: p.span, message: `\`redact\` pattern ${p.written.length > 60 ? p.written.slice(0, 60) + '…' : p.written} cannot be used: ${re}.` });
+      else this.patterns.push(re);
+    });
+    this.uncertain = rules.uncertain;
+  }
+
+  /** True when there is nothing to mask. */
+  get empty(): boolean {
+    return this.reading.length === 0 && this.patterns.length === 0;
+  }
+
+  /** Source ranges [start, end) of `s` to mask, sorted and merged. */
+  ranges(s: string): [number, number][] {
+    if (this.empty || s === '') return [];
+    const found: [number, number][] = [];
+    const literal = (p: Projection, secrets: readonly string[]) => {
+      for (const q of secrets) {
+        for (let at = p.text.indexOf(q); at >= 0; at = p.text.indexOf(q, at + 1)) found.push(sourceRange(s, p, at, at + q.length));
+      }
+    };
+    literal(project(s, 'reading'), this.reading);
+    if (this.tokens.length) literal(project(s, 'tokens'), this.tokens);
+    if (this.patterns.length) {
+      const p = project(s, 'source');
+      for (const re of this.patterns) {
+        const m = re.matcher(p.text);
+        while (m.find()) if (m.end() > m.start()) found.push(sourceRange(s, p, m.start(), m.end()));
+      }
+    }
+    return merge(found);
+  }
+
+  /** `s` with every secret replaced by `[redacted]`. */
+  mask(s: string): string {
+    const r = this.ranges(s);
+    if (!r.length) return s;
+    let out = '';
+    let last = 0;
+    for (const [a, b] of r) {
+      out += s.slice(last, a) + REDACTED;
+      last = b;
+    }
+    return out + s.slice(last);
+  }
+
+  /**
+   * Masks strings that a reader reads as one (text nodes split by markup):
+   * a secret spread over several of them is replaced in the first and
+   * removed from the others.
+   */
+  maskSegments(segments: readonly string[]): string[] {
+    const joined = segments.join('');
+    const r = this.ranges(joined);
+    if (!r.length) return [...segments];
+    const out: string[] = [];
+    let offset = 0;
+    let k = 0;
+    for (const seg of segments) {
+      const end = offset + seg.length;
+      let piece = '';
+      let pos = offset;
+      while (k < r.length && r[k]![0] < end) {
+        const [a, b] = r[k]!;
+        if (a >= pos) piece += joined.slice(pos, a);
+        if (a >= offset) piece += REDACTED;
+        pos = Math.max(pos, Math.min(b, end));
+        if (b > end) break;
+        k++;
+      }
+      piece += joined.slice(pos, end);
+      out.push(piece);
+      offset = end;
+    }
+    return out;
+  }
+
+  /** True when `s` holds a secret (`[redacted]` marks themselves are not read). */
+  leaks(s: string): boolean {
+    return this.ranges(s.split(REDACTED).join(' ')).length > 0;
+  }
+}
+
+function merge(r: [number, number][]): [number, number][] {
+  if (r.length < 2) return r;
+  r.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [r[0]!];
+  for (let i = 1; i < r.length; i++) {
+    const last = out[out.length - 1]!;
+    const cur = r[i]!;
+    if (cur[0] <= last[1]) last[1] = Math.max(last[1], cur[1]);
+    else out.push(cur);
+  }
+  return out;
+}
+
+/** The redaction a report asks for (front matter `redact`, device `identifiers`), read tolerantly. */
+export function redactorFor(report: Report): Redactor {
+  return new Redactor(collectRedaction(report));
+}

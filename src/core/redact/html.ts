@@ -1,0 +1,101 @@
+/**
+ * The last pass over an exported HTML document, as a reader reads it: the
+ * text between the tags is decoded and read as one string, so a secret that
+ * markup split (`8699990<strong>12345677</strong>`, a link's text, a table
+ * cell) is found and masked; every attribute value (titles, alt texts, ids,
+ * links) is masked on its own. `verifyHtml` then reads the result again and
+ * names what would still leak: the export refuses to write it.
+ *
+ * It expects HTML as our renderer writes it (escaped text, quoted
+ * attributes); style sheets are read as text too, so a CSS `content:`
+ * string cannot carry a secret to the page.
+ */
+import { escapeAttr, escapeHtml } from '../render/escape';
+import { REDACTED, type Redactor } from './engine';
+
+const TAG = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>|<!DOCTYPE[^>]*>/g;
+const ATTR = /([^\s"'=<>/]+)(\s*=\s*)(?:"([^"]*)"|'([^']*)')/g;
+const RAW_TEXT = /^<(style|script)\b/i;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', '#39': "'" };
+
+/** Decodes the character references our renderers and mermaid write. */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6}|#39);/gi, (all, name: string) => {
+    if (name[0] === '#') {
+      const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+    }
+    return NAMED[name.toLowerCase()] ?? all;
+  });
+}
+
+interface Piece {
+  /** Raw HTML of the piece. */
+  raw: string;
+  /** Text as read (decoded), for text pieces. */
+  text?: string;
+  rawText?: boolean;
+}
+
+function split(html: string): Piece[] {
+  const pieces: Piece[] = [];
+  let last = 0;
+  let inRaw = false;
+  for (const m of html.matchAll(TAG)) {
+    const at = m.index!;
+    if (at > last) {
+      const raw = html.slice(last, at);
+      pieces.push({ raw, text: inRaw ? raw : decodeEntities(raw), rawText: inRaw });
+    }
+    pieces.push({ raw: m[0] });
+    if (RAW_TEXT.test(m[0])) inRaw = true;
+    else if (/^<\/(style|script)\b/i.test(m[0])) inRaw = false;
+    last = at + m[0].length;
+  }
+  if (last < html.length) {
+    const raw = html.slice(last);
+    pieces.push({ raw, text: decodeEntities(raw) });
+  }
+  return pieces;
+}
+
+function maskTag(tag: string, redactor: Redactor): string {
+  if (tag.startsWith('<!--')) return redactor.leaks(tag) ? '<!-- [redacted] -->' : tag;
+  return tag.replace(ATTR, (all, name: string, eq: string, dq: string | undefined, sq: string | undefined) => {
+    const value = decodeEntities(dq ?? sq ?? '');
+    const masked = redactor.mask(value);
+    return masked === value ? all : `${name}${eq}"${escapeAttr(masked)}"`;
+  });
+}
+
+/** The document with every secret masked in its text (read across tags) and its attributes. */
+export function maskHtml(html: string, redactor: Redactor): string {
+  if (redactor.empty) return html;
+  const pieces = split(html);
+  const texts = pieces.filter((p) => p.text !== undefined);
+  const masked = redactor.maskSegments(texts.map((p) => p.text!));
+  texts.forEach((p, i) => {
+    if (masked[i] !== p.text) p.raw = p.rawText ? masked[i]! : escapeHtml(masked[i]!);
+  });
+  return pieces.map((p) => (p.text === undefined ? maskTag(p.raw, redactor) : p.raw)).join('');
+}
+
+/** What a reader could still find in the document: an empty list when nothing leaks. */
+export function verifyHtml(html: string, redactor: Redactor): string[] {
+  if (redactor.empty) return [];
+  const pieces = split(html);
+  const found: string[] = [];
+  const text = pieces.filter((p) => p.text !== undefined).map((p) => p.text!).join('');
+  if (redactor.leaks(text)) found.push('the text');
+  for (const p of pieces) {
+    if (p.text !== undefined) continue;
+    for (const m of p.raw.matchAll(ATTR)) {
+      if (redactor.leaks(decodeEntities(m[3] ?? m[4] ?? ''))) found.push(`the attribute ${m[1]} of ${p.raw.slice(0, 40)}…`);
+    }
+    if (p.raw.startsWith('<!--') && redactor.leaks(p.raw)) found.push('a comment');
+  }
+  return found;
+}
+
+export { REDACTED };
