@@ -6,7 +6,8 @@
  * report's own redaction (`redact`, device identifiers).
  */
 import { DEFAULT_CONFIG, type ProjectConfig } from '../core/config';
-import { dataFlowDiagram, redactionMask, timelineDiagram } from '../core/diagram';
+import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
+import { redactorFor } from '../core/redact';
 import { taxonomyFor } from '../core/linter';
 import { parseReport } from '../core/parse';
 import { renderMermaidSvg, type MermaidTheme } from './mermaid';
@@ -33,10 +34,14 @@ export interface DiagramCommandOptions {
 /** The mermaid text of a report's diagram (masked). */
 export function diagramText(reportText: string, options: Pick<DiagramCommandOptions, 'kind' | 'config' | 'maxEdges'> = {}): string {
   const report = parseReport(reportText);
-  const mask = redactionMask(report);
-  if ((options.kind ?? 'dataflow') === 'timeline') return timelineDiagram(report, { mask }).text;
-  const taxonomy = taxonomyFor(report, options.config ?? DEFAULT_CONFIG);
-  return dataFlowDiagram(report, taxonomy, { mask, ...(options.maxEdges !== undefined ? { maxEdges: options.maxEdges } : {}) }).text;
+  const redactor = redactorFor(report);
+  if (redactor.uncertain.length) throw new Error(`No diagram, so that nothing meant to be masked leaks: ${redactor.uncertain.join(' ')}`);
+  const mask = (s: string) => redactor.mask(s);
+  let text: string;
+  if ((options.kind ?? 'dataflow') === 'timeline') text = timelineDiagram(report, { mask }).text;
+  else text = dataFlowDiagram(report, taxonomyFor(report, options.config ?? DEFAULT_CONFIG), { mask, ...(options.maxEdges !== undefined ? { maxEdges: options.maxEdges } : {}) }).text;
+  // labels are masked one by one; a value that only their joining spells is masked here
+  return redactor.mask(text);
 }
 
 /**

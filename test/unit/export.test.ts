@@ -286,6 +286,91 @@ async function inspectDom(file: string): Promise<{ scripts: number; external: st
 
 // ------------------------------------------------------------------ variants
 
+describe('redaction that cannot be bypassed (issue 8)', () => {
+  const IMEI = '869999012345677';
+  const IMEI2 = '356938035643809';
+  const PHONE = '+12025550101';
+  const head = (extra: string[]) => ['---', 'audit-format: 1', 'id: T-1', 'title: T', 'status: draft', 'date: 2024-01-01', 'auditors: [A]', ...extra, '---'];
+  /** Every place a reader or a program could find a value: page text (also without white space), bytes, metadata, bookmarks, the HTML file, the file names. */
+  async function exportAndRead(name: string, text: string, wrote = true): Promise<{ haystacks: Record<string, string>; error?: string }> {
+    const dir = mkdtempSync(path.join(tmp, 'redact-'));
+    const file = path.join(dir, `${name}.audit.md`);
+    writeFileSync(file, text);
+    const pdf = path.join(dir, `${name}.pdf`);
+    const html = path.join(dir, `${name}.html`);
+    try {
+      await ex().export({ text, filePath: file, root: dir, pdf, html });
+    } catch (err) {
+      assert.ok(!wrote, `the export failed: ${(err as Error).message}`);
+      assert.ok(!existsSync(pdf) && !existsSync(html), 'a refused export writes nothing');
+      return { haystacks: {}, error: (err as Error).message };
+    }
+    const pages = pdfPages(pdf).join('\n');
+    return {
+      haystacks: {
+        'PDF text': pages,
+        'PDF text without white space': squash(pages),
+        'PDF bytes': readFileSync(pdf).toString('latin1'),
+        'PDF metadata': JSON.stringify(pdfInfo(pdf)),
+        bookmarks: JSON.stringify(bookmarks(pdf)),
+        'HTML export': readFileSync(html, 'utf8'),
+      },
+    };
+  }
+  function assertAbsent(h: Record<string, string>, secrets: string[]): void {
+    assert.ok(Object.keys(h).length > 0);
+    for (const [where, hay] of Object.entries(h)) for (const s of secrets) assert.ok(!hay.includes(s), `${s} found in the ${where}`);
+  }
+
+  test('the YAML slip of the issue: duplicate keys in the front matter and in the device block', async () => {
+    const text = [...head([`redact: ["${PHONE}"]`, 'status: final']), `Own number ${PHONE} was sent.`, '', '```device', 'build: X1', 'build: X2', `identifiers: {IMEI: "${IMEI}"}`, '```', ''].join('\n');
+    const { haystacks } = await exportAndRead('yaml-slip', text);
+    assertAbsent(haystacks, [IMEI, PHONE, '2025550101']);
+    assert.match(haystacks['PDF text']!, /Own number \[redacted\] was sent/);
+  });
+
+  test('a dual-SIM phone: identifiers written as a list and as a mapping', async () => {
+    const text = [...head([]), `Both ${IMEI} and ${IMEI2} left; so did 8944500102198304826.`, '', '```device', 'identifiers:', `  IMEI: [${IMEI}, "${IMEI2}"]`, '  SIM: {ICCID: "8944500102198304826"}', '```', ''].join('\n');
+    assertAbsent((await exportAndRead('dual-sim', text)).haystacks, [IMEI, IMEI2, '8944500102198304826']);
+  });
+
+  test('split by markup, inside link text, in a heading, NFD against NFC, separators, a /…/y pattern', async () => {
+    const text = [
+      ...head(['redact: ["Jos\u00e9 M\u00fcller", "/user-[0-9]+/y"]']),
+      `# Findings for 8699990**12345677**`,
+      '',
+      `The IMEI [${IMEI.slice(0, 7)}](https://example.com/)${IMEI.slice(7)} and *+1 202* 555 0101 were sent by Jose\u0301 Mu\u0308ller as user-1, user-22, user-333.`,
+      '',
+      '```device',
+      `identifiers: {IMEI: "${IMEI}", phone number: "${PHONE}"}`,
+      '```',
+      '',
+    ].join('\n');
+    const { haystacks } = await exportAndRead(`${IMEI}-named`, text);
+    assertAbsent(haystacks, [IMEI, '12345677', '5550101', 'user-1', 'user-22', 'user-333', 'Müller', 'Mu\u0308ller']);
+    assert.ok(!haystacks['PDF text without white space']!.includes('0101'), 'the split phone number');
+  });
+
+  test('a catastrophic pattern: export and diagram end at once', async () => {
+    const text = [...head(['redact: ["/(a+)+$/"]']), 'a'.repeat(35) + '!', '', 'a'.repeat(50_000) + '!', ''].join('\n');
+    const t0 = performance.now();
+    const { haystacks } = await exportAndRead('catastrophic', text);
+    assert.ok(haystacks['PDF text']!.includes('a'.repeat(35)));
+    const { diagramText } = await import('../../src/node/diagram-command');
+    diagramText(text, { kind: 'timeline' });
+    // a backtracking engine does not finish this in a lifetime; generous bound for a linear one
+    assert.ok(performance.now() - t0 < 60_000);
+  });
+
+  test('YAML that cannot be read where it names identifiers: refused with the reason, nothing written', async () => {
+    const text = [...head([]), `IMEI ${IMEI}`, '', '```device', `identifiers: {IMEI: "${IMEI}"`, 'build: [', '```', ''].join('\n');
+    const { error } = await exportAndRead('unreadable', text, false);
+    assert.match(error!, /Not exported.*device block at line 11.*`identifiers`.*not valid YAML/s);
+    const { diagramText } = await import('../../src/node/diagram-command');
+    assert.throws(() => diagramText(text), /No diagram.*not valid YAML/s);
+  });
+});
+
 describe('paper, watermark, header templates, extra CSS', () => {
   test('Letter paper and a DRAFT watermark on every page of a draft', async () => {
     const text = readFileSync(EXAMPLE, 'utf8').replace('status: final', 'status: draft');
