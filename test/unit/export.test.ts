@@ -371,6 +371,42 @@ describe('redaction that cannot be bypassed (issue 8)', () => {
   });
 });
 
+describe('ids and titles a report cannot forge (issue 8, 17 and 18)', () => {
+  test("headings named like the export's own elements keep their own ids; the contents link to the right places", async () => {
+    const text = ['---', 'audit-format: 1', 'id: T-2', 'title: Ids', 'status: final', 'date: 2024-01-01', 'auditors: [A]', '---', '# pa-evidence-appendix', '', 'x', '', '# pa-diagrams', '', 'y', '', '# pa-toc-title', '', 'z', ''].join('\n');
+    const dir = mkdtempSync(path.join(tmp, 'ids-'));
+    const file = path.join(dir, 'ids.audit.md');
+    const html = path.join(dir, 'ids.html');
+    await ex().export({ text, filePath: file, root: dir, html });
+    const h = readFileSync(html, 'utf8');
+    const ids = [...h.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'every element id is unique');
+    // each contents link lands on the element whose text it shows
+    for (const m of h.matchAll(/<nav class="pa-report pa-toc"[\s\S]*?<\/nav>/g)) {
+      for (const a of m[0].matchAll(/<a href="#([^"]+)"><span class="pa-toc-text">([^<]+)<\/span>/g)) {
+        const target = new RegExp(`id="${a[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>([^<]*)`).exec(h);
+        assert.ok(target, `no element with id ${a[1]}`);
+        assert.equal(target[1]!.trim(), a[2]!.trim(), `the link "${a[2]}" lands on "${target[1]}"`);
+      }
+    }
+  });
+
+  test('NUL, ESC, C1 and U+202E never reach the HTML title or the PDF Title', async () => {
+    const text = ['---', 'audit-format: 1', 'id: T-3', 'title: "Bad\\0title\\e[2J\\u0085here\\u202Egnp.exe"', 'status: final', 'date: 2024-01-01', 'auditors: [A]', '---', 'x', ''].join('\n');
+    const dir = mkdtempSync(path.join(tmp, 'title-'));
+    const file = path.join(dir, 'title.audit.md');
+    const pdf = path.join(dir, 'title.pdf');
+    const html = path.join(dir, 'title.html');
+    await ex().export({ text, filePath: file, root: dir, pdf, html });
+    const title = /<title>([^<]*)<\/title>/.exec(readFileSync(html, 'utf8'))![1]!;
+    assert.doesNotMatch(title, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u, JSON.stringify(title));
+    assert.match(title, /^Bad title \[2J here gnp\.exe$/);
+    const meta = pdfInfo(pdf).Title ?? '';
+    assert.doesNotMatch(meta, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/u, JSON.stringify(meta));
+    assert.match(meta, /Bad title/);
+  });
+});
+
 describe('paper, watermark, header templates, extra CSS', () => {
   test('Letter paper and a DRAFT watermark on every page of a draft', async () => {
     const text = readFileSync(EXAMPLE, 'utf8').replace('status: final', 'status: draft');

@@ -15,7 +15,7 @@
 import type { EvidenceStatus } from '../evidence';
 import type { LintResult } from '../linter';
 import { scalarText, toPlain, writtenText, type AuditRecord } from '../model';
-import { escapeAttr, escapeHtml, safeIdPart } from '../render/escape';
+import { escapeAttr, escapeHtml, safeIdPart, visibleText } from '../render/escape';
 import type { RenderedReport } from '../render/html';
 import { ENUMS } from '../schema';
 import { idRanges } from '../diagram/util';
@@ -79,9 +79,16 @@ function plain(v: unknown): string {
   return String(v);
 }
 
+/**
+ * The document's own element ids. A heading's id is a slug (letters, digits,
+ * `-`, `_`) and a record's starts with `rec-`: the dot keeps these apart, so a
+ * heading named "pa-diagrams" cannot take the contents' links.
+ */
+export const OWN_ID = { toc: 'pa.toc-title', appendix: 'pa.evidence-appendix', diagrams: 'pa.diagrams' } as const;
+
 /** Masked, escaped, control characters and bidi overrides made visible as spaces. */
 function esc(mask: (s: string) => string, s: string): string {
-  return escapeHtml(mask(s).replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' '));
+  return escapeHtml(visibleText(mask(s)));
 }
 
 function oneLine(s: string, max: number): string {
@@ -138,7 +145,7 @@ function factsOf(input: ExportDocumentInput): Facts {
   });
   return {
     id: mask(written('id')),
-    title: rendered.title,
+    title: visibleText(rendered.title),
     status: mask(status),
     statusKnown: (ENUMS.status as readonly string[]).includes(status),
     classification: mask(classification),
@@ -291,7 +298,7 @@ function tocHtml(entries: readonly TocEntry[], findings: string): string {
     html += depth > 1 ? '</ol></li>' : '</ol>';
     depth--;
   }
-  return `<nav class="pa-report pa-toc" aria-labelledby="pa-toc-title"><h1 class="pa-toc-title" id="pa-toc-title">Contents</h1>${html}${findings}</nav>\n`;
+  return `<nav class="pa-report pa-toc" aria-labelledby="${OWN_ID.toc}"><h1 class="pa-toc-title" id="${OWN_ID.toc}">Contents</h1>${html}${findings}</nav>\n`;
 }
 
 const MAX_FINDINGS_LISTED = 15;
@@ -412,8 +419,8 @@ function appendixHtml(input: ExportDocumentInput, level: number, f: Facts): { ht
   if (input.generator) about.push(`<div><dt>Produced with</dt><dd>${escapeHtml(input.generator)}</dd></div>`);
   return {
     html:
-      `<section class="pa-report pa-appendix" aria-labelledby="pa-evidence-appendix">` +
-      `<${h} id="pa-evidence-appendix" class="pa-appendix-title">Evidence appendix</${h}>${intro}${table}` +
+      `<section class="pa-report pa-appendix" aria-labelledby="${OWN_ID.appendix}">` +
+      `<${h} id="${OWN_ID.appendix}" class="pa-appendix-title">Evidence appendix</${h}>${intro}${table}` +
       `<dl class="pa-export-facts">${about.join('')}</dl>` +
       `</section>\n`,
     records: records.length,
@@ -485,13 +492,13 @@ export function exportDocument(input: ExportDocumentInput): ExportDocument {
   const diagramsTitle = '<h2 class="diagrams-title">';
   const toc: TocEntry[] = [];
   if (body.includes(diagramsTitle)) {
-    body = body.replace(diagramsTitle, '<h2 class="diagrams-title" id="pa-diagrams">');
-    toc.push({ level: 1, text: 'Diagrams', id: 'pa-diagrams' });
+    body = body.replace(diagramsTitle, `<h2 class="diagrams-title" id="${OWN_ID.diagrams}">`);
+    toc.push({ level: 1, text: 'Diagrams', id: OWN_ID.diagrams });
   }
   toc.push(...entries);
   const appendix = appendixHtml(input, base, f);
   const evidenceIds = input.result.report.records.filter((r) => r.kind === 'evidence' && r.id).map((r) => input.mask(r.id!));
-  toc.push({ level: 1, text: 'Evidence appendix', id: 'pa-evidence-appendix', ...(evidenceIds.length ? { records: idRanges(evidenceIds) } : {}) });
+  toc.push({ level: 1, text: 'Evidence appendix', id: OWN_ID.appendix, ...(evidenceIds.length ? { records: idRanges(evidenceIds) } : {}) });
   const t = templates(f, draft);
   const bodyClass = ['pa-export', `pa-paper-${input.paper}`, input.marginBoxes ? 'pa-margin-boxes' : 'pa-header-templates', draft ? 'pa-draft' : 'pa-final'].join(' ');
   const html =

@@ -59,6 +59,11 @@ export function safeIdPart(s: string): string {
 }
 
 /** A heading slug in the style of GitHub: lower case, punctuation dropped, spaces to hyphens. */
+/** Control characters (tabs and line breaks aside), NUL, ESC and bidi overrides as spaces: text a title or a label may show. */
+export function visibleText(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+
 export function slugify(text: string): string {
   const slug = text
     .trim()

@@ -22,7 +22,7 @@ import type { LintResult } from '../linter';
 import { toPlain, writtenText, type AuditRecord, type RecordBlock } from '../model';
 import { ENUMS } from '../schema';
 import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './context';
-import { escapeHtml, safeIdPart, uniqueId } from './escape';
+import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
 import { markdown, type MdEnv } from './markdown';
 import { urlHtml } from './records';
 
@@ -234,6 +234,10 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
 }
 
 function titleOf(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
+  return visibleText(titleText(ctx, node));
+}
+
+function titleText(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
   const v = toPlain(node);
   if (v !== null && v !== undefined && typeof v !== 'object' && String(v).trim() !== '') return ctx.mask(String(v).trim());
   const h1 = ctx.headings.find((h) => h.level === 1) ?? ctx.headings[0];
