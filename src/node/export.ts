@@ -111,6 +111,23 @@ export interface ExportResult {
 }
 
 /** The options cannot be exported as given (no output, a missing folder, the report as its own output). */
+/**
+ * What one report may ask of the printer. Chromium's memory grows with the
+ * document (measured by bench/export-memory.ts: about 0.6 GiB a MiB of HTML
+ * on top of 1.3 GiB idle), so a PDF is refused, with the reason, past these.
+ * An HTML export has no such limit.
+ */
+export const PRINT_LIMITS = {
+  /** Records (flows, steps, evidence …) in one printed report. */
+  maxRecords: 5000,
+  /** Characters of the final HTML document. */
+  maxHtmlChars: 8 * 1024 * 1024,
+};
+
+function tooMuchToPrint(what: string): never {
+  throw new ExportInputError(`Not printed: the report asks too much of the printer, ${what}. Split it into several reports, or export HTML only.`);
+}
+
 export class ExportInputError extends Error {
   override readonly name = 'ExportInputError';
 }
@@ -472,6 +489,7 @@ export class Exporter {
     const result = await Promise.race([linting, warm.then(() => linting)]);
     t.lint = performance.now() - t0;
     check(signal);
+    if (options.pdf && result.report.records.length > PRINT_LIMITS.maxRecords) tooMuchToPrint(`${result.report.records.length} records (the limit is ${PRINT_LIMITS.maxRecords})`);
     // the browser started before the lint; from here on it is needed
     const w = await abortable(warm, signal);
 
@@ -629,6 +647,7 @@ export class Exporter {
 
     let pdf: Buffer | undefined;
     if (options.pdf) {
+      if (doc.html.length > PRINT_LIMITS.maxHtmlChars) tooMuchToPrint(`a ${(doc.html.length / 1048576).toFixed(1)} MiB document (the limit is ${PRINT_LIMITS.maxHtmlChars / 1048576} MiB)`);
       progress?.('print', 'Printing the PDF');
       const printed = await this.print(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal);
       pdf = printed.pdf;

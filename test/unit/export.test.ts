@@ -407,6 +407,22 @@ describe('ids and titles a report cannot forge (issue 8, 17 and 18)', () => {
   });
 });
 
+describe('what a report may ask of the printer (issue 8, 6)', () => {
+  test('a PDF of more records than the limit is refused at once, with the reason; nothing is written', async () => {
+    const { PRINT_LIMITS } = await import('../../src/node/export');
+    const steps = Array.from({ length: PRINT_LIMITS.maxRecords + 1 }, (_, i) => `- {id: S${i + 1}, action: a}`);
+    const text = ['---', 'audit-format: 1', 'id: T-4', 'title: Big', 'status: final', 'date: 2024-01-01', 'auditors: [A]', '---', '```step', ...steps, '```', ''].join('\n');
+    const dir = mkdtempSync(path.join(tmp, 'big-'));
+    const file = path.join(dir, 'big.audit.md');
+    const pdf = path.join(dir, 'big.pdf');
+    await assert.rejects(ex().export({ text, filePath: file, root: dir, pdf }), (err: Error) => {
+      assert.match(err.message, new RegExp(`Not printed: .*${PRINT_LIMITS.maxRecords + 1} records \\(the limit is ${PRINT_LIMITS.maxRecords}\\).*export HTML only`));
+      return true;
+    });
+    assert.ok(!existsSync(pdf));
+  });
+});
+
 describe('paper, watermark, header templates, extra CSS', () => {
   test('Letter paper and a DRAFT watermark on every page of a draft', async () => {
     const text = readFileSync(EXAMPLE, 'utf8').replace('status: final', 'status: draft');
