@@ -1,8 +1,9 @@
 import type { FileResult } from './types';
+import { escapeJson } from './visible';
 
-/** `--format json`: one JSON document, 1-based lines and columns (format spec §6). */
+/** `--format json`: one JSON document, 1-based lines and columns (format spec §6); no raw control character (see `escapeJson`). */
 export function formatJson(files: readonly FileResult[]): string {
-  return JSON.stringify({
+  return escapeJson(JSON.stringify({
     version: 1,
     files: files.map((f) => ({
       path: f.path,
@@ -16,5 +17,5 @@ export function formatJson(files: readonly FileResult[]): string {
         },
       })),
     })),
-  });
+  }));
 }

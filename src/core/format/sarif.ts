@@ -2,6 +2,7 @@ import { RULES } from '../lint';
 import { docsUrl } from '../lint/rule';
 import type { Severity } from '../types';
 import type { FileResult } from './types';
+import { escapeJson } from './visible';
 
 /** A relative path as a URI reference: every segment percent-encoded (`#`, `?`, `%`, spaces). */
 const uriOf = (p: string) => p.split('/').map(encodeURIComponent).join('/');
@@ -14,7 +15,7 @@ export interface SarifOptions {
   root: string;
 }
 
-/** `--format sarif`: a SARIF 2.1.0 log with rule metadata and help links, ready for code-scanning uploads. */
+/** `--format sarif`: a SARIF 2.1.0 log with rule metadata and help links, ready for code-scanning uploads; no raw control character (see `escapeJson`). */
 export function formatSarif(files: readonly FileResult[], opts: SarifOptions): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const rootUri = `file://${opts.root.replace(/\\/g, '/').replace(/^([^/])/, '/$1').replace(/\/?$/, '/')}`;
@@ -67,5 +68,5 @@ export function formatSarif(files: readonly FileResult[], opts: SarifOptions): s
       },
     ],
   };
-  return JSON.stringify(log, null, 2);
+  return escapeJson(JSON.stringify(log, null, 2));
 }

@@ -1,15 +1,20 @@
 import type { Colors } from 'picocolors/types';
 import { countBySeverity, type FileResult } from './types';
+import { visible } from './visible';
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
-/** Human output grouped by file, with a summary line (coloured when `colors` is enabled). */
+/**
+ * Human output grouped by file, with a summary line (coloured when `colors`
+ * is enabled). File names and messages come from the reports: control
+ * characters in them are shown as escapes, never sent to the terminal.
+ */
 export function formatStylish(files: readonly FileResult[], c: Colors): string {
   const out: string[] = [];
   for (const f of files) {
     if (!f.diagnostics.length) continue;
-    out.push('', c.underline(f.path));
-    const rows = f.diagnostics.map((d) => [`${d.range.start.line + 1}:${d.range.start.character + 1}`, d.severity, d.message, d.rule] as const);
+    out.push('', c.underline(visible(f.path)));
+    const rows = f.diagnostics.map((d) => [`${d.range.start.line + 1}:${d.range.start.character + 1}`, d.severity, visible(d.message), d.rule] as const);
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));
     for (const [pos, sev, msg, rule] of rows) {
