@@ -4,12 +4,126 @@
  * not hash unchanged files again.
  *
  * A path is checked as text first (it is never read when it could escape),
- * then resolved, then its real path is checked again (symlinks).
+ * then resolved, then its real path is checked again (symlinks). Only
+ * regular files are opened (a FIFO, socket or device never is), and only
+ * up to a size limit (`DEFAULT_MAX_HASH_BYTES`). Error messages name the
+ * path as the report writes it, never the absolute path: they end up in
+ * exported documents.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, realpathSync, statSync } from 'node:fs';
+import { constants, promises as fsp, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { hasUnsafe, visible } from './format/visible';
+
+/** What a path is, from its stat. */
+export type FileType = 'file' | 'directory' | 'fifo' | 'socket' | 'character-device' | 'block-device' | 'symlink' | 'other';
+
+const FILE_TYPE_NAMES: Record<FileType, string> = {
+  file: 'a regular file',
+  directory: 'a folder',
+  fifo: 'a FIFO (named pipe)',
+  socket: 'a socket',
+  'character-device': 'a character device',
+  'block-device': 'a block device',
+  symlink: 'a symbolic link',
+  other: 'a special file',
+};
+
+interface StatLike {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+export function fileTypeOf(st: StatLike): FileType {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character-device';
+  if (st.isBlockDevice()) return 'block-device';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+/** `a FIFO (named pipe)`, `a folder`, … */
+export function describeFileType(type: FileType): string {
+  return FILE_TYPE_NAMES[type];
+}
+
+/** Why something that is not a regular file cannot be read: `it is a socket, not a regular file`. */
+export const notARegularFile = (type: FileType): string => `it is ${describeFileType(type)}, not a regular file`;
+
+/** Evidence files larger than this are not hashed (a sparse 20 GB file would take minutes, again on every export). */
+export const DEFAULT_MAX_HASH_BYTES = 2 * 1024 ** 3;
+
+const UNITS = [
+  ['GiB', 1024 ** 3],
+  ['MiB', 1024 ** 2],
+  ['KiB', 1024],
+] as const;
+
+/** `4.9 KiB`, `2.0 GiB`, `1000 bytes`. */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of UNITS) if (n >= size) return `${(n / size).toFixed(1)} ${unit}`;
+  return `${n} byte${n === 1 ? '' : 's'}`;
+}
+
+/** Why a file of `size` bytes is not hashed with a limit of `limit` bytes (exact counts when the rounded ones look equal). */
+export function tooLargeToHash(size: number, limit: number): string {
+  let [a, b] = [formatBytes(size), formatBytes(limit)];
+  if (a === b) [a, b] = [`${size} bytes`, `${limit} bytes`];
+  return `it is too large to hash (${a}; the limit is ${b})`;
+}
+
+/** A size as written on the command line or in a setting: `2147483648`, `500M`, `2GiB`, `1.5 GB` (units are powers of 1024). */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:(k|m|g|t)(?:i?b)?|b|bytes?)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const exp = m[2] ? 'kmgt'.indexOf(m[2].toLowerCase()) + 1 : 0;
+  const n = Math.floor(Number(m[1]) * 1024 ** exp);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+const IO_ERRORS: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'symbolic links loop or nest too deep',
+  ENOTDIR: 'a part of its path is not a folder',
+  EISDIR: 'it is a folder',
+  ENAMETOOLONG: 'its name is too long',
+  EIO: 'input/output error',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EBUSY: 'the file is busy',
+  ENXIO: 'no such device',
+  ENODEV: 'no such device',
+  EAGAIN: 'the file is not ready to be read',
+  EOVERFLOW: 'the file is too large for this system',
+};
+
+/**
+ * A file-system error as words without any path: the known codes as
+ * `permission denied (EACCES)`; others as their message, with each
+ * `[absolute, shown]` pair of `paths` replaced.
+ */
+export function ioErrorText(err: unknown, paths: readonly (readonly [string, string])[] = []): string {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const known = e?.code ? IO_ERRORS[e.code] : undefined;
+  if (known) return `${known} (${e!.code})`;
+  let message = err instanceof Error ? err.message : String(err);
+  for (const [abs, shown] of [...paths].sort((a, b) => b[0].length - a[0].length)) if (abs) message = message.split(abs).join(shown);
+  return message;
+}
+
+/** The O_NONBLOCK flag where the platform has one: opening a FIFO that slipped in after a stat then cannot hang. */
+export const OPEN_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export type EvidenceStatus =
   | { state: 'ok'; path: string; sha256: string; size: number }
@@ -20,9 +134,11 @@ export type EvidenceStatus =
 
 /** The file-system operations evidence checks need; tests and other hosts may supply their own. */
 export interface EvidenceFs {
-  stat(p: string): Promise<{ isFile: boolean; size: number; mtimeMs: number } | undefined>;
+  /** Follows symbolic links; undefined when nothing is there. `type` says what a non-file is (a folder when absent). */
+  stat(p: string): Promise<{ isFile: boolean; size: number; mtimeMs: number; type?: FileType } | undefined>;
   realpath(p: string): Promise<string>;
-  sha256(p: string): Promise<string>;
+  /** Rejects for anything but a regular file, and when more than `maxBytes` (if given) would have to be read. */
+  sha256(p: string, maxBytes?: number): Promise<string>;
 }
 
 export const nodeEvidenceFs: EvidenceFs = {
@@ -31,21 +147,36 @@ export const nodeEvidenceFs: EvidenceFs = {
   async stat(p) {
     try {
       const s = statSync(p);
-      return { isFile: s.isFile(), size: s.size, mtimeMs: s.mtimeMs };
+      return { isFile: s.isFile(), size: s.size, mtimeMs: s.mtimeMs, type: fileTypeOf(s) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw err;
     }
   },
   realpath: async (p) => realpathSync.native(p),
-  sha256: (p) =>
-    new Promise((resolve, reject) => {
+  async sha256(p, maxBytes = Infinity) {
+    // non-blocking: a FIFO put in the file's place after the stat cannot hang the open
+    const handle = await fsp.open(p, OPEN_NONBLOCKING);
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw new Error(notARegularFile(fileTypeOf(st)));
+      if (st.size > maxBytes) throw new Error(tooLargeToHash(st.size, maxBytes));
       const h = createHash('sha256');
-      createReadStream(p)
-        .on('error', reject)
-        .on('data', (chunk) => h.update(chunk))
-        .on('end', () => resolve(h.digest('hex')));
-    }),
+      const buf = Buffer.allocUnsafe(1024 * 1024);
+      let total = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) break;
+        total += bytesRead;
+        // the file grew since its stat
+        if (total > maxBytes) throw new Error(tooLargeToHash(total, maxBytes));
+        h.update(buf.subarray(0, bytesRead));
+      }
+      return h.digest('hex');
+    } finally {
+      await handle.close();
+    }
+  },
 };
 
 /**
@@ -72,11 +203,22 @@ export function isInside(root: string, p: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
+export interface EvidenceCheckerOptions {
+  /** Files larger than this are not hashed but reported (default `DEFAULT_MAX_HASH_BYTES`, 2 GiB). */
+  maxHashBytes?: number;
+}
+
 export class EvidenceChecker {
   private readonly hashCache = new Map<string, { size: number; mtimeMs: number; sha256: string }>();
   private readonly realRoots = new Map<string, Promise<string>>();
+  readonly maxHashBytes: number;
 
-  constructor(private readonly fs: EvidenceFs = nodeEvidenceFs) {}
+  constructor(
+    private readonly fs: EvidenceFs = nodeEvidenceFs,
+    options: EvidenceCheckerOptions = {},
+  ) {
+    this.maxHashBytes = options.maxHashBytes ?? DEFAULT_MAX_HASH_BYTES;
+  }
 
   /**
    * Resolves and checks `file` as written in a report in `reportDir`, whose
@@ -87,6 +229,7 @@ export class EvidenceChecker {
     if (reason) return { state: 'escape', reason };
     const resolved = path.resolve(reportDir, file);
     if (!isInside(path.resolve(root), resolved)) return { state: 'escape', reason: 'the path climbs out of the workspace with `..`' };
+    let real = resolved;
     try {
       const st = await this.fs.stat(resolved);
       if (!st) return { state: 'missing', path: resolved };
@@ -95,16 +238,22 @@ export class EvidenceChecker {
         realRoot = this.fs.realpath(root).catch(() => path.resolve(root));
         this.realRoots.set(root, realRoot);
       }
-      const real = await this.fs.realpath(resolved);
+      real = await this.fs.realpath(resolved);
       if (!isInside(await realRoot, real)) return { state: 'escape', reason: 'the path is a symbolic link (or passes through one) that leads out of the workspace' };
-      if (!st.isFile) return { state: 'not-a-file', path: resolved };
+      if (!st.isFile) {
+        // a FIFO, socket or device is named for what it is, and never opened
+        if (st.type && st.type !== 'directory') return { state: 'error', path: resolved, message: notARegularFile(st.type) };
+        return { state: 'not-a-file', path: resolved };
+      }
+      if (st.size > this.maxHashBytes) return { state: 'error', path: resolved, message: tooLargeToHash(st.size, this.maxHashBytes) };
       const cached = this.hashCache.get(real);
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return { state: 'ok', path: resolved, sha256: cached.sha256, size: st.size };
-      const sha256 = await this.fs.sha256(real);
+      const sha256 = await this.fs.sha256(real, this.maxHashBytes);
       this.hashCache.set(real, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
       return { state: 'ok', path: resolved, sha256, size: st.size };
     } catch (err) {
-      return { state: 'error', path: resolved, message: (err as Error).message };
+      // the message may reach an exported document: the path as written, never the author's absolute one
+      return { state: 'error', path: resolved, message: ioErrorText(err, [[real, file], [resolved, file], [path.resolve(root), '(the workspace)']]) };
     }
   }
 
@@ -137,9 +286,19 @@ export interface NewEvidence {
   captured?: string;
 }
 
-/** Ready-to-paste evidence records as a fenced block (a YAML sequence), values quoted where YAML needs it. */
+/**
+ * A string as a YAML double-quoted scalar on one line: every control
+ * character (line breaks, escape sequences, bidi controls) as an escape, so
+ * the value pastes back exactly and prints safely.
+ */
+function yamlQuoted(v: string): string {
+  // `visible` writes `\x1b` and `\u202e`, which are YAML escapes too
+  return `"${visible(v.replace(/["\\]/g, '\\$&'))}"`;
+}
+
+/** Ready-to-paste evidence records as a fenced block (a YAML sequence), values quoted where YAML needs it; each value on one line. */
 export function evidenceBlock(records: readonly NewEvidence[], eol = '\n'): string {
-  const q = (v: string) => stringify(v, { lineWidth: 0 }).trimEnd();
+  const q = (v: string) => (hasUnsafe(v) ? yamlQuoted(v) : stringify(v, { lineWidth: 0 }).trimEnd());
   const body = records.map((r) =>
     [`- id: ${r.id}`, `  file: ${q(r.file)}`, `  sha256: ${r.sha256}`, `  kind: ${r.kind ?? evidenceKindOf(r.file)}`, ...(r.captured ? [`  captured: ${q(r.captured)}`] : [])].join(eol),
   );
