@@ -2,30 +2,36 @@
  * The `privacy-audit` command line: the same core as the editor, adapted to
  * the terminal. Exit codes: 0 clean (warnings within --max-warnings), 1
  * errors or too many warnings, 2 usage or I/O failure.
+ *
+ * Everything printed for people goes through `visibleLines` (and names
+ * through `visible`): a report or a file name cannot send control
+ * characters to the terminal. Reports are read through src/node/files.ts
+ * (regular files only, size first). No stack trace is shown unless
+ * `debug` (PRIVACY_AUDIT_DEBUG=1).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { existsSync, promises as fsp, statSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { glob, isDynamicPattern } from 'tinyglobby';
 import pkg from '../../package.json';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, type ProjectConfig } from '../core/config';
-import { evidenceBlock, isInside, nodeEvidenceFs, type NewEvidence } from '../core/evidence';
+import { DEFAULT_MAX_HASH_BYTES, EvidenceChecker, evidenceBlock, ioErrorText, isInside, nodeEvidenceFs, notARegularFile, parseByteSize, tooLargeToHash, type NewEvidence } from '../core/evidence';
 import { formatJson } from '../core/format/json';
 import { formatSarif } from '../core/format/sarif';
 import { formatStylish } from '../core/format/stylish';
 import { countBySeverity, type FileResult } from '../core/format/types';
+import { visible, visibleLines } from '../core/format/visible';
 import { ALL_RULE_IDS } from '../core/lint/ids';
 import { Linter } from '../core/linter';
+import type { Report } from '../core/model';
 import { parseReport } from '../core/parse';
-import { nextId } from '../core/lint/edits';
+import type { Diagnostic } from '../core/types';
 import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
 import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from '../node/export-command';
+import { FileReadError, findReports as findReportFiles, FindError, MAX_CONFIG_BYTES, readReportFile, readTextFile, type FoundReport } from '../node/files';
 
 /** A failure that maps to exit code 2 with a plain message. */
 class UsageError extends Error {}
-
-const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
@@ -33,39 +39,45 @@ function displayPath(file: string, root: string): string {
   return toPosix(isInside(root, file) ? path.relative(root, file) : file);
 }
 
-/** Expands the command line's paths, folders and globs to `*.audit.md` files. */
-export async function findReports(inputs: string[], cwd: string): Promise<string[]> {
-  const found = new Set<string>();
-  const patterns = inputs.length ? inputs : ['.'];
-  for (const input of patterns) {
-    const abs = path.resolve(cwd, input);
-    if (!isDynamicPattern(input) && existsSync(abs)) {
-      if (statSync(abs).isDirectory()) {
-        for (const f of await glob('**/*.audit.md', { cwd: abs, ignore: IGNORE, absolute: true, dot: false })) found.add(path.resolve(f));
-      } else found.add(abs);
-      continue;
-    }
-    if (!isDynamicPattern(input)) throw new UsageError(`No such file or folder: ${input}`);
-    const matches = await glob(input, { cwd, ignore: IGNORE, absolute: true });
-    const reports = matches.filter((m) => m.endsWith('.audit.md'));
-    if (!reports.length) throw new UsageError(`No *.audit.md file matches ${input}`);
-    for (const m of reports) found.add(path.resolve(m));
+/** Expands the command line's paths, folders and globs to `*.audit.md` files (see src/node/files.ts). */
+async function findReports(inputs: string[], cwd: string, root: string): Promise<FoundReport[]> {
+  try {
+    return await findReportFiles(inputs, cwd, root);
+  } catch (err) {
+    if (err instanceof FindError) throw new UsageError(err.message);
+    throw err;
   }
-  if (!found.size) throw new UsageError(`No *.audit.md files found under ${inputs.length ? inputs.join(', ') : cwd}`);
-  return [...found].sort();
+}
+
+/** Reads a report named on the command line; any failure is a usage or I/O error (exit 2). */
+async function readReport(file: string, cwd: string): Promise<string> {
+  try {
+    return await readReportFile(path.resolve(cwd, file), visible(file));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** `--root`, resolved; it must be a folder. */
+async function rootFolder(root: string | undefined, cwd: string): Promise<string> {
+  const abs = path.resolve(cwd, root ?? '.');
+  const st = await fsp.stat(abs).catch(() => undefined);
+  if (!st?.isDirectory()) throw new UsageError(`--root is not a folder: ${visible(root ?? abs)}`);
+  return abs;
 }
 
 async function loadConfig(configPath: string | undefined, root: string): Promise<ProjectConfig> {
   const file = configPath ? path.resolve(configPath) : path.join(root, CONFIG_FILE);
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    // like a report: a FIFO or a device in its place is refused, not read
+    text = await readTextFile(file, `the configuration ${visible(file)}`, MAX_CONFIG_BYTES, (bytes) => `it is too large for a configuration (${bytes} bytes)`);
   } catch (err) {
-    if (!configPath && (err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_CONFIG;
-    throw new UsageError(`Cannot read the configuration ${file}: ${(err as Error).message}`);
+    if (!configPath && (err as FileReadError).code === 'ENOENT') return DEFAULT_CONFIG;
+    throw new UsageError((err as Error).message);
   }
   const { config, errors } = parseConfig(text, ALL_RULE_IDS);
-  if (errors.length) throw new UsageError(`Invalid configuration ${file}:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+  if (errors.length) throw new UsageError(`Invalid configuration ${visible(file)}:\n${errors.map((e) => `  - ${visible(e)}`).join('\n')}`);
   return config;
 }
 
@@ -75,36 +87,61 @@ function parseCount(v: string): number {
   return n;
 }
 
+function parseSize(v: string): number {
+  const n = parseByteSize(v);
+  if (n === undefined || n < 1) throw new InvalidArgumentError('expected a size such as 2147483648, 500M or 2GiB (units are powers of 1024)');
+  return n;
+}
+
+const MAX_EVIDENCE_HELP = `hash no evidence file larger than this (default: ${DEFAULT_MAX_HASH_BYTES / 1024 ** 3}GiB; 500M, 4GiB, …)`;
+
 interface LintCliOptions {
   format: 'stylish' | 'json' | 'sarif';
   config?: string;
   maxWarnings: number;
   root?: string;
+  maxEvidenceSize?: number;
+}
+
+/** A report that could not be read, as a problem of its own (PA000 at its start). */
+function unreadable(message: string): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { rule: 'PA000', severity: 'error', message, range: { start, end: start }, span: { start: 0, end: 0 } };
 }
 
 async function runLint(inputs: string[], opts: LintCliOptions, io: CliIo): Promise<number> {
-  const root = path.resolve(io.cwd, opts.root ?? '.');
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root is not a folder: ${opts.root}`);
+  const root = await rootFolder(opts.root, io.cwd);
   const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
-  const files = await findReports(inputs, io.cwd);
-  const linter = new Linter();
+  const files = await findReports(inputs, io.cwd, root);
+  const linter = new Linter(new EvidenceChecker(nodeEvidenceFs, { ...(opts.maxEvidenceSize ? { maxHashBytes: opts.maxEvidenceSize } : {}) }));
   const results: FileResult[] = [];
-  for (const file of files) {
+  // reports that could not be read at all: listed with their problem, and the run ends with exit code 2
+  let failed = 0;
+  for (const { path: file, refused } of files) {
+    const shown = displayPath(file, root);
     let text: string;
     try {
-      text = await fsp.readFile(file, 'utf8');
+      if (refused) throw new FileReadError(`Cannot read ${shown}: ${refused}`);
+      text = await readReportFile(file, shown);
     } catch (err) {
-      throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
+      if (!(err instanceof FileReadError)) throw err;
+      if (!err.tooLarge) failed++;
+      results.push({ path: shown, diagnostics: [unreadable(err.message)] });
+      continue;
     }
     // a report outside --root is checked against its own folder
     const inRoot = isInside(root, file);
     const { diagnostics } = await linter.lint(text, { filePath: file, root: inRoot ? root : path.dirname(file), config });
-    results.push({ path: displayPath(file, root), diagnostics });
+    results.push({ path: shown, diagnostics });
   }
   if (opts.format === 'json') io.out(formatJson(results) + '\n');
   else if (opts.format === 'sarif') io.out(formatSarif(results, { toolVersion: pkg.version, root }) + '\n');
   else io.out(formatStylish(results, pc.createColors(io.color)));
   const { errors, warnings } = countBySeverity(results);
+  if (failed > 0) {
+    if (opts.format === 'stylish') io.err(`${failed} report${failed === 1 ? '' : 's'} could not be read.\n`);
+    return 2;
+  }
   if (errors > 0) return 1;
   if (opts.maxWarnings >= 0 && warnings > opts.maxWarnings) {
     if (opts.format === 'stylish') io.err(`Too many warnings (${warnings}; --max-warnings is ${opts.maxWarnings}).\n`);
@@ -113,29 +150,48 @@ async function runLint(inputs: string[], opts: LintCliOptions, io: CliIo): Promi
   return 0;
 }
 
-async function runHash(files: string[], opts: { report?: string }, io: CliIo): Promise<number> {
-  let base = io.cwd;
-  let first = 1;
-  if (opts.report) {
-    const reportPath = path.resolve(io.cwd, opts.report);
-    let text: string;
-    try {
-      text = await fsp.readFile(reportPath, 'utf8');
-    } catch (err) {
-      throw new UsageError(`Cannot read ${opts.report}: ${(err as Error).message}`);
-    }
-    base = path.dirname(reportPath);
-    first = Number(nextId(parseReport(text), 'evidence').slice(1));
+/** The number after the report's largest `E` id, exactly (`E999999999999999999999` is followed by `E1000000000000000000000`). */
+function nextEvidenceNumber(report: Report): bigint {
+  let max = 0n;
+  for (const r of report.records) {
+    const m = /^E(\d+)$/.exec(r.id ?? '');
+    if (m && BigInt(m[1]!) > max) max = BigInt(m[1]!);
   }
+  return max + 1n;
+}
+
+async function runHash(files: string[], opts: { report?: string; maxEvidenceSize?: number }, io: CliIo): Promise<number> {
+  let base = io.cwd;
+  let first = 1n;
+  if (opts.report) {
+    const text = await readReport(opts.report, io.cwd);
+    base = path.dirname(path.resolve(io.cwd, opts.report));
+    first = nextEvidenceNumber(parseReport(text));
+  }
+  const limit = opts.maxEvidenceSize ?? DEFAULT_MAX_HASH_BYTES;
   const records: NewEvidence[] = [];
   for (const [i, f] of files.entries()) {
     const abs = path.resolve(io.cwd, f);
-    const st = await nodeEvidenceFs.stat(abs).catch(() => undefined);
-    if (!st) throw new UsageError(`No such file: ${f}`);
-    if (!st.isFile) throw new UsageError(`Not a file: ${f}`);
-    const sha256 = await nodeEvidenceFs.sha256(abs);
-    records.push({ id: `E${first + i}`, file: toPosix(path.relative(base, abs)), sha256 });
+    const cannot = (err: unknown) => new UsageError(`Cannot hash ${visible(f)}: ${visible(ioErrorText(err, [[abs, f]]))}`);
+    let st;
+    try {
+      st = await nodeEvidenceFs.stat(abs);
+    } catch (err) {
+      throw cannot(err);
+    }
+    if (!st) throw new UsageError(`No such file: ${visible(f)}`);
+    // a FIFO, socket or device is never opened
+    if (!st.isFile) throw cannot(`${notARegularFile(st.type ?? 'directory')}.`);
+    if (st.size > limit) throw cannot(`${tooLargeToHash(st.size, limit)}; raise the limit with --max-evidence-size.`);
+    let sha256: string;
+    try {
+      sha256 = await nodeEvidenceFs.sha256(abs, limit);
+    } catch (err) {
+      throw cannot(err);
+    }
+    records.push({ id: `E${first + BigInt(i)}`, file: toPosix(path.relative(base, abs)), sha256 });
   }
+  // data, not prose: every value is quoted and escaped as YAML where it needs it
   io.out(evidenceBlock(records));
   return 0;
 }
@@ -145,10 +201,21 @@ export interface CliIo {
   color: boolean;
   out(s: string): void;
   err(s: string): void;
+  /** Show the stack of an unexpected error (PRIVACY_AUDIT_DEBUG=1). */
+  debug?: boolean;
+}
+
+/** An error nobody expected, for the user: one line, or its stack with `debug`. */
+export function unexpectedError(err: unknown, debug = false): string {
+  if (debug && err instanceof Error && err.stack) return `privacy-audit: unexpected error: ${visibleLines(err.stack)}\n`;
+  const e = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : String(err);
+  return `privacy-audit: unexpected error: ${visible(e)}${debug ? '' : ' (set PRIVACY_AUDIT_DEBUG=1 to see where)'}\n`;
 }
 
 /** Runs the command line with `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  // what people read: no control character from a report or a file name reaches the terminal (data formats escape their own)
+  const io: CliIo = { ...rawIo, out: (s) => rawIo.out(visibleLines(s)), err: (s) => rawIo.err(visibleLines(s)) };
   const program = new Command('privacy-audit')
     .description('Lint privacy-audit reports (*.audit.md) and hash their evidence.')
     .version(pkg.version, '-v, --version')
@@ -163,16 +230,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseCount, -1)
     .option('--root <dir>', 'workspace root that evidence paths may not leave (default: the current folder)')
+    .option('--max-evidence-size <size>', MAX_EVIDENCE_HELP, parseSize)
     .action(async (paths: string[], opts: LintCliOptions) => {
-      code = await runLint(paths, opts, io);
+      // stylish escapes names and messages itself (and may be coloured); JSON and SARIF escape as JSON
+      code = await runLint(paths, opts, { ...io, out: rawIo.out });
     });
   program
     .command('hash')
     .description('Print ready-to-paste evidence records with the sha256 of each file')
     .argument('<files...>', 'evidence files')
     .option('-r, --report <file>', 'number the ids after those of this report and make paths relative to its folder')
-    .action(async (files: string[], opts: { report?: string }) => {
-      code = await runHash(files, opts, io);
+    .option('--max-evidence-size <size>', MAX_EVIDENCE_HELP, parseSize)
+    .action(async (files: string[], opts: { report?: string; maxEvidenceSize?: number }) => {
+      code = await runHash(files, opts, { ...io, out: rawIo.out });
     });
   program
     .command('diagram')
@@ -183,15 +253,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('--browser <path>', 'Chrome, Chromium, Edge or Brave for --format svg (default: found automatically)')
     .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the current folder)`)
     .action(async (file: string, opts: { format: DiagramFormat; kind: DiagramKind; browser?: string; config?: string }) => {
-      let text: string;
-      try {
-        text = await fsp.readFile(path.resolve(io.cwd, file), 'utf8');
-      } catch (err) {
-        throw new UsageError(`Cannot read ${file}: ${(err as Error).message}`);
-      }
+      const text = await readReport(file, io.cwd);
       const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), io.cwd);
       try {
-        io.out(await diagramOutput(text, { format: opts.format, kind: opts.kind, config, ...(opts.browser ? { browser: opts.browser } : {}) }));
+        // mermaid text or SVG: data, whose labels the diagram escapes itself
+        rawIo.out(await diagramOutput(text, { format: opts.format, kind: opts.kind, config, ...(opts.browser ? { browser: opts.browser } : {}) }));
       } catch (err) {
         // no browser: the message says what to install or to pass --browser
         throw new UsageError((err as Error).message);
@@ -210,19 +276,24 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
     .option('--root <dir>', 'workspace root that evidence paths may not leave (default: the current folder)')
     .action(async (paths: string[], opts: { pdf?: string; html?: string; outDir?: string; formats?: string; browser?: string; paper: Paper; config?: string; root?: string }) => {
-      const root = path.resolve(io.cwd, opts.root ?? '.');
-      if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--root is not a folder: ${opts.root}`);
+      const root = await rootFolder(opts.root, io.cwd);
       const common = { ...(opts.browser ? { browser: opts.browser } : {}), paper: opts.paper, root, generator: `Privacy Audit ${pkg.version}` };
       if (opts.outDir !== undefined) {
         if (opts.pdf || opts.html) throw new UsageError('--out-dir names the files itself: leave out --pdf and --html (choose with --formats).');
         const formats = (opts.formats ?? 'pdf').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean) as ExportFormat[];
-        const files = await findReports(paths, io.cwd);
+        const found = await findReports(paths, io.cwd, root);
         const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
         const started = performance.now();
         let failed = 0;
+        // reports that are not read (a link out of the workspace) are reported first
+        for (const r of found.filter((f) => f.refused)) {
+          failed++;
+          io.err(`privacy-audit: ${visible(displayPath(r.path, io.cwd))}: ${r.refused}\n`);
+        }
+        const files = found.filter((f) => !f.refused).map((f) => f.path);
         try {
           await exportMany(files, { ...common, config, outDir: opts.outDir, formats }, io.cwd, (item) => {
-            const name = displayPath(item.file, io.cwd);
+            const name = visible(displayPath(item.file, io.cwd));
             if (item.error !== undefined) {
               failed++;
               io.err(`privacy-audit: ${name}: ${item.error}\n`);
@@ -235,7 +306,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         } catch (err) {
           throw new UsageError((err as Error).message);
         }
-        io.out(`Exported ${files.length - failed} of ${files.length} report${files.length === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        io.out(`Exported ${found.length - failed} of ${found.length} report${found.length === 1 ? '' : 's'} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
         if (failed) code = 2;
         return;
       }
@@ -266,7 +337,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.err(`privacy-audit: ${err.message}\n`);
       return 2;
     }
-    io.err(`privacy-audit: ${(err as Error).stack ?? String(err)}\n`);
+    rawIo.err(unexpectedError(err, rawIo.debug));
     return 2;
   }
 }

@@ -6,9 +6,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../core/config';
-import { isInside } from '../core/evidence';
+import { isInside, unsafePathReason } from '../core/evidence';
 import { PAPERS, type Paper } from '../core/export/document';
+import { visible } from '../core/format/visible';
+import { scalarText } from '../core/model';
+import { parseReport } from '../core/parse';
 import { Exporter, exportReport, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
+import { outputClash, readReportFile, realTarget, type ProtectedInput } from './files';
 
 export { PAPERS, type Paper };
 
@@ -104,7 +108,7 @@ export async function exportMany(files: readonly string[], options: ExportManyOp
     await fsp.mkdir(outDir, { recursive: true });
     // one job: each report is read when its turn comes, and printed while the next one is prepared
     await exporter.exportAll(
-      files.map((file, i) => () => exportJob(file, options, cwd, outputs[i]!)),
+      files.map((file, i) => () => exportJob(file, options, cwd, outputs[i]!, files)),
       (i, outcome) => {
         const item: ExportManyItem = outcome instanceof Error ? { file: files[i]!, error: outcome.message } : { file: files[i]!, result: outcome };
         items.push(item);
@@ -129,25 +133,57 @@ function exporterOptions(options: ExportCommandOptions): ExporterOptions {
   };
 }
 
-/** Reads `file` and makes its export options; evidence is checked against `root`, or the report's folder when it lies outside. */
-async function exportJob(file: string, options: ExportCommandOptions, cwd: string, out: { pdf?: string | undefined; html?: string | undefined }): Promise<ExportOptions> {
+/**
+ * Reads `file` and makes its export options; evidence is checked against
+ * `root`, or the report's folder when it lies outside. Refuses outputs that
+ * are the report, another report of the batch (`batch`), or one of the
+ * report's evidence files, whatever path leads to them.
+ */
+async function exportJob(file: string, options: ExportCommandOptions, cwd: string, out: { pdf?: string | undefined; html?: string | undefined }, batch: readonly string[] = []): Promise<ExportOptions> {
   const reportPath = path.resolve(cwd, file);
   let text: string;
   try {
-    text = await fsp.readFile(reportPath, 'utf8');
+    text = await readReportFile(reportPath, visible(file));
   } catch (err) {
-    throw new ExportCommandError(`Cannot read ${file}: ${(err as Error).message}`);
+    throw new ExportCommandError((err as Error).message);
   }
+  const pdf = out.pdf ? path.resolve(cwd, out.pdf) : undefined;
+  const html = out.html ? path.resolve(cwd, out.html) : undefined;
+  await checkOutputs(reportPath, text, cwd, [pdf, html], batch);
   const root = path.resolve(cwd, options.root ?? '.');
   return {
     text,
     filePath: reportPath,
     root: isInside(root, reportPath) ? root : path.dirname(reportPath),
     ...(options.config ? { config: options.config } : {}),
-    ...(out.pdf ? { pdf: path.resolve(cwd, out.pdf) } : {}),
-    ...(out.html ? { html: path.resolve(cwd, out.html) } : {}),
+    ...(pdf ? { pdf } : {}),
+    ...(html ? { html } : {}),
     ...(options.paper ? { paper: options.paper } : {}),
   };
+}
+
+/** Rejects when an output would replace an input, or the PDF and the HTML file are one file. */
+async function checkOutputs(reportPath: string, text: string, cwd: string, outputs: readonly (string | undefined)[], batch: readonly string[]): Promise<void> {
+  const targets = outputs.filter((o): o is string => o !== undefined);
+  if (targets.length === 2 && (await realTarget(targets[0]!)) === (await realTarget(targets[1]!))) throw new ExportCommandError('The PDF and the HTML file must have different paths.');
+  // names for a terminal: no control character from a file name or the report
+  const shownReport = visible(shownPath(reportPath, cwd));
+  const inputs: ProtectedInput[] = [{ path: reportPath, what: `the report ${shownReport} itself` }];
+  for (const other of batch) if (path.resolve(cwd, other) !== reportPath) inputs.push({ path: path.resolve(cwd, other), what: `the report ${visible(other)}, also exported` });
+  for (const r of parseReport(text).records) {
+    const written = r.kind === 'evidence' ? scalarText(r.fields.get('file'))?.trim() : undefined;
+    if (written && !unsafePathReason(written)) inputs.push({ path: path.resolve(path.dirname(reportPath), written), what: `the evidence file ${visible(written)} of ${shownReport}` });
+  }
+  for (const target of targets) {
+    const clash = await outputClash(target, visible(shownPath(target, cwd)), inputs);
+    if (clash) throw new ExportCommandError(clash);
+  }
+}
+
+/** `p` relative to `cwd` when inside it, otherwise absolute. */
+function shownPath(p: string, cwd: string): string {
+  const x = path.relative(cwd, p);
+  return x && !x.startsWith('..') && !path.isAbsolute(x) ? x : p;
 }
 
 function size(bytes: number): string {
@@ -156,10 +192,7 @@ function size(bytes: number): string {
 
 /** What the command prints: one line per file written, then the notes (lint errors, warnings). */
 export function exportSummary(r: ExportResult, cwd: string): { out: string; err: string } {
-  const rel = (p: string) => {
-    const x = path.relative(cwd, p);
-    return x && !x.startsWith('..') && !path.isAbsolute(x) ? x : p;
-  };
+  const rel = (p: string) => shownPath(p, cwd);
   const lines: string[] = [];
   if (r.pdf) lines.push(`Wrote ${rel(r.pdf.path)} (${r.pdf.pages} page${r.pdf.pages === 1 ? '' : 's'}, ${size(r.pdf.bytes)})`);
   if (r.html) lines.push(`Wrote ${rel(r.html.path)} (${size(r.html.bytes)})`);
