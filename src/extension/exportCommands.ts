@@ -52,7 +52,10 @@ export class ExportCommands implements vscode.Disposable {
     }
     const settings = vscode.workspace.getConfiguration('privacyAudit.export', target);
     const trusted = vscode.workspace.isTrusted;
-    let dest = out?.fsPath ?? target.fsPath.replace(/\.audit\.md$/, `.${format}`);
+    const doc = await vscode.workspace.openTextDocument(target);
+    const e = load();
+    // beside the report, its name masked: a report named after the IMEI does not put it on the PDF's name
+    let dest = out?.fsPath ?? e.defaultExportPath(target.fsPath, doc.getText(), format);
     if (!out && settings.get<string>('location', 'beside') === 'ask') {
       const picked = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(dest), filters: format === 'pdf' ? { PDF: ['pdf'] } : { HTML: ['html'] }, title: `Export to ${format.toUpperCase()}` });
       if (!picked) return undefined;
@@ -71,10 +74,8 @@ export class ExportCommands implements vscode.Disposable {
         void vscode.window.showWarningMessage(`Privacy Audit: cannot read the extra CSS ${cssUri.fsPath}: ${(err as Error).message}`);
       }
     }
-    const doc = await vscode.workspace.openTextDocument(target);
     const folder = vscode.workspace.getWorkspaceFolder(target);
     const config = await this.store.config(target);
-    const e = load();
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Exporting ${path.basename(target.fsPath)} to ${format.toUpperCase()}`, cancellable: true },

@@ -178,3 +178,12 @@ function merge(r: [number, number][]): [number, number][] {
 export function redactorFor(report: Report): Redactor {
   return new Redactor(collectRedaction(report));
 }
+
+/**
+ * An output file name free of secrets: a report named after the phone's
+ * IMEI must not leave that name on the PDF beside it. `[redacted]` becomes
+ * `redacted`, so the name needs no quoting in a shell.
+ */
+export function maskFileName(name: string, redactor: Redactor): string {
+  return redactor.mask(name).split(REDACTED).join('redacted');
+}

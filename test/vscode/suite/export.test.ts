@@ -37,4 +37,16 @@ suite('export', () => {
     assert.ok(!html.includes('869999012345677'), 'the IMEI is redacted');
     assert.ok(html.includes('api.account.xiaomi.com'));
   });
+
+  test("a report named after the phone's IMEI is exported beside it under a masked name (issue 8, 3)", async function () {
+    this.timeout(120_000);
+    const name = 'out/imei-869999012345677.audit.md';
+    await fsp.mkdir(workspaceUri('out').fsPath, { recursive: true });
+    const text = ['---', 'audit-format: 1', 'id: T-5', 'title: Named', 'status: final', 'date: 2024-01-01', 'auditors: [A]', '---', 'Text.', '', '```device', 'identifiers: {IMEI: "869999012345677"}', '```', ''].join('\n');
+    await fsp.writeFile(workspaceUri(name).fsPath, text);
+    const written = await vscode.commands.executeCommand<string | undefined>('privacyAudit.exportHtml', workspaceUri(name));
+    assert.equal(written, workspaceUri('out/imei-redacted.html').fsPath);
+    const html = await fsp.readFile(written!, 'utf8');
+    assert.ok(!html.includes('869999012345677') && !html.includes('12345677'));
+  });
 });
