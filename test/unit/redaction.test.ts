@@ -106,6 +106,16 @@ describe('finding a secret however it is written (issue 8, 3)', () => {
     assert.equal(y.mask('user-1 user-22 user-333'), `${REDACTED} ${REDACTED} ${REDACTED}`);
   });
 
+  test('a value without letters or digits masks nothing; a value cut in two by a narrower mask is still found whole', () => {
+    const r2 = new Redactor({ literals: ['-', 'b40e', '70fdb40e-e4d1-7ee7-8202-79bc93627b41'], patterns: [], uncertain: [] });
+    assert.equal(r2.mask('code-line'), 'code-line');
+    // what an earlier pass over one text node left: the narrower value masked, the whole one cut
+    const cell = ['70fd', '\u2060b40e-e4d1-7ee7-8202-79bc93627b41'];
+    const once = cell.map((c) => r2.mask(c));
+    assert.deepEqual(once, ['70fd', REDACTED], 'the rest of the identifier goes with the part that is a value of its own');
+    assert.equal(r2.maskSegments(cell).join(''), REDACTED);
+  });
+
   test('short values are masked as written only (no separator games with 4 digits)', () => {
     const pin = new Redactor({ literals: ['1234'], patterns: [], uncertain: [] });
     assert.equal(pin.mask('pin 1234, time 12:34'), `pin ${REDACTED}, time 12:34`);

@@ -68,6 +68,8 @@ export class Redactor {
   /** Identifier-like secrets in the tokens projection, longest first. */
   private readonly tokens: string[];
   private readonly patterns: RE2JS[] = [];
+  /** Projections of values that are part of a longer value. */
+  private readonly nested = new Set<string>();
   /** Patterns that could not be compiled (they mask nothing; PA001 reports them). */
   readonly problems: PatternProblem[] = [];
   /** Why the redaction may be incomplete; exports refuse while this is not empty. */
@@ -75,8 +77,17 @@ export class Redactor {
 
   constructor(readonly rules: RedactRules) {
     const byLength = (a: string, b: string) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
-    this.reading = [...new Set(rules.literals.map((l) => projectText(l, 'reading')).filter((l) => l !== ''))].sort(byLength);
-    this.tokens = [...new Set(rules.literals.map((l) => projectText(l, 'tokens')).filter((l) => l.length >= REDACT_LIMITS.minTokenChars))].sort(byLength);
+    // a value without a letter or a digit ("-", "…") identifies nobody, and would mask every hyphen
+    const literals = rules.literals.filter((l) => /[\p{L}\p{N}]/u.test(l));
+    this.reading = [...new Set(literals.map((l) => projectText(l, 'reading')).filter((l) => l !== ''))].sort(byLength);
+    this.tokens = [...new Set(literals.map((l) => projectText(l, 'tokens')).filter((l) => l.length >= REDACT_LIMITS.minTokenChars))].sort(byLength);
+    // a value inside a longer one (`b40e` in a UUID): where it is masked, the rest of the identifier around it goes too,
+    // or the longer value, cut by that mask, could no longer be recognised when markup had split it
+    const skeletons = literals.map((l) => projectText(l, 'tokens'));
+    for (const l of literals) {
+      const k = projectText(l, 'tokens');
+      if (k && skeletons.some((other) => other.length > k.length && other.includes(k))) this.nested.add(projectText(l, 'reading')).add(k);
+    }
     rules.patterns.forEach((p: RedactPattern, i) => {
       const re = i < REDACT_LIMITS.maxPatterns ? compilePattern(p.source, p.flags) : `more than ${REDACT_LIMITS.maxPatterns} patterns`;
       if (typeof re === 'string') this.problems.push({ span: p.span, message: `\`redact\` pattern ${p.written.length > 60 ? p.written.slice(0, 60) + '…' : p.written} cannot be used: ${re}.` });
@@ -96,7 +107,11 @@ export class Redactor {
     const found: [number, number][] = [];
     const literal = (p: Projection, secrets: readonly string[]) => {
       for (const q of secrets) {
-        for (let at = p.text.indexOf(q); at >= 0; at = p.text.indexOf(q, at + 1)) found.push(sourceRange(s, p, at, at + q.length));
+        const widen = this.nested.has(q);
+        for (let at = p.text.indexOf(q); at >= 0; at = p.text.indexOf(q, at + 1)) {
+          const r = sourceRange(s, p, at, at + q.length);
+          found.push(widen ? identifierAround(s, r) : r);
+        }
       }
     };
     literal(project(s, 'reading'), this.reading);
@@ -159,6 +174,15 @@ export class Redactor {
   leaks(s: string): boolean {
     return this.ranges(s.split(REDACTED).join(' ')).length > 0;
   }
+}
+
+const ID_CHAR = /[\p{L}\p{N}\p{M}\p{Cf}\-.:_]/u;
+
+/** The whole run of identifier characters (letters, digits, `-`, `.`, `:`, `_`) around a range. */
+function identifierAround(s: string, [a, b]: [number, number]): [number, number] {
+  while (a > 0 && ID_CHAR.test(s[a - 1]!)) a--;
+  while (b < s.length && ID_CHAR.test(s[b]!)) b++;
+  return [a, b];
 }
 
 function merge(r: [number, number][]): [number, number][] {

@@ -14,6 +14,9 @@
  *   find their secret.
  * - `source`: NFKC with invisible characters dropped, case and white space
  *   kept: what `/regex/` patterns run on.
+ *
+ * In `reading` and `tokens`, a `[redacted]` mark reads as a gap, so a value
+ * that an earlier, narrower mask cut in two is still found whole.
  */
 
 export type ProjectionKind = 'reading' | 'tokens' | 'source';
@@ -24,6 +27,8 @@ export interface Projection {
   from: Int32Array;
 }
 
+/** The mask's own mark (engine.ts REDACTED). */
+const MARKER = '[redacted]';
 const INVISIBLE = /^[\p{Cf}\p{Cc}]$/u;
 const SPACE = /^\s$/u;
 const WORD = /[\p{L}\p{N}]/u;
@@ -66,6 +71,15 @@ export function project(s: string, kind: ProjectionKind): Projection {
   };
   for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
+    if (c === 0x5b && kind !== 'source' && s.startsWith(MARKER, i)) {
+      // a value already masked is read as a gap: a secret that an earlier mask cut in two is still found whole
+      if (kind === 'reading' && !lastSpace) {
+        push(' ', i);
+        lastSpace = true;
+      }
+      i += MARKER.length;
+      continue;
+    }
     if (c < 0x80 && !(i + 1 < s.length && s.charCodeAt(i + 1) >= 0x300 && MARK.test(String.fromCodePoint(s.codePointAt(i + 1)!)))) {
       // ASCII without a combining mark after it: no normalisation needed
       i++;
