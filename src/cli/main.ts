@@ -23,8 +23,8 @@ import { countBySeverity, type FileResult } from '../core/format/types';
 import { visible, visibleLines } from '../core/format/visible';
 import { ALL_RULE_IDS } from '../core/lint/ids';
 import { Linter } from '../core/linter';
-import type { Report } from '../core/model';
 import { parseReport } from '../core/parse';
+import { nextIdNumber } from '../core/lint/edits';
 import type { Diagnostic } from '../core/types';
 import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
 import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from '../node/export-command';
@@ -150,23 +150,13 @@ async function runLint(inputs: string[], opts: LintCliOptions, io: CliIo): Promi
   return 0;
 }
 
-/** The number after the report's largest `E` id, exactly (`E999999999999999999999` is followed by `E1000000000000000000000`). */
-function nextEvidenceNumber(report: Report): bigint {
-  let max = 0n;
-  for (const r of report.records) {
-    const m = /^E(\d+)$/.exec(r.id ?? '');
-    if (m && BigInt(m[1]!) > max) max = BigInt(m[1]!);
-  }
-  return max + 1n;
-}
-
 async function runHash(files: string[], opts: { report?: string; maxEvidenceSize?: number }, io: CliIo): Promise<number> {
   let base = io.cwd;
   let first = 1n;
   if (opts.report) {
     const text = await readReport(opts.report, io.cwd);
     base = path.dirname(path.resolve(io.cwd, opts.report));
-    first = nextEvidenceNumber(parseReport(text));
+    first = nextIdNumber(parseReport(text), 'evidence');
   }
   const limit = opts.maxEvidenceSize ?? DEFAULT_MAX_HASH_BYTES;
   const records: NewEvidence[] = [];

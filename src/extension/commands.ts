@@ -101,7 +101,7 @@ export async function addEvidence(store: ReportStore, a?: vscode.Uri | AddEviden
     return undefined;
   }
   const report = store.report(doc);
-  let n = Number(e.nextId(report, 'evidence').slice(1));
+  let n = e.nextIdNumber(report, 'evidence');
   const records: { id: string; file: string; sha256: string; captured?: string }[] = [];
   for (const f of files) {
     const source = f.fsPath;

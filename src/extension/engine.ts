@@ -5,7 +5,7 @@
 export { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, parseLintSettings, type ProjectConfig } from '../core/config';
 export { evidenceBlock, evidenceKindOf, EvidenceChecker, isInside, nodeEvidenceFs, type EvidenceStatus } from '../core/evidence';
 export { RULES, RULES_BY_ID } from '../core/lint';
-export { nextId } from '../core/lint/edits';
+export { nextId, nextIdNumber } from '../core/lint/edits';
 export { ALL_RULE_IDS } from '../core/lint/ids';
 export { docsUrl } from '../core/lint/rule';
 export { carryDiagnostics, Linter, type LintResult } from '../core/linter';

@@ -6,13 +6,13 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectConfig } from '../core/config';
-import { isInside, unsafePathReason } from '../core/evidence';
+import { isInside } from '../core/evidence';
 import { PAPERS, type Paper } from '../core/export/document';
 import { visible } from '../core/format/visible';
-import { scalarText } from '../core/model';
 import { parseReport } from '../core/parse';
+import { maskFileName, redactorFor } from '../core/redact';
 import { Exporter, exportReport, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
-import { outputClash, readReportFile, realTarget, type ProtectedInput } from './files';
+import { exportOutputClash, readReportFile } from './files';
 
 export { PAPERS, type Paper };
 
@@ -108,7 +108,22 @@ export async function exportMany(files: readonly string[], options: ExportManyOp
     await fsp.mkdir(outDir, { recursive: true });
     // one job: each report is read when its turn comes, and printed while the next one is prepared
     await exporter.exportAll(
-      files.map((file, i) => () => exportJob(file, options, cwd, outputs[i]!, files)),
+      files.map((file, i) => async () => {
+        const job = await exportJob(file, options, cwd, outputs[i]!, files);
+        // an output named after the report is named without its secrets (a report named after the IMEI)
+        for (const f of formats) {
+          const planned = job[f];
+          if (!planned) continue;
+          const masked = path.join(path.dirname(planned), maskFileName(path.basename(planned), redactorFor(parseReport(job.text))));
+          if (masked === planned) continue;
+          const key = masked.normalize('NFC').toLowerCase();
+          const other = byOutput.get(key);
+          if (other !== undefined && other !== file) throw new ExportCommandError(`${other} and ${file} would both be written to ${masked} (its name masked); export them to different folders.`);
+          byOutput.set(key, file);
+          job[f] = masked;
+        }
+        return job;
+      }),
       (i, outcome) => {
         const item: ExportManyItem = outcome instanceof Error ? { file: files[i]!, error: outcome.message } : { file: files[i]!, result: outcome };
         items.push(item);
@@ -164,20 +179,8 @@ async function exportJob(file: string, options: ExportCommandOptions, cwd: strin
 
 /** Rejects when an output would replace an input, or the PDF and the HTML file are one file. */
 async function checkOutputs(reportPath: string, text: string, cwd: string, outputs: readonly (string | undefined)[], batch: readonly string[]): Promise<void> {
-  const targets = outputs.filter((o): o is string => o !== undefined);
-  if (targets.length === 2 && (await realTarget(targets[0]!)) === (await realTarget(targets[1]!))) throw new ExportCommandError('The PDF and the HTML file must have different paths.');
-  // names for a terminal: no control character from a file name or the report
-  const shownReport = visible(shownPath(reportPath, cwd));
-  const inputs: ProtectedInput[] = [{ path: reportPath, what: `the report ${shownReport} itself` }];
-  for (const other of batch) if (path.resolve(cwd, other) !== reportPath) inputs.push({ path: path.resolve(cwd, other), what: `the report ${visible(other)}, also exported` });
-  for (const r of parseReport(text).records) {
-    const written = r.kind === 'evidence' ? scalarText(r.fields.get('file'))?.trim() : undefined;
-    if (written && !unsafePathReason(written)) inputs.push({ path: path.resolve(path.dirname(reportPath), written), what: `the evidence file ${visible(written)} of ${shownReport}` });
-  }
-  for (const target of targets) {
-    const clash = await outputClash(target, visible(shownPath(target, cwd)), inputs);
-    if (clash) throw new ExportCommandError(clash);
-  }
+  const clash = await exportOutputClash({ reportPath, text, outputs, batch: batch.map((b) => path.resolve(cwd, b)), shown: (p) => visible(shownPath(p, cwd)) });
+  if (clash) throw new ExportCommandError(clash);
 }
 
 /** `p` relative to `cwd` when inside it, otherwise absolute. */

@@ -24,6 +24,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProjectConfig } from '../core/config';
 import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
 import { maskHtml, redactorFor, verifyHtml } from '../core/redact';
+import { exportOutputClash } from './files';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
 import { Linter, type LintResult } from '../core/linter';
 import { renderReport } from '../core/render/html';
@@ -604,7 +605,9 @@ export class Exporter {
     const source = path.resolve(options.filePath);
     const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
     if (targets.some((p) => p === source)) throw new ExportInputError('The export would overwrite the report itself; choose another output path.');
-    if (targets.length === 2 && targets[0] === targets[1]) throw new ExportInputError('The PDF and the HTML file must have different paths.');
+    // the same file by another path (a folder link, a hard link, another case): the report, its evidence, or the other output
+    const clash = await exportOutputClash({ reportPath: source, text: options.text, outputs: targets, shown: (p) => path.basename(p) });
+    if (clash) throw new ExportInputError(clash);
     for (const p of targets) {
       const dir = path.dirname(p);
       if (!existsSync(dir)) throw new ExportInputError(`The folder ${dir} does not exist.`);

@@ -16,7 +16,10 @@
 import { promises as fsp, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING } from '../core/evidence';
+import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING, unsafePathReason } from '../core/evidence';
+import { visible } from '../core/format/visible';
+import { scalarText } from '../core/model';
+import { parseReport } from '../core/parse';
 import { LIMITS } from '../core/yaml';
 
 /**
@@ -222,4 +225,28 @@ export async function outputClash(output: string, shown: string, inputs: readonl
 export async function realTarget(output: string): Promise<string> {
   const dir = path.dirname(output);
   return path.join((await realpathOf(dir)) ?? dir, path.basename(output));
+}
+
+/**
+ * Why an export must not write `outputs`: one would replace the report,
+ * another report of the same run (`batch`), or an evidence file of the
+ * report, by whatever path (links, case), or the PDF and the HTML file are
+ * one file. Undefined when the outputs are safe. `shown` names a path for
+ * the message.
+ */
+export async function exportOutputClash(o: { reportPath: string; text: string; outputs: readonly (string | undefined)[]; batch?: readonly string[]; shown: (p: string) => string }): Promise<string | undefined> {
+  const targets = o.outputs.filter((x): x is string => x !== undefined);
+  if (targets.length === 2 && (await realTarget(targets[0]!)) === (await realTarget(targets[1]!))) return 'The PDF and the HTML file must have different paths.';
+  const shownReport = o.shown(o.reportPath);
+  const inputs: ProtectedInput[] = [{ path: o.reportPath, what: `the report ${shownReport} itself` }];
+  for (const other of o.batch ?? []) if (other !== o.reportPath) inputs.push({ path: other, what: `the report ${o.shown(other)}, also exported` });
+  for (const r of parseReport(o.text).records) {
+    const written = r.kind === 'evidence' ? scalarText(r.fields.get('file'))?.trim() : undefined;
+    if (written && !unsafePathReason(written)) inputs.push({ path: path.resolve(path.dirname(o.reportPath), written), what: `the evidence file ${visible(written)} of ${shownReport}` });
+  }
+  for (const target of targets) {
+    const clash = await outputClash(target, o.shown(target), inputs);
+    if (clash) return clash;
+  }
+  return undefined;
 }

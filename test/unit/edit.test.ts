@@ -14,6 +14,7 @@ import { applyIntent, type FieldValue, type Intent } from '../../src/core/edit';
 import { verifyIntent } from '../../src/core/edit/verify';
 import { toPlain, type AuditRecord, type Report } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
+import { nextId } from '../../src/core/lint/edits';
 import { RECORD_FIELDS } from '../../src/core/schema';
 import type { TextEdit } from '../../src/core/types';
 import { applyEdits } from '../support/edits';
@@ -913,5 +914,14 @@ describe('lists of numbers', () => {
     const port = after.byId.get('F1')!.fields.get('port')!.value!;
     assert.equal(port.type, 'seq');
     assert.deepEqual(port.type === 'seq' ? port.items.map((i) => (i.type === 'scalar' ? i.value : null)) : [], [443, 5228]);
+  });
+});
+
+describe('next ids (issue 8, 16)', () => {
+  test('the id after a huge one is exact, for the editor and quick fixes as for hash', () => {
+    const report = parseReport(['```evidence', 'id: E999999999999999999999', 'file: a.pcap', '```', '```flow', 'id: F9007199254740993', '```', ''].join('\n'));
+    assert.equal(nextId(report, 'evidence'), 'E1000000000000000000000');
+    assert.equal(nextId(report, 'flow'), 'F9007199254740994');
+    assert.equal(nextId(report, 'step'), 'S1');
   });
 });

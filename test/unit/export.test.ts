@@ -654,6 +654,13 @@ describe('files and errors', () => {
     assert.match(readFileSync(out, 'utf8'), /^<!doctype html>/);
     assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
     await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE, html: EXAMPLE }), /overwrite the report itself/);
+    // the same file by another path: through a folder link (what the editor's save dialog can give), and an evidence file
+    const linkDir = mkdtempSync(path.join(tmp, 'link-'));
+    symlinkSync(path.dirname(EXAMPLE), path.join(linkDir, 'alias'));
+    const viaLink = path.join(linkDir, 'alias', path.basename(EXAMPLE));
+    await assert.rejects(ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, html: viaLink }), /is the report .* itself/);
+    const evidence = /file: (evidence\/[^\s]+)/.exec(readFileSync(EXAMPLE, 'utf8'))![1]!;
+    await assert.rejects(ex().export({ text: readFileSync(EXAMPLE, 'utf8'), filePath: EXAMPLE, html: path.join(linkDir, 'alias', evidence) }), /is the evidence file/);
     await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE }), /Nothing to export/);
     await assert.rejects(ex().export({ text: 'x', filePath: EXAMPLE, pdf: path.join(tmp, 'no', 'such', 'dir', 'x.pdf') }), /does not exist/);
   });
@@ -806,5 +813,15 @@ describe('files and errors', () => {
       assert.equal(r.code, 2, `${argv.join(' ')} exits 2`);
       assert.match(r.err, message);
     }
+  });
+
+  test("--out-dir names an output after its report without the report's secrets (issue 8, 3)", async () => {
+    const dir = mkdtempSync(path.join(tmp, 'cli-masked-'));
+    const report = path.join(dir, 'phone-869999012345677.audit.md');
+    writeFileSync(report, ['---', 'audit-format: 1', 'id: T-6', 'title: Named', 'status: final', 'date: 2024-01-01', 'auditors: [A]', '---', 'x', '', '```device', 'identifiers: {IMEI: "869999012345677"}', '```', ''].join('\n'));
+    let err = '';
+    const code = await main(['export', report, '--out-dir', path.join(dir, 'out'), '--formats', 'html', '--browser', CHROMIUM], { cwd: dir, color: false, out: () => {}, err: (x) => (err += x) });
+    assert.equal(code, 0, err);
+    assert.deepEqual(readdirSync(path.join(dir, 'out')), ['phone-redacted.html']);
   });
 });

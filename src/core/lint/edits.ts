@@ -64,10 +64,18 @@ export function appendStub(report: Report, kind: RecordKind, id: string): TextEd
 
 /** The next free id of a kind (`E7` when E1–E6 exist). */
 export function nextId(report: Report, kind: RecordKind): string {
+  return `${ID_PREFIX[kind]}${nextIdNumber(report, kind)}`;
+}
+
+/** The number after the largest id of a kind, exactly (`E999999999999999999999` is followed by `E1000000000000000000000`, not `E1e+21`). */
+export function nextIdNumber(report: Report, kind: RecordKind): bigint {
   const prefix = ID_PREFIX[kind];
-  let max = 0;
+  let max = 0n;
   for (const r of report.records) {
-    if (r.id && r.id.startsWith(prefix) && /^\d+$/.test(r.id.slice(prefix.length))) max = Math.max(max, Number(r.id.slice(prefix.length)));
+    if (r.id && r.id.startsWith(prefix) && /^\d+$/.test(r.id.slice(prefix.length))) {
+      const n = BigInt(r.id.slice(prefix.length));
+      if (n > max) max = n;
+    }
   }
-  return `${prefix}${max + 1}`;
+  return max + 1n;
 }
