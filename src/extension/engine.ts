@@ -23,3 +23,4 @@ export { PartKeys, type KeyedPart } from '../core/render/parts';
 export { renderProse } from '../core/render/prose';
 export { dataFlowDiagram, timelineDiagram, redactionMask, type DataFlowDiagram, type TimelineDiagram } from '../core/diagram';
 export { applyIntent, type Intent as EditIntent } from '../core/edit';
+export { LIMITS } from '../core/yaml';

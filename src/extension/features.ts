@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
 import { isReport, SOURCE, type ReportStore } from './store';
-import { toRange, toWorkspaceEdit } from './util';
+import { readClosedReport, toRange, toWorkspaceEdit } from './util';
 
 export const SELECTOR: vscode.DocumentSelector = [
   { language: 'markdown', pattern: '**/*.audit.md' },
@@ -241,7 +241,8 @@ export class AuditWorkspaceSymbols implements vscode.WorkspaceSymbolProvider {
       const stamp = open ? `v${open.version}` : `m${(await vscode.workspace.fs.stat(uri)).mtime}`;
       let entry = this.cache.get(uri.toString());
       if (entry?.stamp !== stamp) {
-        const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const text = open ? open.getText() : await readClosedReport(uri, e.LIMITS.maxFileChars);
+        if (text === undefined) continue;
         const report = e.parseReport(text);
         const pos = (o: number) => {
           const p = report.lines.positionAt(o);

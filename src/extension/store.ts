@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
-import { toRange } from './util';
+import { readClosedReport, toRange } from './util';
 
 export const SOURCE = 'privacy-audit';
 
@@ -149,7 +149,16 @@ export class ReportStore implements vscode.Disposable {
   async lintFile(uri: vscode.Uri): Promise<number> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open) return (await this.lint(open))?.diagnostics.length ?? 0;
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    let skipped = '';
+    const text = await readClosedReport(uri, engine().LIMITS.maxFileChars, (why) => (skipped = why));
+    if (text === undefined) {
+      // the Problems panel says why, on the file's first line
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `Not read: ${skipped}.`, vscode.DiagnosticSeverity.Error);
+      d.source = 'privacy-audit';
+      d.code = 'PA000';
+      this.diagnostics.set(uri, [d]);
+      return 1;
+    }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const result = await new (engine().Linter)().lint(text, {
       filePath: uri.scheme === 'file' ? uri.fsPath : undefined,

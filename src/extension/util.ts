@@ -18,3 +18,23 @@ export function toWorkspaceEdit(doc: vscode.TextDocument, edits: readonly { span
   for (const e of edits) into.replace(doc.uri, toRange(doc, e.span), e.newText);
   return into;
 }
+
+/**
+ * A report that is not open, read only when it is a regular file of a sane
+ * size: a FIFO named `x.audit.md` would otherwise block the extension host,
+ * and a huge file fill its memory. Undefined (with the reason in `skipped`)
+ * otherwise.
+ */
+export async function readClosedReport(uri: vscode.Uri, maxChars: number, skipped?: (reason: string) => void): Promise<string | undefined> {
+  const st = await vscode.workspace.fs.stat(uri);
+  // a FIFO, socket or device is neither File nor Directory here
+  if ((st.type & vscode.FileType.File) === 0) {
+    skipped?.('it is not a regular file');
+    return undefined;
+  }
+  if (st.size > maxChars * 3) {
+    skipped?.(`it is too large (${st.size} bytes; the limit is ${maxChars * 3})`);
+    return undefined;
+  }
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}

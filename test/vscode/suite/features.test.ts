@@ -259,6 +259,26 @@ suite('commands, watchers, configuration', () => {
     assert.ok(ours(yaml).filter((d) => ruleOf(d) === 'PA002').length >= 6, 'yaml.audit.md has its PA002 problems');
   });
 
+  test('Lint Workspace does not read a report far over the size limit: it says so in the Problems panel (issue 8, 7)', async function () {
+    this.timeout(60_000);
+    const big = workspaceUri('drafts-big/huge.audit.md');
+    await fsp.mkdir(workspaceUri('drafts-big').fsPath, { recursive: true });
+    // 400 MB, sparse: reading it whole would cost the extension host that much memory
+    await fsp.writeFile(big.fsPath, '');
+    await fsp.truncate(big.fsPath, 400 * 1024 * 1024);
+    try {
+      const result = await vscode.commands.executeCommand<{ reports: number; problems: number }>('privacyAudit.lintWorkspace');
+      assert.ok(result.reports >= 7, JSON.stringify(result));
+      const ds = vscode.languages.getDiagnostics(big);
+      assert.equal(ds.length, 1, ds.map((d) => d.message).join('\n'));
+      assert.match(ds[0]!.message, /^Not read: it is too large \(419430400 bytes; the limit is \d+\)\.$/);
+      const symbols = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'F1');
+      assert.ok(symbols.length > 0);
+    } finally {
+      await fsp.rm(workspaceUri('drafts-big').fsPath, { recursive: true });
+    }
+  });
+
   test('an evidence file changed on disk makes PA021 appear', async () => {
     const { document: doc } = await openText(BROKEN);
     const file = workspaceUri('examples/broken/evidence/good.log').fsPath;
