@@ -70,6 +70,8 @@ export class Redactor {
   private readonly patterns: RE2JS[] = [];
   /** Projections of values that are part of a longer value. */
   private readonly nested = new Set<string>();
+  /** Length of the shortest projected value. */
+  private readonly shortest: number;
   /** Patterns that could not be compiled (they mask nothing; PA001 reports them). */
   readonly problems: PatternProblem[] = [];
   /** Why the redaction may be incomplete; exports refuse while this is not empty. */
@@ -94,6 +96,7 @@ export class Redactor {
       else this.patterns.push(re);
     });
     this.uncertain = rules.uncertain;
+    this.shortest = Math.min(...this.reading.map((q) => q.length), ...this.tokens.map((q) => q.length));
   }
 
   /** True when there is nothing to mask. */
@@ -104,6 +107,8 @@ export class Redactor {
   /** Source ranges [start, end) of `s` to mask, sorted and merged. */
   ranges(s: string): [number, number][] {
     if (this.empty || s === '') return [];
+    // an ASCII string shorter than every value cannot hold one (only NFKC can make a string longer, and only outside ASCII)
+    if (!this.patterns.length && s.length < this.shortest && !/[^\x00-\x7f]/.test(s)) return [];
     const found: [number, number][] = [];
     const literal = (p: Projection, secrets: readonly string[]) => {
       for (const q of secrets) {

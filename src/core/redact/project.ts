@@ -50,50 +50,58 @@ function codePointLength(s: string, i: number): number {
   return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff ? 2 : 1;
 }
 
-/** Projects `s`. Linear in its length; plain ASCII takes a fast path. */
+const UTF16 = new TextDecoder('utf-16le');
+
+/** Projects `s`. Linear in its length; plain ASCII takes a fast path (no normalisation, no strings made). */
 export function project(s: string, kind: ProjectionKind): Projection {
   const fold = kind !== 'source';
-  const parts: string[] = [];
-  const from = new Int32Array(Math.max(16, s.length + (s.length >> 3)));
+  let cap = s.length + 16;
+  let chars = new Uint16Array(cap);
+  let from = new Int32Array(cap);
   let out = 0;
-  let len = from.length;
-  let buf = from;
   let lastSpace = true; // no leading space in 'reading'
-  const push = (piece: string, at: number) => {
-    if (out + piece.length > len) {
-      len = Math.max(len * 2, out + piece.length);
-      const bigger = new Int32Array(len);
-      bigger.set(buf.subarray(0, out));
-      buf = bigger;
+  const room = (n: number) => {
+    if (out + n <= cap) return;
+    cap = Math.max(cap * 2, out + n);
+    const c = new Uint16Array(cap);
+    c.set(chars.subarray(0, out));
+    chars = c;
+    const f = new Int32Array(cap);
+    f.set(from.subarray(0, out));
+    from = f;
+  };
+  const put = (code: number, at: number) => {
+    room(1);
+    chars[out] = code;
+    from[out++] = at;
+  };
+  const space = (at: number) => {
+    if (kind === 'reading' && !lastSpace) {
+      put(0x20, at);
+      lastSpace = true;
     }
-    for (let k = 0; k < piece.length; k++) buf[out++] = at;
-    parts.push(piece);
   };
   for (let i = 0; i < s.length; ) {
     const c = s.charCodeAt(i);
     if (c === 0x5b && kind !== 'source' && s.startsWith(MARKER, i)) {
       // a value already masked is read as a gap: a secret that an earlier mask cut in two is still found whole
-      if (kind === 'reading' && !lastSpace) {
-        push(' ', i);
-        lastSpace = true;
-      }
+      space(i);
       i += MARKER.length;
       continue;
     }
-    if (c < 0x80 && !(i + 1 < s.length && s.charCodeAt(i + 1) >= 0x300 && MARK.test(String.fromCodePoint(s.codePointAt(i + 1)!)))) {
+    const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+    if (c < 0x80 && !(next >= 0x300 && MARK.test(String.fromCodePoint(s.codePointAt(i + 1)!)))) {
       // ASCII without a combining mark after it: no normalisation needed
       i++;
       if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
-        if (kind === 'source') push(s[i - 1]!, i - 1);
-        else if (kind === 'reading' && !lastSpace) {
-          push(' ', i - 1);
-          lastSpace = true;
-        }
+        if (kind === 'source') put(c, i - 1);
+        else space(i - 1);
         continue;
       }
       if (c < 0x20 || c === 0x7f) continue;
-      if (kind === 'tokens' && !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) continue;
-      push(fold && c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : s[i - 1]!, i - 1);
+      const upper = c >= 0x41 && c <= 0x5a;
+      if (kind === 'tokens' && !((c >= 0x30 && c <= 0x39) || upper || (c >= 0x61 && c <= 0x7a))) continue;
+      put(fold && upper ? c + 32 : c, i - 1);
       lastSpace = false;
       continue;
     }
@@ -104,28 +112,21 @@ export function project(s: string, kind: ProjectionKind): Projection {
     if (INVISIBLE.test(String.fromCodePoint(cluster.codePointAt(0)!))) continue;
     let n = cluster.normalize('NFKC');
     if (fold) n = n.toLowerCase();
-    if (kind === 'source') {
-      push(n, start);
-      continue;
-    }
     // the normalised cluster may hold several characters (ﬁ → fi, ㎏ → kg)
-    let piece = '';
     for (const ch of n) {
-      if (SPACE.test(ch)) {
-        if (kind === 'reading' && !lastSpace) {
-          piece += ' ';
-          lastSpace = true;
+      if (kind !== 'source') {
+        if (SPACE.test(ch)) {
+          space(start);
+          continue;
         }
-        continue;
+        if (INVISIBLE.test(ch) || (kind === 'tokens' && !WORD.test(ch))) continue;
+        lastSpace = false;
       }
-      if (INVISIBLE.test(ch)) continue;
-      if (kind === 'tokens' && !WORD.test(ch)) continue;
-      piece += ch;
-      lastSpace = false;
+      for (let k = 0; k < ch.length; k++) put(ch.charCodeAt(k), start);
     }
-    if (piece) push(piece, start);
   }
-  return { text: parts.join(''), from: buf.subarray(0, out) };
+  // a lone surrogate decodes as U+FFFD, one unit for one: offsets stay right
+  return { text: UTF16.decode(chars.subarray(0, out)), from: from.subarray(0, out) };
 }
 
 /** The projected text alone (for secrets). */
