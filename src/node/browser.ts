@@ -214,7 +214,9 @@ export async function launch(browserPath: string): Promise<LaunchedBrowser> {
   const { chromium } = await import('playwright-core');
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: browserPath, headless: true, args: [...BROWSER_ARGS], timeout: 60_000 });
+    // no signal handlers of playwright's: they wait for the event loop, so a Ctrl+C during a long computation did
+    // nothing; without them the process ends at once and the browser, whose pipe closes, ends with it
+    browser = await chromium.launch({ executablePath: browserPath, headless: true, args: [...BROWSER_ARGS], timeout: 60_000, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (err) {
     throw launchFailure(browserPath, err);
   }

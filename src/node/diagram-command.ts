@@ -35,7 +35,7 @@ export interface DiagramCommandOptions {
 export function diagramText(reportText: string, options: Pick<DiagramCommandOptions, 'kind' | 'config' | 'maxEdges'> = {}): string {
   const report = parseReport(reportText);
   const redactor = redactorFor(report);
-  if (redactor.uncertain.length) throw new Error(`No diagram, so that nothing meant to be masked leaks: ${redactor.uncertain.join(' ')}`);
+  if (redactor.refusals.length) throw new Error(`No diagram, so that nothing meant to be masked leaks: ${redactor.refusals.join(' ')}`);
   const mask = (s: string) => redactor.mask(s);
   let text: string;
   if ((options.kind ?? 'dataflow') === 'timeline') text = timelineDiagram(report, { mask }).text;

@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProjectConfig } from '../core/config';
 import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
-import { maskHtml, redactorFor, verifyHtml } from '../core/redact';
+import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
 import { Linter, type LintResult } from '../core/linter';
@@ -499,7 +499,7 @@ export class Exporter {
     progress?.('diagrams', 'Drawing the diagrams');
     // redaction first: a report whose redaction cannot be read with certainty is not exported
     const redactor = redactorFor(result.report);
-    if (redactor.uncertain.length) throw new ExportInputError(`Not exported, so that nothing meant to be masked leaks: ${redactor.uncertain.join(' ')} Fix the YAML and export again.`);
+    if (redactor.refusals.length) throw new ExportInputError(`Not exported, so that nothing meant to be masked leaks: ${redactor.refusals.join(' ')} Fix it and export again.`);
     const mask = (s: string) => redactor.mask(s);
     const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask });
     const timeline = timelineDiagram(result.report, { mask });
@@ -534,6 +534,7 @@ export class Exporter {
       result,
       rendered,
       mask,
+      maskSegments: (segs) => redactor.maskSegments(segs),
       css: { ...css, ...(options.extraCss ? { extra: options.extraCss } : {}) },
       paper: options.paper ?? 'a4',
       marginBoxes,
@@ -623,7 +624,9 @@ export class Exporter {
       return w;
     });
     launched.catch(() => {}); // awaited in build; a failure surfaces there
-    const built = await this.build(launched, options, progress, t);
+    const built = await this.build(launched, options, progress, t).catch((err: unknown) => {
+      throw err instanceof RedactionBudgetError ? new ExportInputError(`Not exported: ${err.message}.`) : err;
+    });
     const w = await warm;
     // the requests the mermaid page tried for this report's diagrams
     const mermaidRequests = w.mermaid.requests - w.mermaidCounted;

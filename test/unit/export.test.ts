@@ -362,10 +362,40 @@ describe('redaction that cannot be bypassed (issue 8)', () => {
     assert.ok(performance.now() - t0 < 60_000);
   });
 
+  test('attacks from a review: split between header boxes, cut at a label end or an ellipsis, reversed by a bidi override, a refused pattern', async () => {
+    const text = [
+      ...head(['id: T-8699990', 'classification: "12345677"']).filter((l) => l !== 'id: T-1'),
+      `See \u202e776543210999968\u202c there; and ${IMEI} itself.`,
+      '',
+      '```flow',
+      'id: F1',
+      `to: "x${' '.repeat(481)}${IMEI}"`,
+      'data: [IMEI]',
+      '```',
+      '',
+      '```evidence',
+      'id: E1',
+      'file: none.pcap',
+      `sha256: "${IMEI}000000"`,
+      '```',
+      '',
+      '```device',
+      `identifiers: {IMEI: "${IMEI}"}`,
+      '```',
+      '',
+    ].join('\n');
+    const { haystacks } = await exportAndRead('review-attacks', text);
+    assertAbsent(haystacks, [IMEI, '86999901234567', '869999012345', '8699990 12345677', '8699990\u00a012345677']);
+    // the override is shown as a space: the digits read in the order they are matched in, not reversed on the page
+    assert.ok(!/[\u202a-\u202e]/.test(haystacks['HTML export']!));
+    const refused = await exportAndRead('refused-pattern', [...head(['redact: ["/(?=8)869999012345677/"]']), IMEI, ''].join('\n'), false);
+    assert.match(refused.error!, /Not exported.*lookaround are not supported/s);
+  });
+
   test('YAML that cannot be read where it names identifiers: refused with the reason, nothing written', async () => {
     const text = [...head([]), `IMEI ${IMEI}`, '', '```device', `identifiers: {IMEI: "${IMEI}"`, 'build: [', '```', ''].join('\n');
     const { error } = await exportAndRead('unreadable', text, false);
-    assert.match(error!, /Not exported.*device block at line 11.*`identifiers`.*not valid YAML/s);
+    assert.match(error!, /Not exported.*device block at line 11 is not valid YAML.*`identifiers`/s);
     const { diagramText } = await import('../../src/node/diagram-command');
     assert.throws(() => diagramText(text), /No diagram.*not valid YAML/s);
   });

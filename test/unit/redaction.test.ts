@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parseReport } from '../../src/core/parse';
-import { collectRedaction, maskHtml, redactorFor, REDACTED, Redactor, verifyHtml } from '../../src/core/redact';
+import { collectRedaction, maskHtml, RedactionBudgetError, redactorFor, REDACTED, Redactor, verifyHtml } from '../../src/core/redact';
 import { renderReport } from '../../src/core/render/html';
 import { lintText } from '../../src/core/linter';
 
@@ -63,13 +63,34 @@ describe('what a report asks to mask, read tolerantly', () => {
   test('YAML that cannot be read makes the redaction uncertain, and says where', () => {
     const r = collectRedaction(parseReport(report(['redact: ["+1202', '  oops: [}'], ['```device', `identifiers: {IMEI: "${IMEI}"`, 'build: [', '```'])));
     assert.equal(r.uncertain.length, 2, r.uncertain.join('\n'));
-    assert.match(r.uncertain[0]!, /front matter.*`redact`.*not valid YAML/);
-    assert.match(r.uncertain[1]!, /device block at line 11.*`identifiers`.*line 13/);
+    assert.match(r.uncertain[0]!, /front matter.*not valid YAML.*`redact`/);
+    assert.match(r.uncertain[1]!, /device block at line 11 is not valid YAML \(line 13: .*\).*`identifiers`/);
   });
 
-  test('broken YAML that names neither redact nor identifiers is no reason to refuse', () => {
-    const r = collectRedaction(parseReport(report(['notes: [unclosed'], ['```device', 'build: [', '```'])));
+  test('a broken device block refuses even when it does not spell the key (YAML may write it escaped); other broken blocks do not', () => {
+    assert.equal(collectRedaction(parseReport(report([], ['```device', '"identi\\x66iers\\', '  ": {IMEI: "1"}', 'build: [', '```']))).uncertain.length, 1);
+    assert.deepEqual(collectRedaction(parseReport(report([], ['```flow', 'to: [', '```']))).uncertain, []);
+  });
+
+  test('keys written escaped, in another case, or through a merge key count (attacks y06, y15, m07, y17, y18)', () => {
+    const r = collectRedaction(
+      parseReport(report(['"re\\x64act": ["a1234"]'], ['```device', '"identi\\x66iers": {IMEI: "b1234"}', '```', '', '```device', '"\\u0069dentifiers": {IMEI: "c1234"}', '```', '', '```device', '<<: {identifiers: {IMEI: "d1234"}}', '```', '', '```device', 'Identifiers: {IMEI: "e1234"}', '```'])),
+    );
+    assert.deepEqual(r.literals.sort(), ['a1234', 'b1234', 'c1234', 'd1234', 'e1234']);
     assert.deepEqual(r.uncertain, []);
+  });
+
+  test('a front matter that does not start on the first line: refused, not printed (attack m04)', () => {
+    const r = collectRedaction(parseReport(`\n${report([`redact: ["${IMEI}"]`], ['x'])}`));
+    assert.match(r.uncertain.join(' '), /`redact:` line but no front matter on its first line/);
+  });
+
+  test('more values than the limit: refused, and the redactor stays fast (attack h03)', () => {
+    const lines = Array.from({ length: 70_000 }, (_, i) => `  k${i}: "v${String(i).padStart(8, '0')}"`);
+    const t0 = performance.now();
+    const r = redactorFor(parseReport(report([], ['```device', 'identifiers:', ...lines, '```'])));
+    assert.match(r.refusals.join(' '), /asks to mask 70000 values; the limit is 1000/);
+    assert.ok(performance.now() - t0 < 30_000);
   });
 });
 
@@ -83,6 +104,10 @@ describe('finding a secret however it is written (issue 8, 3)', () => {
       assert.match(out, /^x \+?\[redacted\] y$/, s);
       assert.equal(r.leaks(out), false, s);
     }
+  });
+
+  test('digits of other scripts and blank filler letters (attacks p03, p04, p05)', () => {
+    for (const s of ['٨٦٩٩٩٩٠١٢٣٤٥٦٧٧', '८६९९९९०१२३४५६७७', '8699990\u316412345677', '𝟖𝟔𝟗𝟗𝟗𝟗𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟕']) assert.equal(r.mask(`x ${s} y`), `x ${REDACTED} y`, s);
   });
 
   test('NFD and NFC spellings, fullwidth digits', () => {
@@ -130,9 +155,33 @@ describe('report patterns run in bounded time (issue 8, 4)', () => {
     const t0 = performance.now();
     const out = r.mask('a'.repeat(100_000) + '!');
     const ms = performance.now() - t0;
-    assert.equal(out, 'a'.repeat(100_000) + '!');
+    assert.ok(out === 'a'.repeat(100_000) + '!', `nothing to mask, but got ${out.slice(0, 40)}…`);
     // a backtracking engine takes longer than the age of the universe here; a few seconds is a generous bound for a linear one
     assert.ok(ms < 5000, `took ${ms} ms`);
+  });
+
+  test('patterns too large or too slow are refused, and the refusal stops the export (attacks h01, h02, h04-h06)', () => {
+    const pattern = (source: string) => ({ written: `/${source}/`, source, flags: '', span: { start: 0, end: 0 } });
+    const big = new Redactor({ literals: [], patterns: [pattern('[^0-9]{1,1000}[0-9]')], uncertain: [] });
+    assert.match(big.problems[0]!.message, /repetition count above 100/);
+    assert.match(big.refusals[0]!, /cannot be used/);
+    const complex = new Redactor({ literals: [], patterns: [pattern('(ab|cd|ef|gh|ij){1,100}x')], uncertain: [] });
+    assert.match(complex.problems[0]!.message, /too complex \(\d+ steps; the limit is 250\)/);
+    // a budget spent: the next call says so instead of running on
+    const slow = new Redactor({ literals: [], patterns: [pattern('[^0-9]{1,60}[0-9]')], uncertain: [] }, { patternBudgetMs: 1 });
+    assert.throws(() => slow.mask(('a'.repeat(99) + '\n').repeat(2000)), RedactionBudgetError);
+  });
+
+  test('patterns run over long text in overlapping slices: a match across a slice edge is masked whole, `$` holds only at the end', () => {
+    const pattern = (source: string) => ({ written: `/${source}/`, source, flags: '', span: { start: 0, end: 0 } });
+    const r = new Redactor({ literals: [], patterns: [pattern('user-[0-9]+'), pattern('tail$')], uncertain: [] });
+    for (const at of [16 * 1024 - 4, 16 * 1024, 32 * 1024 + 1020]) {
+      const text = `${'x'.repeat(at)}user-123456 ${'y'.repeat(40_000)}tail`;
+      const out = r.mask(text);
+      assert.equal(out.indexOf('user-'), -1, `a match at ${at}`);
+      assert.ok(out.endsWith(`${'y'.repeat(10)}${REDACTED}`), 'the real end');
+      assert.equal(out.length, text.length - 'user-123456'.length - 'tail'.length + 2 * REDACTED.length, 'nothing else masked');
+    }
   });
 
   test('backreferences, lookaround, unknown flags and empty matches are refused with a reason', () => {
@@ -164,6 +213,13 @@ describe('the last pass over the exported HTML', () => {
   test('verifyHtml names what leaks', () => {
     assert.deepEqual(verifyHtml(`<p>${IMEI}</p>`, r), ['the text']);
     assert.equal(verifyHtml(`<a title="${IMEI}">x</a>`, r).length, 1);
+  });
+
+  test("an ordered list's start number is read with the item after it; a link is read percent-decoded (attacks o01, p08)", () => {
+    const out = maskHtml('<ol start="869999012"><li>345677 sent</li></ol><a href="https://x.example/?i=8699990%EF%BB%BF12345677">l</a>', r);
+    assert.deepEqual(verifyHtml(out, r), []);
+    assert.doesNotMatch(out, /start=/);
+    assert.doesNotMatch(out, /345677|12345677/);
   });
 
   test('entities are read as characters', () => {

@@ -79,10 +79,9 @@ export interface TextOptions {
 export function mermaidText(raw: string, options: TextOptions = {}): string {
   const max = Math.max(1, options.max ?? 80);
   const maxEscaped = Math.max(16, options.maxEscaped ?? max * 8);
-  // only the start can be shown: bound the work of the mask (report-supplied patterns) on long fields
-  const limit = max * 4 + 256;
-  const head = raw.length > limit ? raw.slice(0, limit) : raw;
-  const masked = options.mask ? options.mask(head) : head;
+  // the whole text is masked before it is cut (patterns run in linear time): a value cut in two at the
+  // label's end would no longer be recognised, and 14 digits of an IMEI give away the 15th
+  const masked = options.mask ? options.mask(raw) : raw;
   const text = normalizeSpace(masked);
   let n = max;
   let out = escapeMermaid(truncate(text, n));

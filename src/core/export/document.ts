@@ -36,8 +36,10 @@ export interface ExportDocumentInput {
   result: LintResult;
   /** `renderReport(result, { mode: 'export', … })` of the same result. */
   rendered: RenderedReport;
-  /** The report's redaction (`redactionMask`). */
+  /** The report's redaction (`Redactor.mask`). */
   mask: (s: string) => string;
+  /** The same, over strings read as one line (`Redactor.maskSegments`): the running header and footer. */
+  maskSegments?: (segments: string[]) => string[];
   /** Style sheets, in order: media/report.css, media/export.css, then trusted extra CSS. */
   css: { report: string; export: string; extra?: string };
   paper: Paper;
@@ -438,12 +440,26 @@ function lintSummary(result: LintResult): string {
 
 // ------------------------------------------------------------------ page CSS, header and footer
 
+/**
+ * The running header (id, classification, status and date) and footer
+ * (title, classification) as a reader reads them: each row masked as one
+ * line, since a value may be split between two of its boxes.
+ */
+function runningText(input: ExportDocumentInput, f: Facts, draft: boolean): { top: [string, string, string]; bottom: [string, string] } {
+  const cls = f.classification ? oneLine(f.classification, 40).toUpperCase() : '';
+  const right = [f.statusKnown ? f.status[0]!.toUpperCase() + f.status.slice(1) : draft ? 'Draft' : '', f.date].filter(Boolean).join(' · ');
+  const joint = input.maskSegments ?? ((segs: string[]) => segs);
+  const top = joint([oneLine(f.id, 48), ' ', cls, ' ', oneLine(right, 48)]);
+  const bottom = joint([oneLine(f.title, 56), ' ', cls]);
+  return { top: [top[0]!, top[2]!, top[4]!], bottom: [bottom[0]!, bottom[2]!] };
+}
+
 function pageCss(input: ExportDocumentInput, f: Facts, draft: boolean): string {
   const paper = PAPER_SIZE[input.paper];
   const m = PAGE_MARGIN;
   const colour = CLASSIFICATION_COLOUR[f.classificationClass]!;
-  const cls = f.classification ? cssString(oneLine(f.classification, 40).toUpperCase()) : '""';
-  const right = [f.statusKnown ? f.status[0]!.toUpperCase() + f.status.slice(1) : draft ? 'Draft' : '', f.date].filter(Boolean).join(' · ');
+  const run = runningText(input, f, draft);
+  const cls = (s: string) => (s ? cssString(s) : '""');
   const box = 'font-family: "Liberation Sans", Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 7.5pt; color: #59636e;';
   const vars = `:root { --pa-page-w: ${paper.w}mm; --pa-page-h: ${paper.h}mm; --pa-margin-top: ${m.top}mm; --pa-margin-bottom: ${m.bottom}mm; --pa-margin-x: ${m.left}mm; }`;
   const page = `@page { size: ${paper.css}; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm; }`;
@@ -451,11 +467,11 @@ function pageCss(input: ExportDocumentInput, f: Facts, draft: boolean): string {
   return (
     `${vars}\n` +
     `@page {\n  size: ${paper.css};\n  margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm;\n` +
-    `  @top-left { content: ${cssString(oneLine(f.id, 48))}; ${box} vertical-align: bottom; padding-bottom: 4mm; }\n` +
-    `  @top-center { content: ${cls}; ${box} color: ${colour}; font-weight: 700; letter-spacing: 0.12em; vertical-align: bottom; padding-bottom: 4mm; }\n` +
-    `  @top-right { content: ${cssString(oneLine(right, 48))}; ${box} vertical-align: bottom; padding-bottom: 4mm; }\n` +
-    `  @bottom-left { content: ${cssString(oneLine(f.title, 56))}; ${box} vertical-align: top; padding-top: 4mm; }\n` +
-    `  @bottom-center { content: ${cls}; ${box} color: ${colour}; font-weight: 700; letter-spacing: 0.12em; vertical-align: top; padding-top: 4mm; }\n` +
+    `  @top-left { content: ${cssString(run.top[0])}; ${box} vertical-align: bottom; padding-bottom: 4mm; }\n` +
+    `  @top-center { content: ${cls(run.top[1])}; ${box} color: ${colour}; font-weight: 700; letter-spacing: 0.12em; vertical-align: bottom; padding-bottom: 4mm; }\n` +
+    `  @top-right { content: ${cssString(run.top[2])}; ${box} vertical-align: bottom; padding-bottom: 4mm; }\n` +
+    `  @bottom-left { content: ${cssString(run.bottom[0])}; ${box} vertical-align: top; padding-top: 4mm; }\n` +
+    `  @bottom-center { content: ${cls(run.bottom[1])}; ${box} color: ${colour}; font-weight: 700; letter-spacing: 0.12em; vertical-align: top; padding-top: 4mm; }\n` +
     `  @bottom-right { content: "Page " counter(page) " of " counter(pages); ${box} vertical-align: top; padding-top: 4mm; }\n` +
     `}\n` +
     `@page :first {\n  margin: 0;\n  @top-left { content: none; } @top-center { content: none; } @top-right { content: none; }\n  @bottom-left { content: none; } @bottom-center { content: none; } @bottom-right { content: none; }\n}\n`
@@ -463,18 +479,17 @@ function pageCss(input: ExportDocumentInput, f: Facts, draft: boolean): string {
 }
 
 /** Chromium's header/footer templates (older browsers): the same three slots, escaped HTML with inline styles only. */
-function templates(f: Facts, draft: boolean): { header: string; footer: string } {
+function templates(input: ExportDocumentInput, f: Facts, draft: boolean): { header: string; footer: string } {
   const colour = CLASSIFICATION_COLOUR[f.classificationClass]!;
   const e = (s: string) => escapeHtml(s);
-  const cls = f.classification ? e(oneLine(f.classification, 40).toUpperCase()) : '';
-  const right = [f.statusKnown ? f.status[0]!.toUpperCase() + f.status.slice(1) : draft ? 'Draft' : '', f.date].filter(Boolean).join(' · ');
+  const run = runningText(input, f, draft);
   const row = (a: string, b: string, c: string) =>
     `<div style="width:100%;box-sizing:border-box;padding:0 ${PAGE_MARGIN.left}mm;display:flex;justify-content:space-between;align-items:center;` +
     `font-family:'Liberation Sans',Arial,Helvetica,sans-serif;font-size:7.5pt;color:#59636e;-webkit-print-color-adjust:exact">` +
     `<span style="flex:1 1 0;text-align:left">${a}</span><span style="flex:0 0 auto;color:${colour};font-weight:700;letter-spacing:0.12em">${b}</span><span style="flex:1 1 0;text-align:right">${c}</span></div>`;
   return {
-    header: row(e(oneLine(f.id, 48)), cls, e(oneLine(right, 48))),
-    footer: row(e(oneLine(f.title, 56)), cls, 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'),
+    header: row(e(run.top[0]), e(run.top[1]), e(run.top[2])),
+    footer: row(e(run.bottom[0]), e(run.bottom[1]), 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'),
   };
 }
 
@@ -499,7 +514,7 @@ export function exportDocument(input: ExportDocumentInput): ExportDocument {
   const appendix = appendixHtml(input, base, f);
   const evidenceIds = input.result.report.records.filter((r) => r.kind === 'evidence' && r.id).map((r) => input.mask(r.id!));
   toc.push({ level: 1, text: 'Evidence appendix', id: OWN_ID.appendix, ...(evidenceIds.length ? { records: idRanges(evidenceIds) } : {}) });
-  const t = templates(f, draft);
+  const t = templates(input, f, draft);
   const bodyClass = ['pa-export', `pa-paper-${input.paper}`, input.marginBoxes ? 'pa-margin-boxes' : 'pa-header-templates', draft ? 'pa-draft' : 'pa-final'].join(' ');
   const html =
     `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +

@@ -33,6 +33,9 @@ export interface RedactRules {
 
 const PATTERN = /^\/(.+)\/([a-z]*)$/s;
 
+/** Values one report may ask to mask (`redact` literals and identifiers together). */
+export const MAX_VALUES = 1000;
+
 /** The YAML of a region, with a list or quote prefix (`> `, spaces) removed from each line. */
 function regionText(report: Report, span: Span, indent: string): string {
   const raw = report.text.slice(span.start, span.end);
@@ -75,16 +78,29 @@ function scalars(doc: Document.Parsed, text: string, node: unknown, out: { value
   }
 }
 
-/** Pairs named `key` in the top-level mapping(s) of a region: the mapping itself, or each mapping of a top-level list. */
+/**
+ * Values of the pairs named `key` (in any case, as YAML decodes it: `"identi\x66iers"` counts) in the top-level
+ * mapping(s) of a region, the mapping itself or each mapping of a top-level list, merge keys (`<<`) followed.
+ */
 function pairsNamed(doc: Document.Parsed, key: string): unknown[] {
   const c = doc.contents;
-  const maps = isMap(c) ? [c] : isSeq(c) ? c.items.filter((i) => isMap(i)) : [];
   const values: unknown[] = [];
-  for (const m of maps) {
+  const seen = new Set<unknown>();
+  const visit = (m: unknown, depth: number) => {
+    if (isAlias(m)) m = m.resolve(doc);
+    if (!isMap(m) || seen.has(m) || depth > 8) return;
+    seen.add(m);
     for (const p of m.items) {
-      if (isPair(p) && isScalar(p.key) && String(p.key.value).trim() === key) values.push(p.value);
+      if (!isPair(p) || !isScalar(p.key)) continue;
+      const name = String(p.key.value).trim().toLowerCase();
+      if (name === key) values.push(p.value);
+      else if (name === '<<') {
+        const v = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+        for (const x of isSeq(v) ? v.items : [v]) visit(x, depth + 1);
+      }
     }
-  }
+  };
+  for (const m of isSeq(c) ? c.items : [c]) visit(m, 0);
   return values;
 }
 
@@ -111,13 +127,13 @@ export function collectRedaction(report: Report): RedactRules {
 
   const region = (span: Span, indent: string, key: 'redact' | 'identifiers', what: string) => {
     const text = regionText(report, span, indent);
-    if (!new RegExp(`(^|[\\s{,"'])${key}\\b`).test(text)) return [];
+    // any error counts, whether or not the text spells the key: YAML may write it escaped (`"identi\x66iers"`)
     const doc = read(text);
     const errors = doc ? doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY') : [];
     if (!doc || errors.length) {
       const first = errors[0];
       const where = first ? ` (line ${lineOf(report, span.start) + text.slice(0, first.pos[0]).split('\n').length - 1}: ${first.message.split('\n')[0]!.replace(/\s+at line \d+.*$/, '')})` : '';
-      uncertain.push(`${what} names \`${key}\` but is not valid YAML${where}, so what it asks to mask cannot be read with certainty.`);
+      uncertain.push(`${what} is not valid YAML${where}, so the \`${key}\` values it may hold cannot be read with certainty.`);
     }
     if (!doc) return [];
     const found: { value: string; at: number }[] = [];
@@ -127,6 +143,10 @@ export function collectRedaction(report: Report): RedactRules {
   };
 
   const fm = report.frontMatter;
+  if (!fm && /^[ \t]*["']?redact["']?[ \t]*:/im.test(report.text)) {
+    // e.g. a blank line before the opening `---`: the list would be printed as prose
+    uncertain.push('The report has a `redact:` line but no front matter on its first line, so its values would be printed, not masked.');
+  }
   if (fm) {
     for (const { value, at } of region(fm.contentSpan, '', 'redact', `The front matter (line ${lineOf(report, fm.span.start)})`)) {
       const m = PATTERN.exec(value.trim());
@@ -138,5 +158,6 @@ export function collectRedaction(report: Report): RedactRules {
     if (b.kind !== 'device') continue;
     for (const { value } of region(b.contentSpan, b.indent, 'identifiers', `The device block at line ${b.openLine + 1}`)) addLiteral(value);
   }
+  if (literals.length > MAX_VALUES) uncertain.push(`The report asks to mask ${literals.length} values; the limit is ${MAX_VALUES}.`);
   return { literals, patterns, uncertain };
 }

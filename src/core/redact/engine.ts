@@ -19,7 +19,7 @@
  * e.g. the text nodes of a rendered paragraph, where markup split a value.
  */
 import { RE2JS } from 're2js';
-import { collectRedaction, type RedactPattern, type RedactRules } from './collect';
+import { collectRedaction, MAX_VALUES, type RedactPattern, type RedactRules } from './collect';
 import { project, projectText, sourceRange, type Projection } from './project';
 import type { Report } from '../model';
 import type { Span } from '../types';
@@ -29,9 +29,15 @@ export const REDACTED = '[redacted]';
 /** What one report may ask of the pattern engine. */
 export const REDACT_LIMITS = {
   /** Characters in one `/regex/`. */
-  maxPatternChars: 1000,
+  maxPatternChars: 300,
   /** `/regex/` entries in one report. */
-  maxPatterns: 200,
+  maxPatterns: 50,
+  /** The largest count in a `{n,m}` repetition (RE2's time grows with the size of the compiled pattern). */
+  maxRepeat: 100,
+  /** Instructions of one compiled pattern. */
+  maxProgram: 250,
+  /** Time all of a report's patterns may take over one export; past it the export is refused. */
+  patternBudgetMs: 10_000,
   /** Letters and digits an identifier needs to be matched whatever its separators. */
   minTokenChars: 8,
 };
@@ -46,6 +52,9 @@ const FLAGS: Record<string, number> = { i: RE2JS.CASE_INSENSITIVE, m: RE2JS.MULT
 /** Compiles a report's `/regex/` with the linear-time engine, or says why it cannot. */
 export function compilePattern(source: string, flags: string): RE2JS | string {
   if (source.length > REDACT_LIMITS.maxPatternChars) return `the pattern is longer than ${REDACT_LIMITS.maxPatternChars} characters`;
+  for (const m of source.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) {
+    if (Math.max(Number(m[1]), Number(m[2] || 0)) > REDACT_LIMITS.maxRepeat) return `a repetition count above ${REDACT_LIMITS.maxRepeat} (\`${m[0]}\`)`;
+  }
   let bits = 0;
   for (const f of flags) {
     if (!(f in FLAGS)) return `unknown flag \`${f}\` (use i, m, s or u)`;
@@ -54,11 +63,25 @@ export function compilePattern(source: string, flags: string): RE2JS | string {
   try {
     const re = RE2JS.compile(RE2JS.translateRegExp(source), bits);
     if (re.matches('')) return 'the pattern matches the empty string, so it would mask nothing';
+    const size = (re as unknown as { re2Input?: { prog?: { inst?: unknown[] } } }).re2Input?.prog?.inst?.length ?? source.length * 4;
+    if (size > REDACT_LIMITS.maxProgram) return `the pattern is too complex (${size} steps; the limit is ${REDACT_LIMITS.maxProgram})`;
     return re;
   } catch (err) {
     const msg = (err as Error).message.replace(/^error parsing regexp:\s*/, '');
     const hint = /\\[1-9]|\(\?<?[=!]/.test(source) ? ' (backreferences and lookaround are not supported: patterns run in linear time)' : '';
     return `${msg}${hint}`;
+  }
+}
+
+/** Longest pattern match that is sure to be masked whole; longer ones are masked in pieces. */
+const PATTERN_OVERLAP = 1024;
+const PATTERN_SLICE = 16 * 1024;
+
+/** A report's patterns took more than their time budget: the export is refused. */
+export class RedactionBudgetError extends Error {
+  override readonly name = 'RedactionBudgetError';
+  constructor(budgetMs: number) {
+    super(`the report's \`redact\` patterns took more than ${budgetMs / 1000} s on this report; make them simpler or fewer`);
   }
 }
 
@@ -77,10 +100,19 @@ export class Redactor {
   /** Why the redaction may be incomplete; exports refuse while this is not empty. */
   readonly uncertain: readonly string[];
 
-  constructor(readonly rules: RedactRules) {
+  /** Time spent running patterns so far. */
+  private patternMs = 0;
+  private readonly budgetMs: number;
+
+  constructor(
+    readonly rules: RedactRules,
+    options: { patternBudgetMs?: number } = {},
+  ) {
+    this.budgetMs = options.patternBudgetMs ?? REDACT_LIMITS.patternBudgetMs;
     const byLength = (a: string, b: string) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
     // a value without a letter or a digit ("-", "…") identifies nobody, and would mask every hyphen
-    const literals = rules.literals.filter((l) => /[\p{L}\p{N}]/u.test(l));
+    // past the limit the export refuses (collect.ts says why); what is matched stays bounded for the linter
+    const literals = rules.literals.slice(0, MAX_VALUES).filter((l) => /[\p{L}\p{N}]/u.test(l));
     this.reading = [...new Set(literals.map((l) => projectText(l, 'reading')).filter((l) => l !== ''))].sort(byLength);
     this.tokens = [...new Set(literals.map((l) => projectText(l, 'tokens')).filter((l) => l.length >= REDACT_LIMITS.minTokenChars))].sort(byLength);
     // a value inside a longer one (`b40e` in a UUID): where it is masked, the rest of the identifier around it goes too,
@@ -97,6 +129,11 @@ export class Redactor {
     });
     this.uncertain = rules.uncertain;
     this.shortest = Math.min(...this.reading.map((q) => q.length), ...this.tokens.map((q) => q.length));
+  }
+
+  /** Why an export must not go ahead: the redaction is uncertain, or a pattern cannot be used (it would mask nothing). */
+  get refusals(): string[] {
+    return [...this.uncertain, ...this.problems.map((p) => p.message)];
   }
 
   /** True when there is nothing to mask. */
@@ -123,9 +160,22 @@ export class Redactor {
     if (this.tokens.length) literal(project(s, 'tokens'), this.tokens);
     if (this.patterns.length) {
       const p = project(s, 'source');
-      for (const re of this.patterns) {
-        const m = re.matcher(p.text);
-        while (m.find()) if (m.end() > m.start()) found.push(sourceRange(s, p, m.start(), m.end()));
+      // in slices that overlap by the longest match worth masking, with the time spent counted between slices
+      for (let at = 0; at < p.text.length; at += PATTERN_SLICE) {
+        const slice = p.text.slice(at, at + PATTERN_SLICE + PATTERN_OVERLAP);
+        // a slice's edges are not the text's: `^` and `$` (and a match cut there) count only where they are
+        const first = at === 0;
+        const last = at + slice.length >= p.text.length;
+        const t0 = performance.now();
+        for (const re of this.patterns) {
+          const m = re.matcher(slice);
+          while (m.find()) {
+            if (m.end() === m.start() || (!first && m.start() === 0) || (!last && m.end() === slice.length)) continue;
+            found.push(sourceRange(s, p, at + m.start(), at + m.end()));
+          }
+        }
+        this.patternMs += performance.now() - t0;
+        if (this.patternMs > this.budgetMs) throw new RedactionBudgetError(this.budgetMs);
       }
     }
     return merge(found);

@@ -36,6 +36,8 @@ interface Piece {
   /** Text as read (decoded), for text pieces. */
   text?: string;
   rawText?: boolean;
+  /** For the number of an `<ol start>`: the index of its tag, which loses `start` when the number is masked. */
+  listStart?: number;
 }
 
 function split(html: string): Piece[] {
@@ -49,6 +51,8 @@ function split(html: string): Piece[] {
       pieces.push({ raw, text: inRaw ? raw : decodeEntities(raw), rawText: inRaw });
     }
     pieces.push({ raw: m[0] });
+    const start = LIST_START.exec(m[0]);
+    if (start) pieces.push({ raw: '', text: `${start[1]}. `, listStart: pieces.length - 1 });
     if (RAW_TEXT.test(m[0])) inRaw = true;
     else if (/^<\/(style|script)\b/i.test(m[0])) inRaw = false;
     last = at + m[0].length;
@@ -74,11 +78,25 @@ function maskTag(tag: string, redactor: Redactor, mask: (s: string) => string): 
   if (tag.startsWith('<!--')) return redactor.leaks(tag) ? '<!-- [redacted] -->' : tag;
   if (!tag.includes('=')) return tag;
   return tag.replace(ATTR, (all, name: string, eq: string, dq: string | undefined, sq: string | undefined) => {
-    const value = decodeEntities(dq ?? sq ?? '');
+    const value = readAttr(name, dq ?? sq ?? '');
     const masked = mask(value);
     return masked === value ? all : `${name}${eq}"${escapeAttr(masked)}"`;
   });
 }
+
+/** An attribute value as it reads: entities decoded, and a link's percent-encoding too (markdown-it encodes what the author wrote). */
+function readAttr(name: string, raw: string): string {
+  const value = decodeEntities(raw);
+  if (!/^(href|src|xlink:href)$/i.test(name) || !value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value.replace(/%[0-9a-f]{2}/gi, (h) => String.fromCharCode(parseInt(h.slice(1), 16)));
+  }
+}
+
+/** An ordered list's `start` number is printed in front of its first item: it is read with the text that follows. */
+const LIST_START = /^<ol\b[^>]*\sstart="(\d+)"/i;
 
 /** The document with every secret masked in its text (read across tags) and its attributes. */
 export function maskHtml(html: string, redactor: Redactor): string {
@@ -87,7 +105,9 @@ export function maskHtml(html: string, redactor: Redactor): string {
   const texts = pieces.filter((p) => p.text !== undefined);
   const masked = redactor.maskSegments(texts.map((p) => p.text!));
   texts.forEach((p, i) => {
-    if (masked[i] !== p.text) p.raw = p.rawText ? masked[i]! : escapeHtml(masked[i]!);
+    if (masked[i] === p.text) return;
+    if (p.listStart !== undefined) pieces[p.listStart]!.raw = pieces[p.listStart]!.raw.replace(/\sstart="\d+"/, '');
+    else p.raw = p.rawText ? masked[i]! : escapeHtml(masked[i]!);
   });
   const mask = memo(redactor);
   return pieces.map((p) => (p.text === undefined ? maskTag(p.raw, redactor, mask) : p.raw)).join('');
@@ -104,7 +124,7 @@ export function verifyHtml(html: string, redactor: Redactor): string[] {
   for (const p of pieces) {
     if (p.text !== undefined) continue;
     for (const m of p.raw.matchAll(ATTR)) {
-      const value = decodeEntities(m[3] ?? m[4] ?? '');
+      const value = readAttr(m[1]!, m[3] ?? m[4] ?? '');
       if (checked.has(value)) continue;
       checked.add(value);
       if (redactor.leaks(value)) found.push(`the attribute ${m[1]} of ${p.raw.slice(0, 40)}…`);

@@ -4,7 +4,7 @@
  * `engine.ts`), and the last pass over an exported document (`html.ts`).
  */
 export { collectRedaction, type RedactPattern, type RedactRules } from './collect';
-export { compilePattern, maskFileName, REDACT_LIMITS, REDACTED, Redactor, redactorFor, type PatternProblem } from './engine';
+export { compilePattern, maskFileName, REDACT_LIMITS, REDACTED, RedactionBudgetError, Redactor, redactorFor, type PatternProblem } from './engine';
 export { decodeEntities, maskHtml, verifyHtml } from './html';
 export { project, projectText, type Projection, type ProjectionKind } from './project';
 

@@ -29,7 +29,23 @@ export interface Projection {
 
 /** The mask's own mark (engine.ts REDACTED). */
 const MARKER = '[redacted]';
-const INVISIBLE = /^[\p{Cf}\p{Cc}]$/u;
+/** Format and control characters, and the blank "letters" that render as nothing (Hangul fillers, the Braille blank, Khmer inherent vowels). */
+const INVISIBLE = /^[\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5]$/u;
+const DIGIT = /^\p{Nd}$/u;
+let digitValues: Map<number, number> | undefined;
+
+/** The value of a decimal digit of any script (٨ → 8, ८ → 8): Unicode keeps each script's digits as a run 0…9. */
+function digitValue(cp: number): number {
+  if (!digitValues) {
+    digitValues = new Map();
+    let run = 0;
+    for (let c = 0x80; c < 0x20000; c++) {
+      if (DIGIT.test(String.fromCodePoint(c))) digitValues.set(c, run++ % 10);
+      else run = 0;
+    }
+  }
+  return digitValues.get(cp) ?? -1;
+}
 const SPACE = /^\s$/u;
 const WORD = /[\p{L}\p{N}]/u;
 const MARK = /^\p{M}$/u;
@@ -113,7 +129,12 @@ export function project(s: string, kind: ProjectionKind): Projection {
     let n = cluster.normalize('NFKC');
     if (fold) n = n.toLowerCase();
     // the normalised cluster may hold several characters (ﬁ → fi, ㎏ → kg)
-    for (const ch of n) {
+    for (let ch of n) {
+      const cp = ch.codePointAt(0)!;
+      if (cp > 0x7f && DIGIT.test(ch)) {
+        const d = digitValue(cp);
+        if (d >= 0) ch = String(d);
+      }
       if (kind !== 'source') {
         if (SPACE.test(ch)) {
           space(start);

@@ -6,7 +6,7 @@
 import type { LintResult } from '../linter';
 import type { AuditRecord, RecordBlock, Report } from '../model';
 import type { Diagnostic } from '../types';
-import { escapeAttr, escapeHtml } from './escape';
+import { escapeAttr, escapeHtml, visibleText } from './escape';
 
 export interface RenderHeading {
   level: number;
@@ -45,9 +45,13 @@ export interface Ctx {
   knownIds: ReadonlySet<string>;
 }
 
-/** Masks, then escapes: the one way report text reaches the output. */
+/**
+ * Masks, then escapes: the one way report text reaches the output. Control
+ * characters and bidi overrides become spaces: an override would show
+ * digits in another order than the one they are matched in (and spoof text).
+ */
 export function text(ctx: Ctx, s: string): string {
-  return escapeHtml(ctx.mask(s));
+  return escapeHtml(visibleText(ctx.mask(s)));
 }
 
 /** Masks, then escapes for a double-quoted attribute value. */

@@ -234,7 +234,10 @@ function evidence(ctx: Ctx, records: readonly AuditRecord[]): string {
         cls: 'col-sha',
         cell: (r) => {
           const sha = writtenText(ctx.report.text, r.fields.get('sha256'))?.trim();
-          return sha ? `<code class="sha" title="${attr(ctx, sha)}">${text(ctx, sha.length > 16 ? `${sha.slice(0, 12)}…` : sha)}</code>` : '—';
+          if (!sha) return '—';
+          // masked whole, then shortened: a value cut at the ellipsis would no longer be recognised
+          const shown = ctx.mask(sha);
+          return `<code class="sha" title="${attr(ctx, sha)}">${escapeHtml(shown.length > 16 ? `${shown.slice(0, 12)}…` : shown)}</code>`;
         },
       },
       { head: 'Integrity', cls: 'col-hash', cell: (r) => hashStatus(ctx, r) },
