@@ -154,7 +154,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
       const block = parseBlock(report, tok, kind, parseCached, recordIndex);
       recordIndex += block.records.length;
       report.blocks.push(block);
-      report.records.push(...block.records);
+      append(report.records, block.records);
     } else if (tok.type === 'heading_open' && tok.map) {
       report.headings.push(headingOf(tokens, ti, lines));
     }
@@ -171,6 +171,11 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
 
   finish(report);
   return report;
+}
+
+/** Appends `items` one by one: `push(...items)` overflows the stack beyond about 100,000 items (one block can hold 200,000 records). */
+function append<T>(to: T[], items: readonly T[] | undefined): void {
+  if (items) for (const x of items) to.push(x);
 }
 
 /** The heading that `tokens[ti]` (a `heading_open` with a map) opens. */
@@ -237,7 +242,7 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
     let nb: RecordBlock;
     if (i < bi) {
       nb = ob;
-      for (const r of nb.records) report.references.push(...(refsOf.get(r) ?? []));
+      for (const r of nb.records) append(report.references, refsOf.get(r));
     } else if (i === bi) {
       nb = parseBlock(report, { map: [ob.openLine, ob.closeLine + lineDelta + 1], markup: ob.marker, content: '' }, ob.kind, parseCached, index);
       for (const r of nb.records) collectReferences(report, r);
@@ -249,7 +254,7 @@ export function reparseEdit(prev: Report, input: string, options: ParseOptions =
     }
     for (const r of nb.records) r.index = index++;
     report.blocks.push(nb);
-    report.records.push(...nb.records);
+    append(report.records, nb.records);
   }
   finish(report, false);
   return report;
@@ -350,8 +355,8 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
   for (const ob of prev.blocks) {
     if (ob.span.start < oldEnd) {
       report.blocks.push(ob);
-      report.records.push(...ob.records);
-      for (const r of ob.records) report.references.push(...(refsOf.get(r) ?? []));
+      append(report.records, ob.records);
+      for (const r of ob.records) append(report.references, refsOf.get(r));
       continue;
     }
     const nb = shiftBlock(ob, delta, lineDelta);
@@ -359,7 +364,7 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
       for (const ref of refsOf.get(ob.records[k]!) ?? []) report.references.push({ ...ref, from: r, span: sh(ref.span), idSpan: sh(ref.idSpan) });
     });
     report.blocks.push(nb);
-    report.records.push(...nb.records);
+    append(report.records, nb.records);
   }
   finish(report, false);
   return report;

@@ -4,7 +4,7 @@
  * aliases are refused, nesting depth and size are capped before the parser
  * sees the text, and nothing here throws.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, parseDocument, Scalar, YAMLParseError, type CST, type Document, type Node, type YAMLError, type YAMLMap } from 'yaml';
 import type { YEntry, YMap, YNode } from './model';
 
 export const LIMITS = {
@@ -82,10 +82,13 @@ export function parseYaml(text: string): ParsedYaml {
   try {
     const doc = parseDocument(text, {
       prettyErrors: false,
-      uniqueKeys: true,
-      keepSourceTokens: false,
+      // the package's own check compares each key with every earlier key of its map: quadratic
+      uniqueKeys: false,
+      // the source tokens tell where the package would report a repeated key (dropped once used)
+      keepSourceTokens: true,
       strict: true,
     });
+    addDuplicateKeyErrors(doc);
     const problems: YamlProblem[] = doc.errors.map((e) => ({
       message: cleanMessage(e.message),
       start: e.pos[0],
@@ -96,6 +99,114 @@ export function parseYaml(text: string): ParsedYaml {
     // The parser is not expected to throw; a stack overflow or a bug must still not crash the linter.
     return { doc: undefined, problems: [{ message: `YAML could not be parsed: ${(err as Error).message}`, start: 0, end: 0 }] };
   }
+}
+
+/** A repeated key, reported as the `yaml` package reports it, and where in its error list it goes. */
+interface Duplicate {
+  error: YAMLParseError;
+  /** The package reports it before the errors at or after this offset… */
+  before: number;
+  /** …and before the errors it gives after the check though they point earlier: about the key once read (block map), about the map's end (flow map). */
+  saidLater: (e: YAMLError) => boolean;
+}
+
+/** What the `yaml` package says about a block map key, at its start, after the key's duplicate check. */
+const aboutKey = (e: YAMLError) => e.code === 'KEY_OVER_1024_CHARS' || (e.code === 'MISSING_CHAR' && e.message.startsWith('Implicit map keys need to be followed by map values'));
+/** What the `yaml` package says about a flow map's end, after the duplicate check of its last key. */
+const aboutEnd = (e: YAMLError) => (e.code === 'MISSING_CHAR' || e.code === 'BAD_INDENT') && e.message.startsWith('Flow map ');
+/** What the `yaml` package says once the document's content is read (after every duplicate check). */
+const afterContent = (e: YAMLError) => e.message.startsWith('Missing directives-end') || (e.code === 'UNEXPECTED_TOKEN' && e.message.includes(' in YAML stream'));
+
+/** The end of the last of `tokens`, or `fallback` when there are none (as the `yaml` package computes it). */
+function tokenEnd(tokens: readonly CST.SourceToken[] | undefined, fallback: number): number {
+  const last = tokens?.[tokens.length - 1];
+  return last ? last.offset + last.source.length : fallback;
+}
+
+/**
+ * The repeated keys of one map. Keys are equal as the `yaml` package's
+ * `uniqueKeys` finds them: scalars whose values are `===` (other keys never
+ * are). A repeated key is reported where the package reports it: at the end
+ * of what comes before the key's own text (its anchor or tag, a comment, or
+ * the item before), which the map's source tokens tell.
+ */
+function mapDuplicates(map: YAMLMap, found: Duplicate[]): void {
+  const seen = new Set<unknown>();
+  const duplicate = (key: Node, keyStart: number, after: number, saidLater: (e: YAMLError) => boolean) => {
+    if (!isScalar(key)) return;
+    const v = key.value;
+    // `===`: NaN never equals itself (a Set would say it does)
+    if (typeof v === 'number' && Number.isNaN(v)) return;
+    if (!seen.has(v)) seen.add(v);
+    else found.push({ error: new YAMLParseError([keyStart, keyStart + 1], 'DUPLICATE_KEY', 'Map keys must be unique'), before: Math.max(after, keyStart + 1), saidLater });
+  };
+  const src = (map as YAMLMap.Parsed).srcToken;
+  if (!src) {
+    // a pair in a flow sequence (`[a: 1]`) is a map of its own, with one key
+    for (const pair of map.items) if (isNode(pair.key) && pair.key.range) duplicate(pair.key, pair.key.range[0], pair.key.range[2], () => false);
+    return;
+  }
+  const flow = src.type === 'flow-collection';
+  let offset = flow ? src.offset + src.start.source.length : src.offset;
+  let p = 0;
+  for (const item of src.items) {
+    const pair = map.items[p];
+    if (!pair || pair.srcToken !== item) {
+      // an item that made no pair (a comment; an empty flow item)
+      if (flow) offset = tokenEnd(item.start, offset);
+      continue;
+    }
+    p++;
+    const key = pair.key as Node | null;
+    const value = pair.value as Node | null;
+    if (!key?.range) continue;
+    const keyStart = tokenEnd(item.start, offset);
+    offset = value?.range ? value.range[2] : tokenEnd('sep' in item ? item.sep : undefined, key.range[2]);
+    // a block map checks a key as soon as it is read, a flow map once the value is read too
+    if (flow) {
+      const end = offset;
+      duplicate(key, keyStart, end, (e) => e.pos[0] === end && aboutEnd(e));
+    } else {
+      const at = key.range[0];
+      duplicate(key, keyStart, key.range[2], (e) => e.pos[0] === at && aboutKey(e));
+    }
+  }
+}
+
+/**
+ * Adds the errors of the `yaml` package's `uniqueKeys` check to `doc.errors`,
+ * without its cost: the package compares each key with every earlier key of
+ * its map (a block of 150,000 keys took six minutes); here each map has one
+ * Set. The errors ("Map keys must be unique", same positions) go where the
+ * package would have put them among the other errors. Also drops the source
+ * tokens kept to find those positions.
+ */
+function addDuplicateKeyErrors(doc: Document.Parsed): void {
+  const found: Duplicate[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isPair(node)) {
+      delete node.srcToken;
+      stack.push(node.value, node.key);
+      continue;
+    }
+    if (!isNode(node)) continue;
+    if (isMap(node)) mapDuplicates(node, found);
+    delete node.srcToken;
+    if (isMap(node) || isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+  if (!found.length) return;
+  found.sort((a, b) => a.before - b.before);
+  const merged: YAMLError[] = [];
+  let i = 0;
+  const comesFirst = (d: Duplicate, e: YAMLError) => d.before <= e.pos[0] || d.saidLater(e) || afterContent(e);
+  for (const e of doc.errors) {
+    while (i < found.length && comesFirst(found[i]!, e)) merged.push(found[i++]!.error);
+    merged.push(e);
+  }
+  while (i < found.length) merged.push(found[i++]!.error);
+  doc.errors = merged;
 }
 
 function cleanMessage(m: string): string {
