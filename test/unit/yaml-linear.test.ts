@@ -121,6 +121,14 @@ describe('duplicate keys: the same problems as the yaml package found', () => {
     assert.ok(dups > 300, `only ${dups} inputs had a repeated key`);
   });
 
+  test('errors are made without stacks, and the stack limit is put back', () => {
+    const before = Error.stackTraceLimit;
+    const { doc, problems } = parseYaml('a: 1\na: 2\n"unclosed\n');
+    assert.ok(problems.length >= 2);
+    assert.equal(Error.stackTraceLimit, before);
+    assert.ok(doc?.errors.every((e) => !e.stack?.includes('\n    at ')));
+  });
+
   test('the source tokens used to place the errors are not kept', () => {
     const { doc } = parseYaml('a: {b: [1, {c: 2}]}\na: 1\n? x\n: y\n');
     assert.ok(doc);
