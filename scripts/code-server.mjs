@@ -233,6 +233,9 @@ const DEFAULT_SETTINGS = {
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
   'window.dialogStyle': 'custom',
+  // VS Code in a browser saves 1 s after each change by default (desktop VS Code
+  // does not): a test would then see a change on disk or not depending on timing
+  'files.autoSave': 'off',
 };
 
 /** Scratch folders for one code-server: HOME, TMPDIR and (by default) the user data. */

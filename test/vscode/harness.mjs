@@ -77,13 +77,60 @@ export async function buildSuites() {
 }
 
 /**
- * A fresh temporary workspace holding a copy of examples/ (tests may edit it).
+ * A fresh temporary workspace holding a copy of examples/ (tests may edit it)
+ * and the `extra` files ({ 'examples/x.audit.md': text }).
  * Returns its absolute path; the caller removes it with removeWorkspace().
  */
-export function makeWorkspace(prefix = 'privacy-audit-ws-') {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.cpSync(path.join(REPO_ROOT, 'examples'), path.join(ws, 'examples'), { recursive: true, verbatimSymlinks: true });
-  return fs.realpathSync(ws);
+export function makeWorkspace(prefix = 'privacy-audit-ws-', extra = {}) {
+  const ws = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  restoreWorkspace(ws, extra);
+  return ws;
+}
+
+/** Relative path → contents of every file under `dir` (symbolic links are not followed). */
+function filesUnder(dir, rel = '', out = new Map()) {
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, e.name);
+    if (e.isDirectory()) filesUnder(dir, r, out);
+    else if (e.isSymbolicLink()) out.set(r, { link: fs.readlinkSync(path.join(dir, r)) });
+    else out.set(r, fs.readFileSync(path.join(dir, r)));
+  }
+  return out;
+}
+
+/**
+ * Makes `ws`/examples/ a copy of the repository's examples/ plus the `extra`
+ * files again: what a test saved is written back, what it added is removed.
+ * Only files that differ are touched (fewer file events for the workbench).
+ * Returns the relative paths it changed.
+ */
+export function restoreWorkspace(ws, extra = {}) {
+  const wanted = filesUnder(REPO_ROOT, 'examples');
+  for (const [r, text] of Object.entries(extra)) wanted.set(path.normalize(r), Buffer.from(text));
+  const have = fs.existsSync(path.join(ws, 'examples')) ? [...filesUnder(ws, 'examples').keys()] : [];
+  const changed = [];
+  for (const r of have) {
+    if (wanted.has(r)) continue;
+    fs.rmSync(path.join(ws, r), { force: true });
+    changed.push(r);
+  }
+  for (const [r, v] of wanted) {
+    const file = path.join(ws, r);
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (Buffer.isBuffer(v)) {
+      if (st?.isFile() && fs.readFileSync(file).equals(v)) continue;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (st && !st.isFile()) fs.rmSync(file, { recursive: true, force: true });
+      fs.writeFileSync(file, v);
+    } else {
+      if (st?.isSymbolicLink() && fs.readlinkSync(file) === v.link) continue;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.rmSync(file, { recursive: true, force: true });
+      fs.symlinkSync(v.link, file);
+    }
+    changed.push(r);
+  }
+  return changed;
 }
 
 export function removeWorkspace(ws) {
@@ -153,6 +200,12 @@ export function formatAutomationLog(args) {
   return [head, ...rest.map(str)].join(' ').replace(/\s+$/, '');
 }
 
+/** Makes test-output/screenshots/ and removes the PREFIX-*.png a previous run left there (a stale failure shot would mislead). */
+export function clearScreenshots(prefix) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const f of fs.readdirSync(SCREENSHOTS)) if (f.startsWith(`${prefix}-`) && f.endsWith('.png')) fs.rmSync(path.join(SCREENSHOTS, f));
+}
+
 /** Saves a screenshot of `page` as test-output/screenshots/NAME.png and says where; returns the path. */
 export async function screenshot(page, name) {
   const file = path.join(SCREENSHOTS, `${name}.png`);
@@ -178,3 +231,245 @@ export async function poll(fn, what, { timeoutMs = 30_000, intervalMs = 500 } = 
   }
 }
 
+
+// ------------------------------------------------------------ the workbench
+
+/** User settings for tests that drive the text editor: *.audit.md opens there rather than in the structured editor (the default). */
+export const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
+
+/** A person's typing pace: one key every 100 ms. */
+export const TYPING_DELAY_MS = 100;
+
+/** Types `text` key by key at a person's pace: into `target` (a locator) or, given a page, wherever the focus is. */
+export async function typeLikeAPerson(target, text) {
+  if (typeof target.pressSequentially === 'function') await target.pressSequentially(text, { delay: TYPING_DELAY_MS });
+  else await target.keyboard.type(text, { delay: TYPING_DELAY_MS });
+}
+
+/**
+ * The workbench in `page`, driven as a person does (F1, Ctrl+P, Escape), and
+ * `reset()`, which puts it and the workspace back as they were before any
+ * test: every UI test starts with reset() so that it depends neither on what
+ * earlier tests left behind nor on how fast their changes were saved.
+ */
+export class Workbench {
+  /**
+   * @param {import('playwright-core').Page} page
+   * @param {{ server?: { userDataDir: string, scratchDir: string }, workspace?: string, extra?: Record<string, string>, problems?: (server: object) => string[] }} options
+   *   `extra`: files the workspace holds besides examples/; `problems`: reads the server's logs for an extension that failed to load.
+   */
+  constructor(page, { server, workspace, extra = {}, problems } = {}) {
+    Object.assign(this, { page, server, workspace, extra, problems });
+    this.quickInput = page.locator('.quick-input-widget');
+    this.tabs = page.locator('.tabs-container .tab');
+  }
+
+  /** Fails at once (a `fatal` error stops poll()) when the server's logs say the extension was not loaded or failed. */
+  assertExtensionLoaded() {
+    const found = this.server && this.problems ? this.problems(this.server) : [];
+    if (found.length) throw Object.assign(new Error(`EXTENSION NOT LOADED or failing; the server logs say: ${found.join(' | ')}`), { fatal: true });
+  }
+
+  /**
+   * Opens the command palette, types `>label` and waits for the row of exactly
+   * that command. Returns the row (the palette stays open) or null (closed again).
+   */
+  async #paletteRow(label) {
+    await this.#openQuickInput('F1', `>${label}`);
+    const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+    if (await row.waitFor({ timeout: 2_000 }).then(() => true, () => false)) return row;
+    await this.page.keyboard.press('Escape');
+    return null;
+  }
+
+  /**
+   * Waits until the command palette lists `label` (an extension's commands show
+   * once it is registered: reopening the palette until then). Takes a screenshot
+   * named `shot` of the palette showing it, then closes the palette.
+   */
+  async waitForCommand(label, { shot, timeoutMs = 60_000 } = {}) {
+    await poll(async () => {
+      this.assertExtensionLoaded();
+      const row = await this.#paletteRow(label);
+      if (!row) return false;
+      if (shot) await screenshot(this.page, shot);
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 });
+      return true;
+    }, `"${label}" in the command palette`, { timeoutMs });
+  }
+
+  /** Runs the command titled exactly `label` from the command palette (F1), as a person would. */
+  async command(label, { timeoutMs = 60_000 } = {}) {
+    await poll(async () => {
+      this.assertExtensionLoaded();
+      const row = await this.#paletteRow(label);
+      if (!row) return false;
+      await this.#choose(row, label);
+      return true;
+    }, `"${label}" in the command palette`, { timeoutMs });
+  }
+
+  /**
+   * Chooses `row` of the open quick input with the keyboard: Down until it is
+   * highlighted (another entry may rank first), then Enter. Throws only before
+   * Enter (a caller may try again then); after it, callers wait for the effect.
+   */
+  async #choose(row, what) {
+    const rows = await this.quickInput.locator('.monaco-list-row').count();
+    for (let i = 0; !(await row.evaluate((e) => e.classList.contains('focused'), null, { timeout: 2_000 })); i++) {
+      if (i > rows + 1) throw new Error(`cannot highlight "${what}" in the list`);
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+  }
+
+  /**
+   * Opens the quick input with `key` and types `text` into it. Short timeouts:
+   * a quick input closes when the focus moves (an editor that just closed
+   * hands it on a moment later), and the callers' polls open it again.
+   */
+  async #openQuickInput(key, text) {
+    // one left open by an attempt that failed would take the key as its own (Ctrl+P moves down in Quick Open)
+    if (await this.quickInput.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.quickInput.waitFor({ state: 'hidden', timeout: 3_000 });
+    }
+    await this.page.keyboard.press(key);
+    await this.quickInput.locator('input').fill(text, { timeout: 3_000 });
+  }
+
+  /** Quick Open (Ctrl+P): types the file's name, chooses the row of that folder and waits for its tab. */
+  async quickOpen(relPath) {
+    const name = path.basename(relPath);
+    // recently opened files are listed first while the list filters: choose the row of that folder
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: name }).filter({ hasText: path.dirname(relPath) }).first();
+    await poll(async () => {
+      await this.#openQuickInput('Control+P', name);
+      await row.waitFor({ timeout: 5_000 });
+      await this.#choose(row, relPath);
+      return true;
+    }, `${relPath} in Quick Open`, { timeoutMs: 30_000 });
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** Closes whatever floats over the workbench (palette, dialog, quick-fix or context menu) with Escape. */
+  async dismissOverlays() {
+    const overlays = ['.quick-input-widget', '.monaco-dialog-box', '.action-widget', '.context-view .monaco-menu'].map((s) => this.page.locator(s));
+    await poll(async () => {
+      for (const o of overlays) {
+        if (await o.first().isVisible()) {
+          await this.page.keyboard.press('Escape');
+          return false;
+        }
+      }
+      return true;
+    }, 'no palette, dialog or menu open', { timeoutMs: 15_000, intervalMs: 200 });
+  }
+
+  /**
+   * Closes every editor with "View: Revert and Close Editor": an unsaved change
+   * is thrown away (the document is read from disk again, never saved).
+   */
+  async revertAndCloseAllEditors() {
+    for (let open = await this.tabs.count(); open > 0; open = await this.tabs.count()) {
+      await this.command('View: Revert and Close Editor');
+      await poll(async () => (await this.tabs.count()) < open, `an editor closed (${open} open)`, { timeoutMs: 15_000, intervalMs: 200 });
+    }
+  }
+
+  async #classes() {
+    return ((await this.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').split(/\s+/);
+  }
+
+  /** 'light' or 'dark': the colour theme the workbench shows. */
+  async theme() {
+    const c = await this.#classes();
+    return c.includes('vs-dark') ? 'dark' : c.includes('vs') ? 'light' : c.find((x) => x.startsWith('hc-')) ?? 'unknown';
+  }
+
+  /** Switches to the light or dark theme ("Preferences: Toggle between Light/Dark Themes") unless it is shown already. */
+  async setTheme(kind) {
+    if ((await this.theme()) !== kind) await this.command('Preferences: Toggle between Light/Dark Themes');
+    await poll(async () => (await this.theme()) === kind, `the ${kind} theme in the workbench`, { timeoutMs: 15_000, intervalMs: 200 });
+  }
+
+  /**
+   * Before each test: no palette, dialog or menu; the workspace files as in
+   * examples/ (plus `extra`); every editor reverted and closed; the panel
+   * hidden; no notification; the `theme` ('light'/'dark') when given.
+   * The files are restored before the editors are reverted, so a reverted
+   * document is read from the restored file.
+   */
+  async reset({ theme } = {}) {
+    await this.dismissOverlays();
+    if (this.workspace) restoreWorkspace(this.workspace, this.extra);
+    await this.revertAndCloseAllEditors();
+    if (!(await this.#classes()).includes('nopanel')) {
+      await this.command('View: Toggle Panel Visibility');
+      await poll(async () => (await this.#classes()).includes('nopanel'), 'the panel hidden', { timeoutMs: 15_000, intervalMs: 200 });
+    }
+    const toasts = this.page.locator('.notifications-toasts .notification-toast');
+    if (await toasts.count()) {
+      await this.command('Notifications: Clear All Notifications');
+      await poll(async () => (await toasts.count()) === 0, 'the notifications cleared', { timeoutMs: 15_000, intervalMs: 200 });
+    }
+    if (theme) await this.setTheme(theme);
+  }
+
+  /**
+   * The text of line `n` (1-based) of the active text editor as it is drawn
+   * (all its wrapped parts), or null when that line is not in view. Monaco
+   * draws spaces as no-break spaces: they come back as spaces.
+   */
+  async editorLine(n) {
+    const editor = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+    return editor.evaluate((ed, n) => {
+      const top = (el) => Number.parseFloat(el.closest('[style*="top"]').style.top);
+      const numbers = [...ed.querySelectorAll('.margin-view-overlays .line-numbers')].map((el) => ({ n: Number(el.textContent), top: top(el) })).filter((x) => x.n).sort((a, b) => a.top - b.top);
+      const i = numbers.findIndex((x) => x.n === n);
+      if (i < 0) return null;
+      const end = numbers[i + 1]?.top ?? Infinity;
+      const parts = [...ed.querySelectorAll('.view-lines .view-line')].map((el) => ({ top: top(el), text: el.textContent })).filter((x) => x.top >= numbers[i].top && x.top < end).sort((a, b) => a.top - b.top);
+      return parts.map((p) => p.text).join('').replace(/\u00a0/g, ' ');
+    }, n);
+  }
+
+  /**
+   * Waits until line `n` of the active text editor is drawn and `accept`s its
+   * text (a string: equal to it); returns the text. Fails naming what was drawn.
+   */
+  async waitForEditorLine(n, accept, what = `line ${n} of the editor`) {
+    const ok = typeof accept === 'string' ? (t) => t === accept : accept;
+    let last = null;
+    try {
+      await poll(async () => ok((last = await this.editorLine(n))), what, { timeoutMs: 10_000, intervalMs: 200 });
+    } catch (err) {
+      throw new Error(`${err.message}; the editor shows ${last === null ? 'no such line' : JSON.stringify(last)}${typeof accept === 'string' ? `, expected ${JSON.stringify(accept)}` : ''}`);
+    }
+    return last;
+  }
+
+  /** The cursor's line in the status bar ("Ln 12, Col 3"), or null. */
+  async cursorLine() {
+    const text = await this.page.locator('.statusbar-item[id$="status.editor.selection"]').innerText().catch(() => '');
+    const m = /Ln (\d+), Col (\d+)/.exec(text);
+    return m ? Number(m[1]) : null;
+  }
+
+  /**
+   * Ctrl+G to `line` (and `column`) in the active text editor; waits until the
+   * status bar shows the cursor there and the line is in view. Goes there again
+   * when the view moved away meanwhile (an editor just opened may still be
+   * scrolling to where it was asked to show).
+   */
+  async goToLine(line, column) {
+    const there = async () => (await this.cursorLine()) === line && (await this.editorLine(line)) !== null;
+    await poll(async () => {
+      await this.#openQuickInput('Control+G', `:${line}${column ? `:${column}` : ''}`);
+      await this.page.keyboard.press('Enter');
+      return poll(there, '', { timeoutMs: 3_000, intervalMs: 100 }).then(() => true, () => false);
+    }, `the cursor on line ${line}, in view`, { timeoutMs: 15_000, intervalMs: 100 });
+  }
+}

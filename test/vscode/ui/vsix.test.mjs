@@ -7,11 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureCodeServer, installVsix, startCodeServer } from '../../../scripts/code-server.mjs';
-// these tests drive the text editor: open *.audit.md there rather than in the structured editor (the default)
-const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
-
-import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot } from '../harness.mjs';
+import { ensureCodeServer, extensionProblems, installVsix, startCodeServer } from '../../../scripts/code-server.mjs';
+import { REPO_ROOT, TEXT_EDITOR_FIRST, Workbench, clearScreenshots, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot } from '../harness.mjs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
@@ -24,6 +21,7 @@ describe('the packaged VSIX', function () {
   let workspace;
 
   before(async function () {
+    clearScreenshots('vsix');
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-vsix-'));
     vsix = path.join(scratch, `${pkg.name}-${pkg.version}.vsix`);
     execFileSync('npx', ['--no-install', 'vsce', 'package', '--out', vsix], { cwd: REPO_ROOT, stdio: 'pipe' });
@@ -60,16 +58,13 @@ describe('the packaged VSIX', function () {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    const quickInput = page.locator('.quick-input-widget');
+    const wb = new Workbench(page, { server, workspace, problems: extensionProblems });
     // the installed extension's command shows in the palette once it is registered
-    await poll(async () => {
-      await page.keyboard.press('F1');
-      await quickInput.locator('input').fill('>Privacy Audit: Lint Workspace');
-      const found = await quickInput.locator('.monaco-list-row', { hasText: 'Privacy Audit: Lint Workspace' }).first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
-      if (found) await page.keyboard.press('Enter');
-      else await page.keyboard.press('Escape');
-      return found;
-    }, 'the Lint Workspace command of the installed extension', { timeoutMs: 60_000 });
+    await wb.command('Privacy Audit: Lint Workspace');
+    // its summary, read while the notification is up (it hides itself after a while)
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Privacy Audit:' });
+    await toast.first().waitFor({ timeout: 30_000 });
+    assert.match(await toast.first().innerText(), /6 reports linted, \d+ problems/);
     // Lint Workspace fills the Problems panel without opening any file
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
@@ -85,25 +80,14 @@ describe('the packaged VSIX', function () {
     // a problem of that report read back by its rule id (the list shows only the rows in view)
     await filter.fill('PA041');
     await poll(async () => (await panel.locator('.monaco-list-row[aria-level="2"]').allInnerTexts()).some((t) => t.includes('PA041') && /final/.test(t)), 'the PA041 row of records.audit.md', { timeoutMs: 15_000 });
-    const toast = await page.locator('.notifications-toasts', { hasText: 'Privacy Audit:' }).innerText();
-    assert.match(toast, /6 reports linted, \d+ problems/);
     await filter.fill('');
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await screenshot(page, 'vsix-01-installed-lint-workspace');
 
     // the installed extension exports: open the example and run Export to PDF from the palette
     const report = path.join(workspace, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');
     const pdf = report.replace(/\.audit\.md$/, '.pdf');
-    await page.keyboard.press('Control+P');
-    await quickInput.locator('input').fill('redmi-1s.audit.md');
-    const row = quickInput.locator('.monaco-list-row', { hasText: 'redmi-1s.audit.md' }).first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'redmi-1s.audit.md' }).waitFor({ timeout: 20_000 });
-    await page.keyboard.press('F1');
-    await quickInput.locator('input').fill('>Privacy Audit: Export to PDF');
-    await quickInput.locator('.monaco-list-row', { hasText: 'Export to PDF' }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    await wb.quickOpen(path.relative(workspace, report));
+    await wb.command('Privacy Audit: Export to PDF');
     await poll(() => fs.existsSync(pdf) && fs.readFileSync(pdf).subarray(0, 5).toString('latin1') === '%PDF-', `${pdf} written by the installed extension`, { timeoutMs: 60_000 });
     await page.locator('.notifications-toasts', { hasText: 'Exported redmi-1s.pdf' }).waitFor({ timeout: 20_000 });
     await screenshot(page, 'vsix-02-exported-pdf');

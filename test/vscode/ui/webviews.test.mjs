@@ -8,11 +8,21 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../scripts/code-server.mjs';
-import { REPO_ROOT, SCREENSHOTS, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot, workbenchUrl } from '../harness.mjs';
+import { REPO_ROOT, Workbench, clearScreenshots, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot, typeLikeAPerson, workbenchUrl } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const EXAMPLE = 'examples/xiaomi-redmi-1s/redmi-1s.audit.md';
 const HOSTILE = 'examples/hostile.audit.md';
+// expectations come from the repository's copy: reset() puts the workspace back to it before each test
+const PRISTINE = fs.readFileSync(path.join(REPO_ROOT, EXAMPLE), 'utf8');
+/** Line index and value of `key:` in the YAML block of record `id` in the pristine example. */
+function pristineField(id, key) {
+  const lines = PRISTINE.split('\n');
+  const start = lines.findIndex((l) => l === `- id: ${id}`);
+  const index = lines.findIndex((l, i) => i > start && l.startsWith(`  ${key}: `));
+  assert.ok(start >= 0 && index > start && !lines.slice(start + 1, index).some((l) => l.startsWith('- id: ')), `${id}.${key} in ${EXAMPLE}`);
+  return { index, line: lines[index], value: lines[index].slice(`  ${key}: `.length) };
+}
 
 const HOSTILE_TEXT = `---
 audit-format: 1
@@ -58,30 +68,13 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
   let browser;
   /** @type {import('playwright-core').Page} */
   let page;
+  /** @type {Workbench} */
+  let wb;
   let workspace;
+  let failed = false;
   const requests = [];
 
   const shot = (name) => screenshot(page, name);
-  const quickInput = () => page.locator('.quick-input-widget');
-  const palette = async (label) => {
-    await poll(async () => {
-      if (extensionProblems(server).length) throw Object.assign(new Error(extensionProblems(server).join(' | ')), { fatal: true });
-      await page.keyboard.press('F1');
-      await quickInput().locator('input').fill(`>${label}`);
-      const row = quickInput().locator('.monaco-list-row', { hasText: label }).first();
-      const found = await row.waitFor({ timeout: 2_000 }).then(() => true, () => false);
-      await page.keyboard.press(found ? 'Enter' : 'Escape');
-      return found;
-    }, `"${label}" in the command palette`, { timeoutMs: 60_000 });
-  };
-  const quickOpen = async (file) => {
-    await page.keyboard.press('Control+P');
-    await quickInput().locator('input').fill(path.basename(file));
-    // choose the row of that file (recently opened files are listed first while the list filters)
-    const row = quickInput().locator('.monaco-list-row', { hasText: path.basename(file) }).filter({ hasText: path.dirname(file) }).first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
-  };
   /** The webview frame whose document matches `selector` (webviews nest an iframe in an iframe). */
   const webviewFrame = (selector, what) =>
     poll(async () => {
@@ -90,22 +83,66 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
       }
       return null;
     }, what, { timeoutMs: 30_000 });
-  const closeAll = async () => {
-    await palette('View: Close All Editors');
-    const dontSave = page.getByRole('button', { name: "Don't Save" });
-    if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
-    await poll(async () => (await page.locator('.tabs-container .tab').count()) === 0, 'every editor closed', { timeoutMs: 15_000 });
-  };
   const fileText = () => fs.readFileSync(path.join(workspace, EXAMPLE), 'utf8');
+  const dirtyTab = () => page.locator('.tabs-container .tab.dirty');
+  /**
+   * Saves with Ctrl+S until the file on disk `accept`s (a test of its text),
+   * then waits until nothing is unsaved; returns the saved text. Ctrl+S is
+   * pressed again while the document is unsaved: a form change reaches the
+   * document a moment after the field loses focus, and a save pressed before
+   * it arrived saved the text without it.
+   */
+  const saveUntil = async (accept, what) => {
+    const text = await poll(async () => {
+      const t = fileText();
+      if (accept(t)) return t;
+      if (await dirtyTab().count()) await page.keyboard.press('Control+S');
+      return null;
+    }, what, { timeoutMs: 20_000, intervalMs: 200 });
+    await poll(async () => (await dirtyTab().count()) === 0, 'no unsaved editor', { timeoutMs: 20_000, intervalMs: 200 });
+    return text;
+  };
+  /** Quick Open on the example; returns the structured editor once it shows the pristine report. */
+  const openStructuredEditor = async () => {
+    await wb.quickOpen(EXAMPLE);
+    const editor = await webviewFrame('.flow-table', 'the structured editor with its flow table');
+    const to = pristineField('F2', 'to').value;
+    await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()) === to, `the structured editor showing F2 → ${to} as in ${EXAMPLE}`);
+    return editor;
+  };
+  /** "Edit Source" in the structured editor: the text editor opens beside it, on the same document. */
+  const editSource = async (editor) => {
+    await editor.getByRole('button', { name: 'Edit Source' }).click();
+    await page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
+  };
+  /** Opens the preview beside the text editor; returns its frame once it shows `selector` (by default a drawn diagram). */
+  const openPreview = async (selector = '.pa-report .diagram svg', what = 'the preview with a drawn diagram') => {
+    await wb.command('Privacy Audit: Open Preview to the Side');
+    return webviewFrame(selector, what);
+  };
+  /**
+   * Replaces a form field's text the way a person does: select it all with a
+   * triple click, see it selected, type, Tab. (Not Ctrl+A: in a webview the
+   * workbench also runs its own Select All a moment later, which can select
+   * the first typed character so that the second replaces it.)
+   */
+  const retype = async (input, text) => {
+    await input.click({ clickCount: 3 });
+    await poll(() => input.evaluate((e) => e.selectionStart === 0 && e.selectionEnd === e.value.length), 'the field\'s text selected', { timeoutMs: 5_000, intervalMs: 100 });
+    await typeLikeAPerson(input, text);
+    assert.equal(await input.inputValue(), text, 'the field holds what was typed');
+    await input.press('Tab');
+  };
 
   before(async function () {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    clearScreenshots('webview');
     await ensureCodeServer({ quiet: true });
-    workspace = makeWorkspace('privacy-audit-wv-');
-    fs.writeFileSync(path.join(workspace, HOSTILE), HOSTILE_TEXT);
+    const extra = { [HOSTILE]: HOSTILE_TEXT };
+    workspace = makeWorkspace('privacy-audit-wv-', extra);
     server = await startCodeServer({ workspace, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
     browser = await launchBrowser();
     page = browser.page;
+    wb = new Workbench(page, { server, workspace, extra, problems: extensionProblems });
     page.on('request', (r) => {
       let frame = '';
       try {
@@ -119,26 +156,36 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
     // wait until the extension is registered (opening a report earlier would open it as text)
-    await palette('Privacy Audit: Lint Workspace');
+    await wb.waitForCommand('Privacy Audit: Lint Workspace');
+  });
+
+  // Each test starts from the same workbench, files and (light) theme, whatever ran before it.
+  beforeEach(async function () {
+    await wb.reset({ theme: 'light' });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`webview-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => {});
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      await shot(`webview-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => {});
+    }
   });
 
   after(async function () {
     await browser?.close();
     await server?.stop();
-    if (this.currentTest?.state !== 'failed') {
+    if (failed && server) {
+      server.dumpLogs();
+      console.log(`      kept for inspection: workspace ${workspace}, code-server scratch ${server.scratchDir}`);
+    } else if (!process.env.PRIVACY_AUDIT_KEEP_SCRATCH) {
       server?.cleanup();
       removeWorkspace(workspace);
     }
   });
 
   it('opens a report in the structured editor by default; a form change edits exactly one line; undo restores it', async function () {
-    const original = fileText();
-    await quickOpen(EXAMPLE);
-    const editor = await webviewFrame('.flow-table', 'the structured editor with its flow table');
+    assert.equal(fileText(), PRISTINE, 'the workspace holds the example as in the repository');
+    const editor = await openStructuredEditor();
     await shot('webview-01-structured-editor-light');
     // the country is a dropdown of ISO 3166 codes with names
     const country = editor.locator('select[data-key="F1.country"]');
@@ -148,9 +195,8 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     const select = editor.locator('select[data-key="F1.encryption"]');
     assert.equal(await select.inputValue(), 'unknown');
     await select.selectOption('tls');
-    await page.keyboard.press('Control+S');
-    const changed = await poll(() => (fileText() !== original ? fileText() : null), 'the saved change on disk', { timeoutMs: 20_000 });
-    const a = original.split('\n');
+    const changed = await saveUntil((t) => t !== PRISTINE, 'the saved change on disk');
+    const a = PRISTINE.split('\n');
     const b = changed.split('\n');
     assert.equal(b.length, a.length, 'no line added or removed');
     const diff = a.map((l, i) => (l !== b[i] ? i : -1)).filter((i) => i >= 0);
@@ -162,80 +208,68 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await editor.locator('.toolbar .status').click();
     await page.keyboard.press('Control+Z');
     await poll(async () => (await editor.locator('select[data-key="F1.encryption"]').inputValue()) === 'unknown', 'undo reaching the form');
-    await page.keyboard.press('Control+S');
-    await poll(() => fileText() === original, 'the file restored after undo and save', { timeoutMs: 20_000 });
+    await saveUntil((t) => t === PRISTINE, 'the file restored after undo and save');
   });
 
   it('edits a device\'s identifiers in the form: change a value, add one, remove it again', async function () {
-    const original = fileText();
-    const editor = await webviewFrame('.flow-table', 'the structured editor');
+    const editor = await openStructuredEditor();
     const value = editor.locator('input[data-key="D1.identifiers.v1"]');
     assert.equal(await editor.locator('input[data-key="D1.identifiers.k1"]').inputValue(), 'phone number');
     assert.equal(await value.inputValue(), '+12025550101');
-    await value.fill('+12025550199');
-    await value.press('Tab');
-    await page.keyboard.press('Control+S');
-    const changed = await poll(() => (fileText() !== original ? fileText() : null), 'the changed identifier on disk', { timeoutMs: 20_000 });
-    const diff = original.split('\n').map((l, i) => [l, changed.split('\n')[i]]).filter(([a, b]) => a !== b);
+    await retype(value, '+12025550199');
+    const changed = await saveUntil((t) => t !== PRISTINE, 'the changed identifier on disk');
+    const diff = PRISTINE.split('\n').map((l, i) => [l, changed.split('\n')[i]]).filter(([a, b]) => a !== b);
     assert.deepEqual(diff, [['  phone number: "+12025550101"', '  phone number: "+12025550199"']]);
     // a new row: category from the taxonomy's list, then its value
     await editor.getByRole('button', { name: 'Add identifier to D1 identifiers' }).click();
-    const key = editor.locator('input[data-key="D1.identifiers.k3"]');
-    await key.fill('MEID');
-    await key.press('Tab');
-    const val = editor.locator('input[data-key="D1.identifiers.v3"]');
-    await val.fill('A0000012345678');
-    await val.press('Tab');
-    await page.keyboard.press('Control+S');
-    await poll(() => fileText().includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk', { timeoutMs: 20_000 });
+    await retype(editor.locator('input[data-key="D1.identifiers.k3"]'), 'MEID');
+    await retype(editor.locator('input[data-key="D1.identifiers.v3"]'), 'A0000012345678');
+    await saveUntil((t) => t.includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk');
     await shot('webview-02b-identifiers');
     // remove it, and put the phone number back
     await editor.getByRole('button', { name: 'Remove identifier 4' }).click();
     await poll(async () => (await editor.locator('input[data-key="D1.identifiers.k3"]').count()) === 0, 'the row removed');
-    await editor.locator('input[data-key="D1.identifiers.v1"]').fill('+12025550101');
-    await editor.locator('input[data-key="D1.identifiers.v1"]').press('Tab');
-    await page.keyboard.press('Control+S');
-    await poll(() => fileText() === original, 'the file as it was', { timeoutMs: 20_000 });
+    await retype(editor.locator('input[data-key="D1.identifiers.v1"]'), '+12025550101');
+    await saveUntil((t) => t === PRISTINE, 'the file as it was');
   });
 
   it('shows an edit made in a text editor on the same file in the form', async function () {
-    const editor = await webviewFrame('.flow-table', 'the structured editor');
-    await editor.getByRole('button', { name: 'Edit Source' }).click();
-    // the text editor opens beside, on the same document
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
-    const line = fileText().split('\n').findIndex((l, i, all) => l.startsWith('  to: ') && all.slice(0, i).some((x) => x.includes('- id: F2')));
-    assert.ok(line > 0);
-    await page.keyboard.press('Control+G');
-    await quickInput().locator('input').fill(`:${line + 1}`);
-    await page.keyboard.press('Enter');
+    const editor = await openStructuredEditor();
+    await editSource(editor);
+    const to = pristineField('F2', 'to');
+    await wb.goToLine(to.index + 1);
+    await wb.waitForEditorLine(to.index + 1, to.line, 'the text editor showing F2\'s "to:" line as in the example');
     await page.keyboard.press('End');
-    await page.keyboard.type('x');
-    await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()).endsWith('.comx'), 'the typed character in the form', { timeoutMs: 20_000 });
+    await typeLikeAPerson(page, 'x');
+    await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()) === `${to.value}x`, 'the typed character in the form', { timeoutMs: 20_000 });
     await shot('webview-02-text-and-form');
     await page.keyboard.press('Control+Z');
-    await poll(async () => !(await editor.locator('input[data-key="F2.to"]').inputValue()).endsWith('x'), 'undo in the form');
+    await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()) === to.value, 'undo in the form');
+    await wb.waitForEditorLine(to.index + 1, to.line, 'undo restoring the line in the text editor');
   });
 
   it('draws the data-flow diagram in the preview with one edge per (source, endpoint) pair, in light and dark', async function () {
+    // what the diagram must be: the example as in the repository (reset() restored it; the editor shows it)
     const engine = require(path.join(REPO_ROOT, 'dist', 'engine.js'));
-    const result = await new engine.Linter().lint(fileText());
+    const result = await new engine.Linter().lint(PRISTINE);
     const expected = engine.dataFlowDiagram(result.report, result.taxonomy);
-    await palette('Privacy Audit: Open Preview to the Side');
-    const preview = await webviewFrame('.pa-report .diagram svg', 'the preview with a drawn diagram');
+    const editor = await openStructuredEditor();
+    await editSource(editor);
+    const preview = await openPreview();
+    const to = pristineField('F2', 'to').value;
+    await poll(async () => (await preview.locator('[data-record="F2"] .host').first().textContent()) === to, `the preview showing F2 → ${to}`);
     const edges = await preview.locator('.diagram[data-diagram="dataflow"] .edgePaths path').count();
     // the legend draws its own sample edges: count those apart
-    assert.equal(edges - (expected.legendEdges ?? 0), expected.edges, `edges drawn (${edges}) vs edges generated (${expected.edges})`);
+    assert.equal(edges - (expected.legendEdges ?? 0), expected.edges, `edges drawn (${edges}) vs edges generated (${expected.edges}) plus the legend's (${expected.legendEdges ?? 0})`);
     assert.equal(await preview.locator('[data-record^="F"]').count() >= 4, true);
     await shot('webview-03-preview-light');
-    await palette('Preferences: Toggle between Light/Dark Themes');
+    await wb.setTheme('dark');
     await poll(async () => (await preview.locator('body.vscode-dark').count()) > 0, 'the dark theme in the preview');
     await poll(async () => (await preview.locator('.diagram[data-diagram="dataflow"] svg').count()) > 0, 'the diagram redrawn');
     await shot('webview-04-preview-dark');
-    const editor = await webviewFrame('.flow-table', 'the structured editor');
-    assert.ok(await editor.locator('body.vscode-dark').count());
-    await closeAll();
-    await quickOpen(EXAMPLE);
-    await webviewFrame('.flow-table', 'the structured editor');
+    await poll(async () => (await editor.locator('body.vscode-dark').count()) > 0, 'the dark theme in the structured editor');
+    await wb.revertAndCloseAllEditors();
+    await openStructuredEditor();
     await shot('webview-05-structured-editor-dark');
   });
 
@@ -252,35 +286,29 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
       const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad, [], `${what}: serious or critical accessibility violations`);
     };
-    await closeAll();
-    await quickOpen(EXAMPLE);
-    const editor = await webviewFrame('.flow-table', 'the structured editor');
-    await audit(editor, 'structured editor');
-    await editor.getByRole('button', { name: 'Edit Source' }).click();
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
-    await palette('Privacy Audit: Open Preview to the Side');
-    const preview = await webviewFrame('.pa-report .diagram svg', 'the preview with a drawn diagram');
-    await audit(preview, 'preview');
-    // and in the other theme (light or dark, whichever the earlier tests left)
-    const dark = (await preview.locator('body.vscode-dark').count()) > 0;
+    const editor = await openStructuredEditor();
+    await poll(async () => (await editor.locator('body.vscode-light').count()) > 0, 'the light theme in the structured editor');
+    await audit(editor, 'structured editor, light');
+    await editSource(editor);
+    const preview = await openPreview();
+    await poll(async () => (await preview.locator('body.vscode-light').count()) > 0, 'the light theme in the preview');
+    await audit(preview, 'preview, light');
+    // and in the dark theme
     const colours = (frame) => frame.evaluate(() => {
       const st = getComputedStyle(document.body);
       return `${st.backgroundColor} ${st.getPropertyValue('--vscode-errorForeground')} ${st.getPropertyValue('--vscode-foreground')}`;
     });
     const before = [await colours(editor), await colours(preview)];
-    await palette('Preferences: Toggle between Light/Dark Themes');
-    const other = dark ? 'body.vscode-light' : 'body.vscode-dark';
+    await wb.setTheme('dark');
     // the body class and the theme's colour variables arrive separately: wait until the colours changed too
-    await poll(async () => (await preview.locator(other).count()) > 0 && (await editor.locator(other).count()) > 0 && (await colours(editor)) !== before[0] && (await colours(preview)) !== before[1], 'the other theme in both webviews');
+    await poll(async () => (await preview.locator('body.vscode-dark').count()) > 0 && (await editor.locator('body.vscode-dark').count()) > 0 && (await colours(editor)) !== before[0] && (await colours(preview)) !== before[1], 'the dark theme in both webviews');
     await poll(async () => (await preview.locator('.diagram svg').count()) > 0, 'the diagrams redrawn');
-    await audit(editor, `structured editor, ${dark ? 'light' : 'dark'}`);
-    await audit(preview, `preview, ${dark ? 'light' : 'dark'}`);
-    await palette('Preferences: Toggle between Light/Dark Themes');
+    await audit(editor, 'structured editor, dark');
+    await audit(preview, 'preview, dark');
   });
 
   it('renders a hostile report as inert text: nothing runs, no request leaves', async function () {
-    await closeAll();
-    await quickOpen(HOSTILE);
+    await wb.quickOpen(HOSTILE);
     const editor = await poll(async () => {
       for (const f of page.frames()) {
         const to = await f.locator('input[data-key="F1.to"]').inputValue({ timeout: 500 }).catch(() => '');
@@ -289,11 +317,9 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
       return null;
     }, 'the structured editor of the hostile report', { timeoutMs: 30_000 });
     await shot('webview-06-hostile-editor');
-    await editor.getByRole('button', { name: 'Edit Source' }).click();
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 20_000 });
-    await palette('Privacy Audit: Open Preview to the Side');
+    await editSource(editor);
     // the preview (its report is made of parts; the structured editor's narrative is not)
-    const preview = await webviewFrame('.pa-part:has-text("HOSTILE")', 'the preview of the hostile report');
+    const preview = await openPreview('.pa-part:has-text("HOSTILE")', 'the preview of the hostile report');
     await poll(async () => (await preview.locator('.diagram svg, pre.mermaid').count()) > 0, 'the hostile diagram settled');
     await preview.locator('h1', { hasText: 'Hostile' }).first().waitFor({ state: 'visible' });
     await shot('webview-07-hostile-preview');
