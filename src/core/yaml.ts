@@ -80,9 +80,10 @@ export function parseYaml(text: string): ParsedYaml {
     };
   }
   // each YAML error is an Error, and its stack costs more than the rest of it: broken
-  // text can make 100,000 of them (restored before anything else can run)
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // text can make 100,000 of them (V8's limit; restored before anything else can run)
+  const errors = Error as { stackTraceLimit?: number };
+  const stackTraceLimit = errors.stackTraceLimit;
+  errors.stackTraceLimit = 0;
   try {
     const doc = parseDocument(text, {
       prettyErrors: false,
@@ -103,7 +104,7 @@ export function parseYaml(text: string): ParsedYaml {
     // The parser is not expected to throw; a stack overflow or a bug must still not crash the linter.
     return { doc: undefined, problems: [{ message: `YAML could not be parsed: ${(err as Error).message}`, start: 0, end: 0 }] };
   } finally {
-    Error.stackTraceLimit = stackTraceLimit;
+    errors.stackTraceLimit = stackTraceLimit;
   }
 }
 
