@@ -85,15 +85,14 @@ export function parseYaml(text: string): ParsedYaml {
   const stackTraceLimit = errors.stackTraceLimit;
   errors.stackTraceLimit = 0;
   try {
-    const doc = parseDocument(text, {
-      prettyErrors: false,
-      // the package's own check compares each key with every earlier key of its map: quadratic
-      uniqueKeys: false,
-      // the source tokens tell where the package would report a repeated key (dropped once used)
-      keepSourceTokens: true,
-      strict: true,
-    });
-    addDuplicateKeyErrors(doc);
+    // the package's own check (`uniqueKeys`) compares each key with every earlier key of its map: quadratic
+    const parse = (keepSourceTokens: boolean) => parseDocument(text, { prettyErrors: false, uniqueKeys: false, keepSourceTokens, strict: true });
+    let doc = parse(false);
+    if (hasRepeatedKey(doc)) {
+      // rare: parsed again with the source tokens, which tell where the package would report each one
+      doc = parse(true);
+      addDuplicateKeyErrors(doc);
+    }
     const problems: YamlProblem[] = doc.errors.map((e) => ({
       message: cleanMessage(e.message),
       start: e.pos[0],
@@ -131,19 +130,23 @@ function tokenEnd(tokens: readonly CST.SourceToken[] | undefined, fallback: numb
 }
 
 /**
- * The repeated keys of one map. Keys are equal as the `yaml` package's
- * `uniqueKeys` finds them: scalars whose values are `===` (other keys never
- * are). A repeated key is reported where the package reports it: at the end
- * of what comes before the key's own text (its anchor or tag, a comment, or
- * the item before), which the map's source tokens tell.
+ * A key `uniqueKeys` can find equal to another: a scalar (its value compared
+ * with `===`; other keys never are) other than NaN (never `===` itself; a
+ * Set would say it is).
+ */
+const comparable = (key: unknown): key is Scalar => isScalar(key) && !(typeof key.value === 'number' && Number.isNaN(key.value));
+
+/**
+ * The repeated keys of one map. A repeated key is reported where the `yaml`
+ * package reports it: at the end of what comes before the key's own text
+ * (its anchor or tag, a comment, or the item before), which the map's source
+ * tokens tell.
  */
 function mapDuplicates(map: YAMLMap, found: Duplicate[]): void {
   const seen = new Set<unknown>();
   const duplicate = (key: Node, keyStart: number, after: number, saidLater: (e: YAMLError) => boolean) => {
-    if (!isScalar(key)) return;
+    if (!comparable(key)) return;
     const v = key.value;
-    // `===`: NaN never equals itself (a Set would say it does)
-    if (typeof v === 'number' && Number.isNaN(v)) return;
     if (!seen.has(v)) seen.add(v);
     else found.push({ error: new YAMLParseError([keyStart, keyStart + 1], 'DUPLICATE_KEY', 'Map keys must be unique'), before: Math.max(after, keyStart + 1), saidLater });
   };
@@ -180,13 +183,32 @@ function mapDuplicates(map: YAMLMap, found: Duplicate[]): void {
   }
 }
 
+/** Whether a map of `doc` repeats a key (as `uniqueKeys` compares them). */
+function hasRepeatedKey(doc: Document.Parsed): boolean {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isSeq(node)) for (const it of node.items) stack.push(it);
+    else if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        stack.push(pair.key, pair.value);
+        if (!comparable(pair.key)) continue;
+        if (seen.has(pair.key.value)) return true;
+        seen.add(pair.key.value);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Adds the errors of the `yaml` package's `uniqueKeys` check to `doc.errors`,
  * without its cost: the package compares each key with every earlier key of
  * its map (a block of 150,000 keys took six minutes); here each map has one
  * Set. The errors ("Map keys must be unique", same positions) go where the
- * package would have put them among the other errors. Also drops the source
- * tokens kept to find those positions.
+ * package would have put them among the other errors. `doc` was parsed with
+ * its source tokens; they are dropped here.
  */
 function addDuplicateKeyErrors(doc: Document.Parsed): void {
   const found: Duplicate[] = [];
