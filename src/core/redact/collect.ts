@@ -33,6 +33,13 @@ export interface RedactRules {
 
 const PATTERN = /^\/(.+)\/([a-z]*)$/s;
 
+/** A `redact` entry read as a `/pattern/flags`, or undefined for a literal. */
+export function asPattern(value: string, span: Span): RedactPattern | undefined {
+  const written = value.trim();
+  const m = PATTERN.exec(written);
+  return m ? { written, source: m[1]!, flags: m[2]!, span } : undefined;
+}
+
 /** Values one report may ask to mask (`redact` literals and identifiers together). */
 export const MAX_VALUES = 1000;
 
@@ -149,8 +156,8 @@ export function collectRedaction(report: Report): RedactRules {
   }
   if (fm) {
     for (const { value, at } of region(fm.contentSpan, '', 'redact', `The front matter (line ${lineOf(report, fm.span.start)})`)) {
-      const m = PATTERN.exec(value.trim());
-      if (m) patterns.push({ written: value.trim(), source: m[1]!, flags: m[2]!, span: { start: at, end: at + value.length } });
+      const pattern = asPattern(value, { start: at, end: at + value.length });
+      if (pattern) patterns.push(pattern);
       else addLiteral(value);
     }
   }

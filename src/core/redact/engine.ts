@@ -85,18 +85,30 @@ export class RedactionBudgetError extends Error {
   }
 }
 
+/** A report's patterns compiled, and why those that cannot be used cannot (PA001 reports these without building a whole `Redactor`). */
+export function compilePatterns(list: readonly RedactPattern[]): { patterns: RE2JS[]; problems: PatternProblem[] } {
+  const patterns: RE2JS[] = [];
+  const problems: PatternProblem[] = [];
+  list.forEach((p, i) => {
+    const re = i < REDACT_LIMITS.maxPatterns ? compilePattern(p.source, p.flags) : `more than ${REDACT_LIMITS.maxPatterns} patterns`;
+    if (typeof re === 'string') problems.push({ span: p.span, message: `\`redact\` pattern ${p.written.length > 60 ? p.written.slice(0, 60) + '…' : p.written} cannot be used: ${re}.` });
+    else patterns.push(re);
+  });
+  return { patterns, problems };
+}
+
 export class Redactor {
   /** Secrets in the reading projection, longest first. */
   private readonly reading: string[];
   /** Identifier-like secrets in the tokens projection, longest first. */
   private readonly tokens: string[];
-  private readonly patterns: RE2JS[] = [];
+  private readonly patterns: RE2JS[];
   /** Projections of values that are part of a longer value. */
   private readonly nested = new Set<string>();
   /** Length of the shortest projected value. */
   private readonly shortest: number;
   /** Patterns that could not be compiled (they mask nothing; PA001 reports them). */
-  readonly problems: PatternProblem[] = [];
+  readonly problems: PatternProblem[];
   /** Why the redaction may be incomplete; exports refuse while this is not empty. */
   readonly uncertain: readonly string[];
 
@@ -122,11 +134,9 @@ export class Redactor {
       const k = projectText(l, 'tokens');
       if (k && skeletons.some((other) => other.length > k.length && other.includes(k))) this.nested.add(projectText(l, 'reading')).add(k);
     }
-    rules.patterns.forEach((p: RedactPattern, i) => {
-      const re = i < REDACT_LIMITS.maxPatterns ? compilePattern(p.source, p.flags) : `more than ${REDACT_LIMITS.maxPatterns} patterns`;
-      if (typeof re === 'string') this.problems.push({ span: p.span, message: `\`redact\` pattern ${p.written.length > 60 ? p.written.slice(0, 60) + '…' : p.written} cannot be used: ${re}.` });
-      else this.patterns.push(re);
-    });
+    const compiled = compilePatterns(rules.patterns);
+    this.patterns = compiled.patterns;
+    this.problems = compiled.problems;
     this.uncertain = rules.uncertain;
     this.shortest = Math.min(...this.reading.map((q) => q.length), ...this.tokens.map((q) => q.length));
   }

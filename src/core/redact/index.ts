@@ -3,8 +3,8 @@
  * YAML), how a secret is found however it is spelled (`project.ts`,
  * `engine.ts`), and the last pass over an exported document (`html.ts`).
  */
-export { collectRedaction, type RedactPattern, type RedactRules } from './collect';
-export { compilePattern, maskFileName, REDACT_LIMITS, REDACTED, RedactionBudgetError, Redactor, redactorFor, type PatternProblem } from './engine';
+export { asPattern, collectRedaction, type RedactPattern, type RedactRules } from './collect';
+export { compilePattern, compilePatterns, maskFileName, REDACT_LIMITS, REDACTED, RedactionBudgetError, Redactor, redactorFor, type PatternProblem } from './engine';
 export { decodeEntities, maskHtml, verifyHtml } from './html';
 export { project, projectText, type Projection, type ProjectionKind } from './project';
 

@@ -2,7 +2,7 @@ import { parseCategories, parseLintSettings } from '../../config';
 import { scalarText, toPlain, type YEntry } from '../../model';
 import { ENUMS, isIsoDate, REQUIRED_FRONT_MATTER } from '../../schema';
 import type { Rule } from '../rule';
-import { redactorFor } from '../../redact';
+import { asPattern, compilePatterns } from '../../redact';
 import { ALL_RULE_IDS } from '../ids';
 
 /** Front matter missing, unparsable, or a required key missing or invalid. */
@@ -65,8 +65,11 @@ export const PA001: Rule = {
       const v = redact.value;
       const ok = v.type === 'seq' && v.items.every((i) => i.type === 'scalar' && i.value !== null && String(i.value) !== '');
       if (!ok) ctx.report_(at(redact), '`redact` must be a list of strings (or /regex/).');
-      else
-        for (const problem of redactorFor(report).problems) ctx.report_(problem.span, problem.message);
+      else {
+        // the patterns only: the whole redaction (device blocks parsed again) is the export's business, not each lint's
+        const patterns = v.items.flatMap((i) => asPattern(String((i as { value: unknown }).value), i.span) ?? []);
+        for (const problem of compilePatterns(patterns).problems) ctx.report_(problem.span, problem.message);
+      }
     }
     const cats = fields.get('categories');
     if (present(cats)) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.report_(at(cats), `Front matter ${msg}.`);
