@@ -20,6 +20,12 @@ export interface ProblemView {
   message: string;
   /** 0-based line in the report. */
   line: number;
+  /** The field (record field or front-matter key) the problem is on, when it is on one. */
+  field?: string;
+  /** Index of the diagnostic in the lint result of the model's version (for `applyFix`). */
+  diagnostic: number;
+  /** Titles of the quick fixes the text editor offers for it, in order (for `applyFix`). */
+  fixes: string[];
 }
 
 export interface RecordView {
@@ -48,8 +54,13 @@ export interface EditorModel {
   records: RecordView[];
   /** Problems that belong to no record (front matter, prose). */
   problems: ProblemView[];
-  /** Rendered prose sections (HTML from the core renderer), each with its first line. */
-  prose: { line: number; html: string }[];
+  /**
+   * The prose segments (Markdown outside the front matter and the record blocks): the text as
+   * written (for `setProse`), its first line, and HTML from the core renderer.
+   */
+  prose: { line: number; text: string; html: string }[];
+  /** Reference fields of each record kind and the record kinds each may name (for the id pickers). */
+  refKinds: Record<string, Record<string, readonly string[]>>;
   schema: Record<string, FieldSchema[]>;
   frontMatterSchema: FieldSchema[];
   categories: { name: string; label: string; sensitivity: string }[];
@@ -66,7 +77,8 @@ export type ToWebview =
   | { type: 'render'; version: number; mode: string; parts: { key: string; base: number; html?: string }[]; edgeFlows: string[][] }
   | { type: 'scrollTo'; line: number }
   | { type: 'model'; model: EditorModel }
-  | { type: 'intentResult'; requestId: number; ok: boolean; error?: string };
+  /** `newId`: the id given to an added record (the form moves to it). */
+  | { type: 'intentResult'; requestId: number; ok: boolean; error?: string; newId?: string };
 
 // ------------------------------------------------------------ webview → extension
 
@@ -76,7 +88,10 @@ export type FromWebview =
   | { type: 'revealRecord'; id: string }
   | { type: 'scrolled'; line: number }
   | { type: 'intent'; requestId: number; version: number; intent: Intent }
-  | { type: 'addEvidence' }
+  /** Add File…: with `record`, fill that evidence record's file; without, fill an empty cited one or add new ones. */
+  | { type: 'addEvidence'; record?: string }
+  /** Apply the `fix`-th quick fix of diagnostic `diagnostic` of the lint result of `version`. */
+  | { type: 'applyFix'; version: number; diagnostic: number; fix: number }
   | { type: 'editSource'; line?: number }
   | { type: 'export'; format: 'pdf' | 'html' }
   /** The preview has shown a render (diagrams drawn). */
@@ -111,6 +126,13 @@ function parseIntent(v: unknown): Intent | undefined {
   switch (v.type) {
     case 'setField':
       return isRef(v.record) && isKey(v.field) && isValue(v.value) ? { type: 'setField', record: v.record, field: v.field, value: v.value } : undefined;
+    case 'setFields': {
+      if (!isRef(v.record) || !isObj(v.fields) || Object.getPrototypeOf(v.fields) !== Object.prototype) return undefined;
+      const entries = Object.entries(v.fields);
+      return entries.length > 0 && entries.length <= 50 && entries.every(([k, x]) => isKey(k) && isValue(x)) ? { type: 'setFields', record: v.record, fields: v.fields as Record<string, FieldValue> } : undefined;
+    }
+    case 'setProse':
+      return isLine(v.line) && typeof v.old === 'string' && v.old.length <= 2_000_000 && typeof v.text === 'string' && v.text.length <= 2_000_000 ? { type: 'setProse', line: v.line, old: v.old, text: v.text } : undefined;
     case 'addRecord': {
       if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return undefined;
       if (v.after !== undefined && !isRef(v.after)) return undefined;
@@ -118,7 +140,8 @@ function parseIntent(v: unknown): Intent | undefined {
       return { type: 'addRecord', kind: v.kind as RecordKind, after: v.after as RecordRef | undefined, fields: v.fields as Record<string, FieldValue> | undefined };
     }
     case 'deleteRecord':
-      return isRef(v.record) ? { type: 'deleteRecord', record: v.record } : undefined;
+      if (!isRef(v.record) || (v.references !== undefined && v.references !== 'keep' && v.references !== 'remove')) return undefined;
+      return { type: 'deleteRecord', record: v.record, ...(v.references ? { references: v.references as 'keep' | 'remove' } : {}) };
     case 'moveRecord':
       return isRef(v.record) && (v.direction === 'up' || v.direction === 'down') ? { type: 'moveRecord', record: v.record, direction: v.direction } : undefined;
     case 'setFrontMatter':
@@ -133,8 +156,12 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
   if (!isObj(v)) return undefined;
   switch (v.type) {
     case 'ready':
-    case 'addEvidence':
       return { type: v.type };
+    case 'addEvidence':
+      if (v.record === undefined) return { type: 'addEvidence' };
+      return isId(v.record) ? { type: 'addEvidence', record: v.record } : undefined;
+    case 'applyFix':
+      return isLine(v.version) && isLine(v.diagnostic) && isLine(v.fix) && v.fix < 100 ? { type: 'applyFix', version: v.version, diagnostic: v.diagnostic, fix: v.fix } : undefined;
     case 'reveal':
     case 'scrolled':
       return isLine(v.line) ? { type: v.type, line: v.line } : undefined;

@@ -1,6 +1,7 @@
 /** The structured editor's view of a lint result: plain values, problems per record, the field schema. */
 import type { LintResult } from './linter';
-import { toPlain, writtenText, type Report } from './model';
+import { toPlain, writtenText, type Report, type YMap } from './model';
+import { REFERENCE_FIELDS } from './parse';
 import type { EditorModel, FieldSchema, ProblemView, RecordView } from './protocol';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from './schema';
 import { writtenName } from './service';
@@ -10,7 +11,7 @@ const schemaOf = (f: FieldSpec): FieldSchema => ({ name: f.name, type: f.t.type,
 export interface ModelExtras {
   diagrams?: { dataflow?: string; timeline?: string };
   /** Rendered prose segments (the text between front matter and record blocks). */
-  prose?: { line: number; html: string }[];
+  prose?: { line: number; text: string; html: string }[];
 }
 
 /** The Markdown outside the front matter and record blocks, as segments with their first line. */
@@ -31,18 +32,22 @@ export function proseSegments(report: Report): { line: number; text: string }[] 
 
 export function buildEditorModel(result: LintResult, version: number, extras: ModelExtras = {}): EditorModel {
   const { report, diagnostics, taxonomy } = result;
-  const problem = (d: (typeof diagnostics)[number]): ProblemView => ({ rule: d.rule, severity: d.severity, message: d.message, line: d.range.start.line });
+  const problem = (d: (typeof diagnostics)[number], i: number, map: YMap | null | undefined): ProblemView => {
+    const field = map ? fieldAt(map, d.span.start) : undefined;
+    return { rule: d.rule, severity: d.severity, message: d.message, line: d.range.start.line, ...(field !== undefined ? { field } : {}), diagnostic: i, fixes: (d.fixes ?? []).map((f) => f.title) };
+  };
   const owner = (offset: number) => report.records.find((r) => r.span.start <= offset && offset <= r.span.end);
   const byRecord = new Map<object, ProblemView[]>();
   const loose: ProblemView[] = [];
-  for (const d of diagnostics) {
+  const fm0 = report.frontMatter;
+  diagnostics.forEach((d, i) => {
     const r = owner(d.span.start);
     if (r) {
       const list = byRecord.get(r) ?? [];
-      list.push(problem(d));
+      list.push(problem(d, i, r.map));
       byRecord.set(r, list);
-    } else loose.push(problem(d));
-  }
+    } else loose.push(problem(d, i, fm0 && d.span.start >= fm0.span.start && d.span.start <= fm0.span.end ? fm0.map : undefined));
+  });
   const records: RecordView[] = report.records.map((r) => {
     const fields = toPlain(r.map) as Record<string, unknown>;
     // a sha256 of digits only reads as a number: show it as written
@@ -66,10 +71,20 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     records,
     problems: loose,
     prose: extras.prose ?? [],
+    refKinds: REFERENCE_FIELDS,
     schema: Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, fields]) => [k, fields.map(schemaOf)])),
     frontMatterSchema: FRONT_MATTER_FIELDS.map(schemaOf),
     categories: taxonomy.categories.map((c) => ({ name: writtenName(c), label: c.label, sensitivity: c.sensitivity })),
     diagrams: extras.diagrams ?? {},
     editable: !!fm?.map && !report.problems.some((p) => p.rule === 'PA001' || p.rule === 'PA002'),
   };
+}
+
+/** The key of the entry of `map` whose key or value holds `offset`. */
+function fieldAt(map: YMap, offset: number): string | undefined {
+  for (const e of map.entries) {
+    const end = e.value ? Math.max(e.value.span.end, e.keySpan.end) : e.keySpan.end;
+    if (offset >= e.keySpan.start && offset <= end) return e.key;
+  }
+  return undefined;
 }

@@ -111,7 +111,7 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
     const timeline = e.timelineDiagram(result.report);
     const ids = new Set(result.report.byId.keys());
-    const prose = e.proseSegments(result.report).map((s) => ({ line: s.line, html: e.renderProse(s.text, result.taxonomy, ids) }));
+    const prose = e.proseSegments(result.report).map((s) => ({ line: s.line, text: s.text, html: e.renderProse(s.text, result.taxonomy, ids) }));
     return e.buildEditorModel(result, version, { diagrams: { dataflow: dataflow.text, timeline: timeline.text }, prose });
   }
 }

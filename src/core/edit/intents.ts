@@ -35,8 +35,18 @@ export type Intent =
    * or a new block at the end of the report.
    */
   | { type: 'addRecord'; kind: RecordKind; after?: RecordRef; fields?: Record<string, FieldValue> }
-  /** Remove a sequence item's lines, or the whole fenced block (and one adjacent blank line). */
-  | { type: 'deleteRecord'; record: RecordRef }
+  /** Set several fields of one record in one edit (`null` removes a field); new fields go where the schema orders them. */
+  | { type: 'setFields'; record: RecordRef; fields: Record<string, FieldValue> }
+  /**
+   * Remove a sequence item's lines, or the whole fenced block (and one adjacent blank line).
+   * With `references: 'remove'`, the record's id is also taken out of every record field that names it.
+   */
+  | { type: 'deleteRecord'; record: RecordRef; references?: 'keep' | 'remove' }
+  /**
+   * Replace the text of the prose segment (Markdown outside the front matter and the record blocks)
+   * that starts on `line` and reads `old` (as `proseSegments` gives it), with a minimal edit.
+   */
+  | { type: 'setProse'; line: number; old: string; text: string }
   /** Swap with the neighbouring record of the same block. */
   | { type: 'moveRecord'; record: RecordRef; direction: 'up' | 'down' }
   /** Set a front-matter key; `null` removes it. */
