@@ -1,12 +1,19 @@
 /**
- * The structured editor: forms for the front matter and every record, driven
- * by the field schema the extension sends. The webview never edits text: each
- * change becomes an intent (set field, add, delete, move record) that the
- * extension turns into a minimal edit of the document, which then comes back
- * as a new model. Focus and unsaved typing survive those round trips.
+ * The structured editor: forms for the front matter, every record and the
+ * narrative, driven by the field schema the extension sends. The webview
+ * never edits text: each change becomes an intent that the extension turns
+ * into a minimal edit of the document, which comes back as a new model.
+ *
+ * The page is built once and then updated in place: a section keeps its
+ * cards, a card its field widgets, and a widget decides itself whether a new
+ * model may redraw it (never while it has focus, an edit in flight or a
+ * half-made row; see form/widgets.ts). So a model that arrives while the
+ * analyst types changes nothing under the cursor.
  */
 import type { RecordKind } from '../core/model';
 import type { EditorModel, FieldSchema, FieldValue, FromWebview, Intent, ProblemView, RecordRef, RecordView, ToWebview } from '../core/protocol';
+import { el, hasFocusWithin, problemsList, type FieldTarget, type FormContext, type Widget } from './form/dom';
+import { CategoriesWidget, IdentifiersWidget, ListWidget, ProseWidget, RefsWidget, ScalarWidget, choicesOf, countries, recordChoices } from './form/widgets';
 import { cachedDiagram, renderDiagram } from './mermaid';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
@@ -15,7 +22,26 @@ const app = document.getElementById('app')!;
 
 let model: EditorModel | undefined;
 let requestId = 0;
+/** Results of sent intents: request id → error text ('' when it was applied). */
+const results = new Map<number, string>();
+/** The widget that sent each request still in flight, to tell it when its edit is refused. */
+const senders = new Map<number, Widget>();
+/** A record just added: its card gets focus once it is shown. */
+let focusNew: string | undefined;
+
 const post = (m: FromWebview) => vscode.postMessage(m);
+
+const ctx: FormContext = {
+  model: () => model,
+  post,
+  intent(intent: Intent) {
+    if (!model) return undefined;
+    const id = ++requestId;
+    post({ type: 'intent', requestId: id, version: model.version, intent });
+    return id;
+  },
+  settled: (id) => results.has(id),
+};
 
 const KIND_TITLES: Record<string, string> = {
   device: 'Devices',
@@ -26,354 +52,357 @@ const KIND_TITLES: Record<string, string> = {
   retest: 'Retests',
   finding: 'Findings',
 };
-const FLOW_COLUMNS = ['from', 'to', 'address', 'port', 'country', 'protocol', 'encryption', 'data', 'consent', 'step', 'evidence'];
+/** Front-matter keys the form leaves to the text editor (structured settings). */
+const TEXT_ONLY_KEYS = ['categories', 'lint'];
 
-// ------------------------------------------------------------------ helpers
+const refOf = (r: RecordView): RecordRef => (r.id !== undefined ? { id: r.id } : { index: r.index });
+const recordKey = (r: RecordView) => (r.id !== undefined ? r.id : `#${r.index}`);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  for (const c of children) e.append(c);
-  return e;
+function records(kinds: readonly string[]): () => RecordView[] {
+  return () => (model?.records ?? []).filter((r) => kinds.includes(r.kind));
 }
 
-function refOf(r: RecordView): RecordRef {
-  return r.id !== undefined ? { id: r.id } : { index: r.index };
+// ------------------------------------------------------------------ one field
+
+/** A labelled field: its widget and, under it, its own problems with their quick fixes. */
+class Field {
+  readonly label: HTMLElement;
+  readonly box: HTMLElement;
+  private readonly problems = el('div', { class: 'field-problems' });
+  private shownProblems = '';
+
+  constructor(readonly widget: Widget, name: string) {
+    const first = widget.el.querySelector('input, select, textarea');
+    this.label = first?.id ? el('label', { for: first.id }, name) : el('span', { class: 'label' }, name);
+    this.box = el('div', { class: 'field' }, widget.el, this.problems);
+  }
+
+  update(value: unknown, problems: ProblemView[]): void {
+    this.widget.update(value);
+    const sig = JSON.stringify(problems);
+    if (sig === this.shownProblems) return;
+    this.shownProblems = sig;
+    const list = problemsList(problems, ctx);
+    this.problems.replaceChildren(...(list ? [list] : []));
+    this.box.classList.toggle('has-error', problems.some((p) => p.severity === 'error'));
+  }
 }
 
-function send(intent: Intent): void {
-  if (!model) return;
-  post({ type: 'intent', requestId: ++requestId, version: model.version, intent });
+type Target = FieldTarget & { owner?: Widget };
+
+function target(key: string, label: string, send: (v: FieldValue) => Intent): Target {
+  const t: Target = {
+    key,
+    label,
+    send: (v) => {
+      const id = ctx.intent(send(v));
+      if (id !== undefined && t.owner) senders.set(id, t.owner);
+      return id;
+    },
+  };
+  return t;
 }
 
-/** Field values as the form shows them. */
-function display(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
-
-/** A form value back to a field value: '' removes the field; lists split on commas. */
-function parse(schema: FieldSchema, raw: string | string[]): FieldValue {
-  if (Array.isArray(raw)) return raw.length ? raw : null;
-  const s = raw.trim();
-  if (s === '') return null;
+/** The widget for one field of the schema. */
+function widgetFor(schema: FieldSchema, kind: string | undefined, t: Target): Widget {
+  const refKinds = kind ? model?.refKinds[kind]?.[schema.name] : undefined;
+  const categories = () => model?.categories ?? [];
+  let w: Widget;
   switch (schema.type) {
-    case 'refs':
-    case 'strings':
+    case 'enum':
+      w = new ScalarWidget(ctx, t, schema, choicesOf(schema.values ?? []));
+      break;
+    case 'country':
+      w = new ScalarWidget(ctx, t, schema, countries);
+      break;
     case 'categories':
-      return s.split(',').map((x) => x.trim()).filter(Boolean);
-    case 'ports': {
-      const nums = s.split(',').map((x) => Number(x.trim()));
-      if (nums.every((n) => Number.isInteger(n))) return nums.length === 1 ? nums[0]! : nums;
-      return s;
+      w = new CategoriesWidget(ctx, t, schema, categories);
+      break;
+    case 'identifiers':
+      w = new IdentifiersWidget(ctx, t, schema, categories);
+      break;
+    case 'refs':
+      w = refKinds ? new RefsWidget(ctx, t, schema, records(refKinds)) : new ListWidget(ctx, t, schema);
+      break;
+    case 'ref':
+      w = new ScalarWidget(ctx, t, schema, refKinds ? recordChoices(records(refKinds)) : undefined);
+      break;
+    case 'strings':
+      w = new ListWidget(ctx, t, schema, schema.name === 'claims' ? 'claim' : schema.name === 'auditors' ? 'auditor' : schema.name === 'redact' ? 'value or /pattern/' : schema.name === 'address' ? 'address' : 'item');
+      break;
+    default: {
+      const s = new ScalarWidget(ctx, t, schema);
+      // a text field that names a record (a flow's `from`, a response's `source`) suggests their ids
+      if (refKinds && s.input instanceof HTMLInputElement) s.suggest(idList(refKinds));
+      w = s;
     }
-    default:
-      return raw;
+  }
+  t.owner = w;
+  return w;
+}
+
+const idLists = new Map<string, HTMLDataListElement>();
+/** A datalist of the ids of records of `kinds` (shared, refreshed with every model). */
+function idList(kinds: readonly string[]): HTMLDataListElement {
+  const key = kinds.join(',');
+  let list = idLists.get(key);
+  if (!list) {
+    list = el('datalist', { id: `ids-${kinds.join('-')}` });
+    idLists.set(key, list);
+    document.body.append(list);
+  }
+  return list;
+}
+
+function refreshIdLists(): void {
+  for (const [key, list] of idLists) {
+    const kinds = key.split(',');
+    const recs = (model?.records ?? []).filter((r) => kinds.includes(r.kind) && r.id !== undefined);
+    list.replaceChildren(...recs.map((r) => el('option', { value: r.id! }, r.id!)));
   }
 }
 
-function problemsList(problems: ProblemView[]): HTMLElement | undefined {
-  if (!problems.length) return undefined;
-  const ul = el('ul', { class: 'problems', 'aria-label': `${problems.length} problem${problems.length > 1 ? 's' : ''}` });
-  for (const p of problems) {
-    const a = el('a', { href: '#', class: `problem problem-${p.severity}`, title: 'Show in the text' }, `${p.rule} — ${p.message}`);
-    a.addEventListener('click', (e) => {
-      e.preventDefault();
-      post({ type: 'editSource', line: p.line });
-    });
-    ul.append(el('li', {}, a));
-  }
-  return ul;
-}
-
-/** One input for one field, labelled, sending setField on change. */
-function fieldInput(schema: FieldSchema, value: unknown, key: string, label: string, onValue: (v: FieldValue) => void): HTMLElement {
-  const id = `f-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  let input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-  if (schema.type === 'enum') {
-    const sel = el('select', { id });
-    sel.append(el('option', { value: '' }, '—'));
-    const values = [...(schema.values ?? [])];
-    const current = display(value);
-    if (current && !values.includes(current)) values.push(current);
-    for (const v of values) {
-      const o = el('option', { value: v }, v);
-      if (v === current) o.selected = true;
-      sel.append(o);
-    }
-    input = sel;
-  } else if (schema.type === 'country') {
-    // ISO 3166 alpha-2 codes with their names, from the browser's own region data
-    const sel = el('select', { id });
-    sel.append(el('option', { value: '' }, '—'));
-    const current = display(value);
-    const codes = countries();
-    if (current && !codes.some(([c]) => c === current)) codes.unshift([current, 'not a known country code']);
-    for (const [code, name] of codes) {
-      const o = el('option', { value: code }, `${code} · ${name}`);
-      if (code === current) o.selected = true;
-      sel.append(o);
-    }
-    input = sel;
-  } else if (schema.type === 'categories') {
-    const sel = el('select', { id, multiple: '', size: '4' });
-    const chosen = Array.isArray(value) ? value.map(String) : value ? [String(value)] : [];
-    const names = (model?.categories ?? []).map((c) => c.name);
-    for (const c of chosen) if (!names.includes(c)) names.push(c);
-    for (const name of names) {
-      const cat = model?.categories.find((c) => c.name === name);
-      const o = el('option', { value: name }, cat ? `${name} (${cat.sensitivity})` : `${name} (unknown)`);
-      if (chosen.includes(name)) o.selected = true;
-      sel.append(o);
-    }
-    input = sel;
-  } else if (schema.type === 'text') {
-    input = el('textarea', { id, rows: '2' });
-    input.value = display(value);
-  } else if (schema.type === 'date') {
-    input = el('input', { id, type: 'date' });
-    input.value = display(value);
-  } else if (schema.type === 'identifiers' && (value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value)))) {
-    return identifiersInput(value, key, label, id, onValue);
-  } else if (schema.type === 'identifiers') {
-    // not a mapping: shown as written, changed in the text (the linter says what it should be)
-    input = el('input', { id, type: 'text', readonly: '' });
-    input.value = display(value);
-    input.dataset.key = key;
-    input.setAttribute('aria-label', label);
-    input.title = 'Not a mapping of categories to values: edit it in the text';
-    return input;
-  } else {
-    input = el('input', { id, type: 'text', placeholder: schema.type === 'datetime' ? 'YYYY-MM-DD or YYYY-MM-DDTHH:MM' : schema.type === 'refs' ? 'E1, E2#frame=3' : '' });
-    input.value = display(value);
-  }
-  input.dataset.key = key;
-  input.setAttribute('aria-label', label);
-  input.title = schema.doc;
-  input.addEventListener('change', () => {
-    const raw = input instanceof HTMLSelectElement && input.multiple ? Array.from(input.selectedOptions).map((o) => o.value) : input.value;
-    onValue(parse(schema, raw));
-  });
-  return input;
-}
-
-/**
- * A device's identifiers: one row per data category and value, rows added
- * and removed with buttons. Any change sends the whole mapping (in row order);
- * rows without a category are left out, and two rows with one category are
- * refused until one is changed.
- */
-function identifiersInput(value: unknown, key: string, label: string, id: string, onValue: (v: FieldValue) => void): HTMLElement {
-  const box = el('div', { class: 'identifiers', id, role: 'group', 'aria-label': label });
-  const rows = el('div', { class: 'identifier-rows' });
-  const listId = `${id}-categories`;
-  const datalist = el('datalist', { id: listId });
-  for (const c of model?.categories ?? []) datalist.append(el('option', { value: c.name }, c.label ?? c.name));
-  const entries = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, display(v)] as const) : [];
-  const commit = () => {
-    // a row added here waits for its value before it is written (a row read from the text may be empty)
-    const pairs = Array.from(rows.children as HTMLCollectionOf<HTMLElement>).flatMap((row) => {
-      const [k, v] = Array.from(row.querySelectorAll('input'));
-      return row.dataset.fresh && v!.value === '' ? [] : [[k!.value.trim(), v!.value] as [string, string]];
-    });
-    const keys = pairs.map(([k]) => k).filter(Boolean);
-    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-    for (const i of Array.from(rows.querySelectorAll<HTMLInputElement>('input.identifier-key'))) i.setCustomValidity(dup !== undefined && i.value.trim() === dup ? `${dup} is listed twice` : '');
-    if (dup !== undefined) return;
-    const kept = pairs.filter(([k]) => k !== '');
-    onValue(kept.length ? Object.fromEntries(kept) : null);
-  };
-  const addRow = (k: string, v: string) => {
-    const n = rows.children.length;
-    const keyInput = el('input', { type: 'text', class: 'identifier-key', list: listId, placeholder: 'category', 'aria-label': `${label}: category ${n + 1}` });
-    keyInput.value = k;
-    keyInput.dataset.key = `${key}.k${n}`;
-    const valueInput = el('input', { type: 'text', class: 'identifier-value', placeholder: 'value', 'aria-label': `${label}: value ${n + 1}` });
-    valueInput.value = v;
-    valueInput.dataset.key = `${key}.v${n}`;
-    const remove = el('button', { type: 'button', title: 'Remove this identifier', 'aria-label': `Remove identifier ${n + 1}` }, '✕');
-    const row = el('div', { class: 'identifier-row' }, keyInput, valueInput, remove);
-    keyInput.addEventListener('change', commit);
-    valueInput.addEventListener('change', commit);
-    remove.addEventListener('click', () => {
-      row.remove();
-      commit();
-    });
-    rows.append(row);
-    return keyInput;
-  };
-  for (const [k, v] of entries) addRow(k, v);
-  const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add identifier to ${label}` }, 'Add identifier');
-  add.addEventListener('click', () => {
-    const keyInput = addRow('', '');
-    keyInput.closest<HTMLElement>('.identifier-row')!.dataset.fresh = '1';
-    keyInput.focus();
-  });
-  box.append(rows, add, datalist);
-  box.title = 'The test device\'s own values, by data category; every export masks them';
-  return box;
-}
-
-function recordButtons(r: RecordView, siblings: RecordView[]): HTMLElement {
-  const i = siblings.indexOf(r);
-  const name = r.id ?? `${r.kind} ${i + 1}`;
-  const bar = el('span', { class: 'record-actions' });
-  const btn = (label: string, text: string, intent: Intent, disabled = false) => {
-    const b = el('button', { type: 'button', 'aria-label': label, title: label }, text);
-    if (disabled) b.disabled = true;
-    b.addEventListener('click', () => send(intent));
-    bar.append(b);
-  };
-  btn(`Move ${name} up`, '↑', { type: 'moveRecord', record: refOf(r), direction: 'up' }, i === 0);
-  btn(`Move ${name} down`, '↓', { type: 'moveRecord', record: refOf(r), direction: 'down' }, i === siblings.length - 1);
-  btn(`Delete ${name}`, '✕', { type: 'deleteRecord', record: refOf(r) });
-  const src = el('button', { type: 'button', 'aria-label': `Show ${name} in the text`, title: 'Show in the text' }, '⤴');
-  src.addEventListener('click', () => post({ type: 'editSource', line: r.line }));
-  bar.append(src);
-  return bar;
-}
-
-let countryList: [string, string][] | undefined;
-/** Two-letter region codes the browser can name, sorted by code. */
-function countries(): [string, string][] {
-  if (!countryList) {
-    const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
-    countryList = [];
-    for (let a = 65; a <= 90; a++)
-      for (let b = 65; b <= 90; b++) {
-        const code = String.fromCharCode(a, b);
-        const name = names.of(code);
-        if (name && name !== code && !['EU', 'EZ', 'UN', 'QO'].includes(code)) countryList.push([code, name]);
-      }
-  }
-  return countryList.map((c) => [...c] as [string, string]);
-}
+// ------------------------------------------------------------------ records
 
 const HASH_LABEL: Record<string, string> = { ok: '✓ hash verified', mismatch: '✗ file changed', missing: '✗ file missing', unrecorded: '✗ no hash recorded', blocked: '✗ path not allowed' };
 
-// ------------------------------------------------------------------ sections
+/** One record: header (id, summary, actions), its fields in the schema's order, problems not on a field. */
+class Card {
+  readonly el: HTMLElement;
+  private view: RecordView;
+  private readonly title = el('h3');
+  private readonly summary = el('span', { class: 'record-summary' });
+  private readonly actions = el('span', { class: 'record-actions' });
+  private readonly fields = new Map<string, Field>();
+  private readonly loose = el('div', { class: 'record-problems' });
+  private readonly choose?: HTMLButtonElement;
 
-function frontMatterSection(m: EditorModel): HTMLElement {
-  const sec = el('section', { class: 'form-section', 'aria-labelledby': 'h-report' }, el('h2', { id: 'h-report' }, 'Report'));
-  const grid = el('div', { class: 'field-grid' });
-  for (const f of m.frontMatterSchema) {
-    if (['categories', 'lint', 'redact', 'auditors'].includes(f.name)) continue;
-    const key = `fm.${f.name}`;
-    const input = fieldInput(f.name === 'audit-format' ? { ...f, type: 'string' } : f, m.frontMatter[f.name], key, f.name, (v) => send({ type: 'setFrontMatter', key: f.name, value: v }));
-    grid.append(el('label', { for: input.id }, f.name), input);
-  }
-  sec.append(grid);
-  const list = problemsList(m.problems);
-  if (list) sec.append(list);
-  return sec;
-}
-
-function recordCard(r: RecordView, schema: FieldSchema[], siblings: RecordView[]): HTMLElement {
-  const title = el('h3', {}, r.id ?? `${r.kind} without id`);
-  if (r.hash) title.append(' ', el('span', { class: `badge hash-${r.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[r.hash] ?? r.hash));
-  const card = el('article', { class: 'record-card', 'data-record': r.id ?? '', 'aria-label': `${r.kind} ${r.id ?? ''}` }, el('header', {}, title, recordButtons(r, siblings)));
-  const grid = el('div', { class: 'field-grid' });
-  for (const f of schema) {
-    if (f.name === 'id') continue;
-    const key = `${r.id ?? r.index}.${f.name}`;
-    const input = fieldInput(f, r.fields[f.name], key, `${r.id ?? r.kind} ${f.name}`, (v) => send({ type: 'setField', record: refOf(r), field: f.name, value: v }));
-    grid.append(el('label', { for: input.id }, f.name), input);
-  }
-  card.append(grid);
-  const list = problemsList(r.problems);
-  if (list) card.append(list);
-  return card;
-}
-
-function flowTable(flows: RecordView[], schema: FieldSchema[]): HTMLElement {
-  const table = el('table', { class: 'flow-table', 'aria-label': 'Data flows' });
-  const head = el('tr', {}, el('th', { scope: 'col' }, 'id'));
-  for (const c of FLOW_COLUMNS) head.append(el('th', { scope: 'col' }, c));
-  head.append(el('th', { scope: 'col' }, 'actions'));
-  table.append(el('thead', {}, head));
-  const body = el('tbody');
-  for (const r of flows) {
-    const row = el('tr', { 'data-record': r.id ?? '', class: r.problems.some((p) => p.severity === 'error') ? 'has-error' : '' });
-    row.append(el('th', { scope: 'row' }, r.id ?? '?'));
-    for (const c of FLOW_COLUMNS) {
-      const f = schema.find((s) => s.name === c);
-      if (!f) continue;
-      row.append(el('td', {}, fieldInput(f, r.fields[c], `${r.id ?? r.index}.${c}`, `${r.id ?? 'flow'} ${c}`, (v) => send({ type: 'setField', record: refOf(r), field: c, value: v }))));
+  constructor(view: RecordView, schema: FieldSchema[]) {
+    this.view = view;
+    this.el = el('article', { class: 'record-card', 'data-record': view.id ?? '' }, el('header', {}, this.title, this.summary, this.actions));
+    const grid = el('div', { class: 'field-grid' });
+    for (const f of schema) {
+      if (f.name === 'id') continue;
+      const label = `${view.id ?? view.kind} ${f.name}`;
+      const t = target(`${recordKey(view)}.${f.name}`, label, (value) => ({ type: 'setField', record: refOf(this.view), field: f.name, value }));
+      const field = new Field(widgetFor(f, view.kind, t), f.name);
+      this.fields.set(f.name, field);
+      grid.append(field.label, field.box);
     }
-    row.append(el('td', {}, recordButtons(r, flows)));
-    body.append(row);
-    const list = problemsList(r.problems);
-    if (list) body.append(el('tr', { class: 'problem-row' }, el('td', { colspan: String(FLOW_COLUMNS.length + 2) }, list)));
+    this.el.append(grid);
+    if (view.kind === 'evidence') {
+      this.choose = el('button', { type: 'button', class: 'choose-file' }, 'Choose File…');
+      this.choose.addEventListener('click', () => post({ type: 'addEvidence', ...(this.view.id ? { record: this.view.id } : {}) }));
+      grid.after(this.choose);
+    }
+    this.el.append(this.loose);
+    this.update(view, [view]);
   }
-  table.append(body);
-  return el('div', { class: 'table-scroll' }, table);
-}
 
-function kindSection(kind: string, m: EditorModel): HTMLElement {
-  const records = m.records.filter((r) => r.kind === kind);
-  const schema = m.schema[kind] ?? [];
-  const hid = `h-${kind}`;
-  const sec = el('section', { class: 'form-section', 'aria-labelledby': hid });
-  const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add ${kind}` }, `+ Add ${kind}`);
-  add.addEventListener('click', () => {
-    const last = records[records.length - 1];
-    send({ type: 'addRecord', kind: kind as RecordKind, ...(last ? { after: refOf(last) } : {}) });
-  });
-  const head = el('header', {}, el('h2', { id: hid }, `${KIND_TITLES[kind]} (${records.length})`), add);
-  if (kind === 'evidence') {
-    const file = el('button', { type: 'button', class: 'add', 'aria-label': 'Add File… (copy evidence files in, hash them, insert their records)' }, 'Add File…');
-    file.addEventListener('click', () => post({ type: 'addEvidence' }));
-    head.append(file);
+  update(view: RecordView, siblings: RecordView[]): void {
+    this.view = view;
+    this.el.dataset.record = view.id ?? '';
+    this.el.setAttribute('aria-label', `${view.kind} ${view.id ?? ''}`);
+    const title = view.id ?? `${view.kind} without id`;
+    if (this.title.dataset.text !== title + (view.hash ?? '')) {
+      this.title.dataset.text = title + (view.hash ?? '');
+      this.title.replaceChildren(title, ...(view.hash ? [' ', el('span', { class: `badge hash-${view.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[view.hash] ?? view.hash)] : []));
+    }
+    this.summary.textContent = summaryOf(view);
+    if (!hasFocusWithin(this.actions)) this.drawActions(view, siblings);
+    if (this.choose) this.choose.hidden = !!view.fields.file || !!view.fields.url;
+    for (const [name, field] of this.fields) field.update(view.fields[name], view.problems.filter((p) => p.field === name));
+    const list = problemsList(view.problems.filter((p) => p.field === undefined || !this.fields.has(p.field)), ctx);
+    this.loose.replaceChildren(...(list ? [list] : []));
   }
-  sec.append(head);
-  if (kind === 'flow' && records.length) sec.append(flowTable(records, schema));
-  else for (const r of records) sec.append(recordCard(r, schema, records));
-  return sec;
-}
 
-function proseSection(m: EditorModel): HTMLElement {
-  const sec = el('section', { class: 'form-section prose', 'aria-labelledby': 'h-prose' }, el('h2', { id: 'h-prose' }, 'Narrative'));
-  for (const p of m.prose) {
-    const block = el('div', { class: 'prose-block' });
-    // HTML from the core renderer: escaped report text, no scripts, no raw HTML
-    block.innerHTML = p.html;
-    const edit = el('button', { type: 'button', class: 'link', 'aria-label': `Edit in text (line ${p.line + 1})` }, 'Edit in text');
-    edit.addEventListener('click', () => post({ type: 'editSource', line: p.line }));
-    sec.append(el('div', { class: 'prose-item' }, block, edit));
+  private drawActions(r: RecordView, siblings: RecordView[]): void {
+    const i = siblings.indexOf(r);
+    const name = r.id ?? `${r.kind} ${i + 1}`;
+    const btn = (label: string, text: string, key: string, onClick: () => void, disabled = false) => {
+      const b = el('button', { type: 'button', 'aria-label': label, title: label }, text);
+      b.dataset.key = `${recordKey(r)}.${key}`;
+      b.disabled = disabled;
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    this.actions.replaceChildren(
+      btn(`Move ${name} up`, '↑', 'up', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'up' }), i <= 0),
+      btn(`Move ${name} down`, '↓', 'down', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'down' }), i < 0 || i === siblings.length - 1),
+      btn(`Delete ${name}`, '✕', 'delete', () => ctx.intent({ type: 'deleteRecord', record: refOf(this.view) })),
+      btn(`Show ${name} in the text`, '⤴', 'source', () => post({ type: 'editSource', line: this.view.line })),
+    );
   }
-  return sec;
-}
 
-async function diagramsPane(m: EditorModel, pane: HTMLElement): Promise<void> {
-  for (const [name, source] of Object.entries(m.diagrams)) {
-    if (!source) continue;
-    const fig = el('figure', { class: 'diagram', 'data-diagram': name }, el('figcaption', {}, name === 'dataflow' ? 'Data flows' : 'Timeline'));
-    const holder = el('div', { class: 'diagram-svg', role: 'img', 'aria-label': name === 'dataflow' ? 'Data-flow diagram' : 'Timeline' });
-    fig.append(holder);
-    pane.append(fig);
-    const cached = cachedDiagram(source);
-    if (cached) holder.innerHTML = cached;
-    else
-      renderDiagram(source).then(
-        (svg) => (holder.innerHTML = svg),
-        (err: Error) => (holder.textContent = `The diagram could not be drawn: ${err.message}`),
-      );
+  focusFirst(): void {
+    const first = this.el.querySelector<HTMLElement>('.field-grid input:not([readonly]), .field-grid select, .field-grid textarea');
+    this.el.scrollIntoView({ block: 'nearest' });
+    first?.focus();
   }
 }
 
-// ------------------------------------------------------------------ render
+/** A one-line summary in the card header: what a reviewer looks for first. */
+function summaryOf(r: RecordView): string {
+  const f = r.fields;
+  const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(', ') : '');
+  switch (r.kind) {
+    case 'flow':
+      return `${s(f.from) || '?'} → ${s(f.to) || '?'}${f.country ? ` (${s(f.country)})` : ''}${f.data ? ` · ${s(f.data)}` : ''}`;
+    case 'device':
+      return [s(f.vendor), s(f.model), s(f.build)].filter(Boolean).join(' ');
+    case 'evidence':
+      return s(f.file) || s(f.url);
+    case 'finding':
+      return s(f.title);
+    case 'response':
+      return [s(f.by), s(f.date)].filter(Boolean).join(', ');
+    case 'retest':
+      return [s(f.build), s(f.result)].filter(Boolean).join(' · ');
+    default:
+      return s(f.action).split('\n')[0] ?? '';
+  }
+}
 
-function render(m: EditorModel): void {
-  // keep focus, caret and unsaved typing across the rebuild
-  const active = document.activeElement as (HTMLInputElement & HTMLTextAreaElement) | null;
-  const key = active?.dataset?.key;
-  const typed = key && 'value' in active ? active.value : undefined;
-  const sel = key && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : undefined;
-  const scroll = window.scrollY;
+/** The records of one kind: its cards, in the report's order, kept across models. */
+class KindSection {
+  readonly el: HTMLElement;
+  private readonly heading: HTMLElement;
+  private readonly list = el('div', { class: 'cards' });
+  readonly cards = new Map<string, Card>();
 
-  model = m;
+  constructor(private readonly kind: string) {
+    const hid = `h-${kind}`;
+    this.heading = el('h2', { id: hid }, KIND_TITLES[kind]!);
+    const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add ${kind}` }, `+ Add ${kind}`);
+    add.addEventListener('click', () => {
+      const mine = (model?.records ?? []).filter((r) => r.kind === kind);
+      const last = mine[mine.length - 1];
+      const id = ctx.intent({ type: 'addRecord', kind: kind as RecordKind, ...(last ? { after: refOf(last) } : {}) });
+      if (id !== undefined) addedBy.add(id);
+    });
+    const head = el('header', {}, this.heading, add);
+    if (kind === 'evidence') {
+      const file = el('button', { type: 'button', class: 'add', 'aria-label': 'Add File… (copy evidence files in, hash them, insert their records)' }, 'Add File…');
+      file.addEventListener('click', () => post({ type: 'addEvidence' }));
+      head.append(file);
+    }
+    this.el = el('section', { class: 'form-section', 'aria-labelledby': hid }, head, this.list);
+  }
+
+  update(m: EditorModel): void {
+    const recs = m.records.filter((r) => r.kind === this.kind);
+    this.heading.textContent = `${KIND_TITLES[this.kind]} (${recs.length})`;
+    const schema = m.schema[this.kind] ?? [];
+    const seen = new Set<string>();
+    let before: ChildNode | null = this.list.firstChild;
+    for (const r of recs) {
+      const key = recordKey(r);
+      if (seen.has(key)) continue; // a repeated id: the linter says so; one card
+      seen.add(key);
+      let card = this.cards.get(key);
+      if (card) card.update(r, recs);
+      else {
+        card = new Card(r, schema);
+        card.update(r, recs);
+        this.cards.set(key, card);
+      }
+      // move a card only when it is out of place (moving takes focus away)
+      if (card.el !== before) this.list.insertBefore(card.el, before);
+      before = card.el.nextSibling;
+    }
+    for (const [key, card] of this.cards) {
+      if (!seen.has(key)) {
+        card.el.remove();
+        this.cards.delete(key);
+      }
+    }
+  }
+}
+
+/** Request ids of "Add" clicks: their result names the new record, which then gets focus. */
+const addedBy = new Set<number>();
+
+// ------------------------------------------------------------------ the report's own fields and the narrative
+
+class FrontMatterSection {
+  readonly el: HTMLElement;
+  private readonly fields = new Map<string, Field>();
+  private readonly loose = el('div', { class: 'record-problems' });
+  private readonly textOnly = el('p', { class: 'text-only' });
+
+  constructor(m: EditorModel) {
+    const grid = el('div', { class: 'field-grid' });
+    for (const f of m.frontMatterSchema) {
+      if (TEXT_ONLY_KEYS.includes(f.name)) continue;
+      const schema = f.name === 'audit-format' ? { ...f, type: 'string' } : f;
+      const t = target(`fm.${f.name}`, f.name, (value) => ({ type: 'setFrontMatter', key: f.name, value }));
+      const field = new Field(widgetFor(schema, undefined, t), f.name);
+      this.fields.set(f.name, field);
+      grid.append(field.label, field.box);
+    }
+    this.el = el('section', { class: 'form-section', 'aria-labelledby': 'h-report' }, el('h2', { id: 'h-report' }, 'Report'), grid, this.textOnly, this.loose);
+  }
+
+  update(m: EditorModel): void {
+    for (const [name, field] of this.fields) field.update(m.frontMatter[name], m.problems.filter((p) => p.field === name));
+    const kept = TEXT_ONLY_KEYS.filter((k) => m.frontMatter[k] !== undefined);
+    this.textOnly.replaceChildren();
+    if (kept.length) {
+      const b = el('button', { type: 'button', class: 'link' }, 'edit them in the text');
+      b.addEventListener('click', () => post({ type: 'editSource', line: m.frontMatterLine }));
+      this.textOnly.append(`This report also sets ${kept.join(' and ')}: `, b, '.');
+    }
+    const list = problemsList(m.problems.filter((p) => p.field === undefined || !this.fields.has(p.field)), ctx);
+    this.loose.replaceChildren(...(list ? [list] : []));
+  }
+}
+
+class ProseSection {
+  readonly el: HTMLElement;
+  private readonly list = el('div');
+  private widgets: ProseWidget[] = [];
+  private segs: EditorModel['prose'] = [];
+
+  constructor() {
+    this.el = el('section', { class: 'form-section prose', 'aria-labelledby': 'h-prose' }, el('h2', { id: 'h-prose' }, 'Narrative'), el('p', { class: 'hint' }, 'Markdown. Cite records as [F1] or [E2#frame=3].'), this.list);
+  }
+
+  update(m: EditorModel): void {
+    this.segs = m.prose;
+    // one text area per segment, matched by position
+    while (this.widgets.length < m.prose.length) {
+      const i = this.widgets.length;
+      const t = target(`prose.${i}`, `Narrative part ${i + 1}`, (text) => {
+        const seg = this.segs[i]!;
+        return { type: 'setProse', line: seg.line, old: seg.text, text: String(text ?? '') };
+      });
+      const w = new ProseWidget(ctx, t);
+      t.owner = w;
+      this.widgets.push(w);
+      this.list.append(w.el);
+    }
+    while (this.widgets.length > m.prose.length) {
+      const w = this.widgets[this.widgets.length - 1]!;
+      if (hasFocusWithin(w.el)) break; // never take away the part being written
+      w.el.remove();
+      this.widgets.pop();
+    }
+    m.prose.forEach((seg, i) => this.widgets[i]?.update(seg));
+    this.el.hidden = m.prose.length === 0 && this.widgets.length === 0;
+  }
+}
+
+// ------------------------------------------------------------------ the page
+
+const status = el('span', { class: 'status', role: 'status' });
+const readOnlyBadge = el('span', { class: 'badge warn', hidden: '' }, 'The YAML has errors: fix them in the text to edit here');
+const forms = el('fieldset', { class: 'forms' });
+const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams' });
+let front: FrontMatterSection | undefined;
+const sections = Object.keys(KIND_TITLES).map((k) => new KindSection(k));
+const prose = new ProseSection();
+
+function buildPage(m: EditorModel): void {
   const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Report actions' });
   const source = el('button', { type: 'button' }, 'Edit Source');
   source.addEventListener('click', () => post({ type: 'editSource' }));
@@ -383,41 +412,92 @@ function render(m: EditorModel): void {
     b.addEventListener('click', () => post({ type: 'export', format }));
     toolbar.append(b);
   }
-  const errors = m.problems.length + m.records.reduce((n, r) => n + r.problems.length, 0);
-  toolbar.append(el('span', { class: 'status', role: 'status' }, errors ? `${errors} problem${errors > 1 ? 's' : ''}` : 'No problems'));
-  if (!m.editable) toolbar.append(el('span', { class: 'badge warn' }, 'The YAML has errors: fix them in the text to edit here'));
-
-  const forms = el('div', { class: 'forms' }, frontMatterSection(m));
-  for (const kind of Object.keys(KIND_TITLES)) forms.append(kindSection(kind, m));
-  if (m.prose.length) forms.append(proseSection(m));
-  const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams' });
+  toolbar.append(status, readOnlyBadge);
+  front = new FrontMatterSection(m);
+  forms.append(front.el, ...sections.map((s) => s.el), prose.el);
   app.replaceChildren(toolbar, el('div', { class: 'editor-layout' }, forms, pane));
-  if (!m.editable) for (const i of Array.from(forms.querySelectorAll<HTMLInputElement>('input, select, textarea, button'))) i.disabled = true;
-  void diagramsPane(m, pane);
+}
 
-  window.scrollTo(0, scroll);
-  if (key) {
-    const again = app.querySelector<HTMLInputElement>(`[data-key="${CSS.escape(key)}"]`);
-    if (again) {
-      if (typed !== undefined && 'value' in again && again.value !== typed && again.type !== 'select-multiple') again.value = typed;
-      again.focus();
-      if (sel && typeof again.setSelectionRange === 'function' && again.type === 'text') again.setSelectionRange(sel[0]!, sel[1]!);
+function render(m: EditorModel): void {
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.key : undefined;
+  model = m;
+  if (!front) buildPage(m);
+  refreshIdLists();
+  const problems = m.problems.length + m.records.reduce((n, r) => n + r.problems.length, 0);
+  status.textContent = problems ? `${problems} problem${problems > 1 ? 's' : ''}` : 'No problems';
+  readOnlyBadge.hidden = m.editable;
+  forms.disabled = !m.editable;
+  front!.update(m);
+  for (const s of sections) s.update(m);
+  prose.update(m);
+  void diagrams(m);
+  // a card moved (↑/↓) lost its focus on the way: give it back
+  if (focused && (document.activeElement === document.body || !document.activeElement)) app.querySelector<HTMLElement>(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+  if (focusNew) {
+    const card = sections.map((s) => s.cards.get(focusNew!)).find(Boolean);
+    if (card) {
+      focusNew = undefined;
+      card.focusFirst();
     }
   }
 }
+
+const drawn = new Map<string, string>();
+async function diagrams(m: EditorModel): Promise<void> {
+  for (const [name, source] of Object.entries(m.diagrams) as [string, string | undefined][]) {
+    let fig = pane.querySelector<HTMLElement>(`figure[data-diagram="${name}"]`);
+    if (!source) {
+      fig?.remove();
+      drawn.delete(name);
+      continue;
+    }
+    if (!fig) {
+      fig = el('figure', { class: 'diagram', 'data-diagram': name }, el('figcaption', {}, name === 'dataflow' ? 'Data flows' : 'Timeline'), el('div', { class: 'diagram-svg', role: 'img', 'aria-label': name === 'dataflow' ? 'Data-flow diagram' : 'Timeline' }));
+      pane.append(fig);
+    }
+    const holder = fig.querySelector<HTMLElement>('.diagram-svg')!;
+    const key = `${document.body.className}\n${source}`;
+    if (drawn.get(name) === key) continue;
+    drawn.set(name, key);
+    const cached = cachedDiagram(source);
+    if (cached) holder.innerHTML = cached;
+    else
+      renderDiagram(source).then(
+        (svg) => {
+          if (drawn.get(name) === key) holder.innerHTML = svg;
+        },
+        (err: Error) => (holder.textContent = `The diagram could not be drawn: ${err.message}`),
+      );
+  }
+}
+
+/** The webview is losing focus (the analyst went to another editor): send what is typed but not sent. */
+window.addEventListener('blur', () => {
+  const a = document.activeElement;
+  if (a instanceof HTMLInputElement || a instanceof HTMLTextAreaElement) a.dispatchEvent(new Event('change'));
+});
 
 window.addEventListener('message', (e: MessageEvent) => {
   const msg = e.data as ToWebview;
   if (!msg || typeof msg !== 'object') return;
   if (msg.type === 'model') render(msg.model);
-  else if (msg.type === 'intentResult' && !msg.ok && msg.error) {
-    const status = app.querySelector('.status');
-    if (status) status.textContent = msg.error;
+  else if (msg.type === 'intentResult') {
+    results.set(msg.requestId, msg.ok ? '' : (msg.error ?? ''));
+    if (msg.ok && msg.newId && addedBy.has(msg.requestId)) focusNew = msg.newId;
+    addedBy.delete(msg.requestId);
+    const sender = senders.get(msg.requestId);
+    senders.delete(msg.requestId);
+    if (!msg.ok && msg.error) {
+      status.textContent = msg.error;
+      sender?.refused(msg.requestId, msg.error);
+    }
+    if (model) render(model);
   }
 });
 
+// the theme changed: the diagrams are drawn again in its colours
 new MutationObserver(() => {
-  if (model) render(model);
+  if (model) void diagrams(model);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });

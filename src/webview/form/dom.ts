@@ -1,0 +1,94 @@
+/** DOM helpers of the structured editor's form, and what every field widget shares. */
+import type { EditorModel, FieldValue, FromWebview, ProblemView, RecordView } from '../../core/protocol';
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/** True while the webview has focus and it is inside `node`. */
+export function hasFocusWithin(node: Node): boolean {
+  return document.hasFocus() && !!document.activeElement && node.contains(document.activeElement);
+}
+
+/** What a widget needs from the form: the newest model, and the way to send a change. */
+export interface FormContext {
+  model(): EditorModel | undefined;
+  /** Sends a value for the widget's field; returns the request id (its result arrives as `intentResult`). */
+  post(m: FromWebview): void;
+  /** Sends an edit intent; returns its request id, or undefined when there is no model yet. */
+  intent(intent: import('../../core/protocol').Intent): number | undefined;
+  /** True once the result of request `id` has arrived. */
+  settled(id: number): boolean;
+}
+
+/** Where a widget sends its value: a record field or a front-matter key. */
+export interface FieldTarget {
+  /** The key the widget's inputs are found by (`data-key`), e.g. `F1.to` or `fm.title`. */
+  key: string;
+  /** Accessible label, e.g. `F1 to`. */
+  label: string;
+  send(value: FieldValue): number | undefined;
+}
+
+/** A field's editor. It keeps what the analyst is typing: `update` never redraws it while it has focus or an edit in flight. */
+export interface Widget {
+  readonly el: HTMLElement;
+  /** The field's value in the newest model (kept even while busy, so that edits patch the newest value). */
+  update(value: unknown): void;
+  /** Sends what the analyst typed and has not sent yet (the webview is losing focus). */
+  flush(): void;
+  /** The extension refused request `id` (sent by this widget): keep the text and say why. */
+  refused(id: number, error: string): boolean;
+}
+
+/** Field values as text. */
+export function display(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** A list value as items (a scalar is a list of one). */
+export function items(v: unknown): unknown[] {
+  if (v === null || v === undefined || v === '') return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/**
+ * A field's problems, each with the quick fixes the text editor offers for it
+ * and a link to its line.
+ */
+export function problemsList(problems: ProblemView[], ctx: FormContext): HTMLElement | undefined {
+  if (!problems.length) return undefined;
+  const ul = el('ul', { class: 'problems', 'aria-label': `${problems.length} problem${problems.length > 1 ? 's' : ''}` });
+  for (const p of problems) {
+    const a = el('a', { href: '#', class: `problem problem-${p.severity}`, title: 'Show in the text' }, `${p.rule} — ${p.message}`);
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      ctx.post({ type: 'editSource', line: p.line });
+    });
+    const li = el('li', {}, a);
+    p.fixes.forEach((title, fix) => {
+      const b = el('button', { type: 'button', class: 'fix', title: 'Quick fix' }, `Fix: ${title}`);
+      b.addEventListener('click', () => {
+        const m = ctx.model();
+        if (m) ctx.post({ type: 'applyFix', version: m.version, diagnostic: p.diagnostic, fix });
+      });
+      li.append(' ', b);
+    });
+    ul.append(li);
+  }
+  return ul;
+}
+
+/** A short description of a record for pickers: its id and title, file, name or host. */
+export function recordLabel(r: RecordView): string {
+  const f = r.fields;
+  const what = [f.title, f.name, f.file, f.url, f.to, f.action, f.by, f.description, f.statement].find((x) => typeof x === 'string' && x.trim() !== '') as string | undefined;
+  const short = what ? (what.length > 60 ? `${what.slice(0, 57)}…` : what) : r.kind;
+  return `${r.id ?? '?'} — ${short}`;
+}
