@@ -487,11 +487,13 @@ window.addEventListener('message', (e: MessageEvent) => {
     addedBy.delete(msg.requestId);
     const sender = senders.get(msg.requestId);
     senders.delete(msg.requestId);
-    if (!msg.ok && msg.error) {
-      status.textContent = msg.error;
-      sender?.refused(msg.requestId, msg.error);
+    // a refused edit changes nothing: the widgets show the model they have again (the one that sent it keeps
+    // the typed text); an applied one is followed by the model of the edited text, which updates them
+    if (!msg.ok) {
+      if (msg.error) status.textContent = msg.error;
+      if (msg.error) sender?.refused(msg.requestId, msg.error);
+      if (model) render(model);
     }
-    if (model) render(model);
   }
 });
 
