@@ -2,8 +2,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { activeOrOnlyReport, EDITOR_VIEW_TYPE } from './active';
 import { engine } from './lazy';
-import { isReport, type ReportStore } from './store';
+import type { ReportStore } from './store';
 
 export function filesGlob(): string {
   return vscode.workspace.getConfiguration('privacyAudit').get<string>('files', '**/*.audit.md');
@@ -54,8 +55,8 @@ export async function newReport(target?: vscode.Uri): Promise<vscode.Uri | undef
     auditor: process.env.USER ?? 'Analyst',
   });
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc);
+  // in the structured editor, the report's default editor: one tab
+  await vscode.commands.executeCommand('vscode.openWith', uri, EDITOR_VIEW_TYPE);
   return uri;
 }
 
@@ -72,10 +73,9 @@ export interface AddEvidenceArgs {
 export async function addEvidence(store: ReportStore, a?: vscode.Uri | AddEvidenceArgs, b?: vscode.Uri[]): Promise<string[] | undefined> {
   const e = engine();
   const args: AddEvidenceArgs = a instanceof vscode.Uri ? { files: b?.length ? b : [a] } : (a ?? {});
-  // which report
-  let reportUri = args.report;
-  const active = vscode.window.activeTextEditor?.document;
-  if (!reportUri && active && isReport(active)) reportUri = active.uri;
+  // which report: the one named, else the active form's or text editor's, else the only one open
+  const active = args.report ? undefined : activeOrOnlyReport();
+  let reportUri = args.report ?? active?.uri;
   if (!reportUri) {
     const reports = await vscode.workspace.findFiles(filesGlob(), '{**/node_modules/**,**/.git/**}', 200);
     const pick = await vscode.window.showQuickPick(
@@ -128,7 +128,8 @@ export async function addEvidence(store: ReportStore, a?: vscode.Uri | AddEviden
     edit.insert(doc.uri, end.range.end, `${end.text.trim() ? eol + eol : doc.lineCount > 1 ? eol : ''}${block}`);
   }
   await vscode.workspace.applyEdit(edit);
-  await vscode.window.showTextDocument(doc);
+  // from a text editor, show the report; from the structured editor, stay in it
+  if (active?.in === 'text') await vscode.window.showTextDocument(doc);
   return records.map((r) => r.id);
 }
 

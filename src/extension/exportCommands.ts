@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as ExportEngine from './exportEngine';
-import { isReport, type ReportStore } from './store';
+import { activeReportUri } from './active';
+import type { ReportStore } from './store';
 
 let engine: typeof ExportEngine | undefined;
 const load = () => (engine ??= require('./export') as typeof ExportEngine);
@@ -17,16 +18,6 @@ export class ExportCommands implements vscode.Disposable {
   private browserPath: string | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly store: ReportStore, private readonly output: vscode.LogOutputChannel) {}
-
-  /** The report to export: the explorer's file, else the active text or structured editor's. */
-  private target(uri?: vscode.Uri): vscode.Uri | undefined {
-    if (uri) return uri;
-    const doc = vscode.window.activeTextEditor?.document;
-    if (doc && isReport(doc)) return doc.uri;
-    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-    if (input instanceof vscode.TabInputCustom && input.uri.path.endsWith('.audit.md')) return input.uri;
-    return undefined;
-  }
 
   private exporterFor(browserPath: string | undefined): ExportEngine.Exporter {
     if (!this.exporter || this.browserPath !== browserPath) {
@@ -45,7 +36,8 @@ export class ExportCommands implements vscode.Disposable {
 
   /** Exports a report; `out` (for tests and scripts) skips the save dialog. Resolves to the written path. */
   async export(format: 'pdf' | 'html', uri?: vscode.Uri, out?: vscode.Uri): Promise<string | undefined> {
-    const target = this.target(uri);
+    // the explorer's file, else the active report (structured or text editor)
+    const target = uri ?? activeReportUri();
     if (!target || target.scheme !== 'file') {
       void vscode.window.showInformationMessage('Open or select a *.audit.md report on disk to export it.');
       return undefined;

@@ -4,6 +4,7 @@
  * dist/engine.js when the first report needs it.
  */
 import * as vscode from 'vscode';
+import { activeReportUri } from './active';
 import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
 import { ExportCommands } from './exportCommands';
@@ -44,17 +45,19 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
     previews,
     vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, structured, { supportsMultipleEditorsPerDocument: true }),
     vscode.commands.registerCommand('privacyAudit.openPreview', async (uri?: vscode.Uri) => {
-      const doc = previewTarget(uri) ?? (uri ? await vscode.workspace.openTextDocument(uri) : undefined);
+      const doc = await previewTarget(uri instanceof vscode.Uri ? uri : undefined);
       if (!doc) return void vscode.window.showInformationMessage('Open a *.audit.md report first.');
       return previews.open(doc);
     }),
     vscode.commands.registerCommand('privacyAudit.openStructuredEditor', (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (target) return vscode.commands.executeCommand('vscode.openWith', target, EDITOR_VIEW_TYPE);
+      const target = uri instanceof vscode.Uri ? uri : activeReportUri();
+      if (!target) return void vscode.window.showInformationMessage('Open a *.audit.md report first.');
+      return vscode.commands.executeCommand('vscode.openWith', target, EDITOR_VIEW_TYPE);
     }),
     vscode.commands.registerCommand('privacyAudit.editSource', async (uri?: vscode.Uri) => {
-      const target = uri ?? activeCustomEditorUri();
-      if (target) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { viewColumn: vscode.ViewColumn.Beside });
+      const target = uri instanceof vscode.Uri ? uri : activeReportUri();
+      if (!target) return void vscode.window.showInformationMessage('Open a *.audit.md report first.');
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { viewColumn: vscode.ViewColumn.Beside });
     }),
     output,
     store,
@@ -104,12 +107,6 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   setTimeout(() => store.lintAllOpen(), 0);
   const activationMs = performance.now() - moduleStart;
   return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs, onDidRenderPreview: previews.onDidRender, onDidPaintPreview: previews.onDidPaint, onDidPostEditorModel: structured.onDidPostModel };
-}
-
-/** The file of the active custom editor tab (the structured editor has no TextEditor). */
-function activeCustomEditorUri(): vscode.Uri | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return input instanceof vscode.TabInputCustom ? input.uri : undefined;
 }
 
 export function deactivate(): void {}

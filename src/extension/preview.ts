@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { ToWebview } from '../core/protocol';
 import type * as Engine from './engine';
 import { engine } from './lazy';
-import { isReport, type ReportStore } from './store';
+import { activeReportUri } from './active';
+import type { ReportStore } from './store';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 export const PREVIEW_VIEW_TYPE = 'privacyAudit.preview';
@@ -191,8 +192,8 @@ export async function revealLine(doc: vscode.TextDocument, line: number): Promis
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-export function previewTarget(uri?: vscode.Uri): vscode.TextDocument | undefined {
-  const doc = vscode.window.activeTextEditor?.document;
-  if (uri) return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return doc && isReport(doc) ? doc : undefined;
+/** The report to preview: `uri` (the explorer's or an editor title's), else the active report (form or text editor). */
+export async function previewTarget(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const target = uri ?? activeReportUri();
+  return target ? vscode.workspace.openTextDocument(target) : undefined;
 }

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
-import { readClosedReport, toRange } from './util';
+import { isReportUri, readClosedReport, toRange } from './util';
 
 export const SOURCE = 'privacy-audit';
 
-export const isReport = (doc: vscode.TextDocument) => doc.uri.path.endsWith('.audit.md');
+export const isReport = (doc: vscode.TextDocument) => isReportUri(doc.uri);
 
 export interface LintEvent {
   uri: vscode.Uri;

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { Intent, ToWebview } from '../core/protocol';
+import { EDITOR_VIEW_TYPE } from './active';
 import type * as Engine from './engine';
 import { engine } from './lazy';
 import { revealLine } from './preview';
@@ -14,7 +15,7 @@ import type { ReportStore } from './store';
 import { toWorkspaceEdit } from './util';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
-export const EDITOR_VIEW_TYPE = 'privacyAudit.editor';
+export { EDITOR_VIEW_TYPE };
 
 export class StructuredEditorProvider implements vscode.CustomTextEditorProvider {
   private readonly emitter = new vscode.EventEmitter<{ uri: vscode.Uri; version: number }>();

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 
+/** A `*.audit.md` report (by name, as everywhere in the extension). */
+export const isReportUri = (uri: vscode.Uri) => uri.path.endsWith('.audit.md');
+
 export interface Span {
   start: number;
   end: number;
