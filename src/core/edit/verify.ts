@@ -7,7 +7,8 @@
 import { toPlain, type AuditRecord, type Report } from '../model';
 import { parseReport, reparseEdit } from '../parse';
 import type { TextEdit } from '../types';
-import type { Expectation, Intent } from './intents';
+import type { Expectation } from './ctx';
+import type { Intent } from './intents';
 import type { FieldValue } from './serialize';
 
 /** Applies non-overlapping edits (any order) to a text. */
@@ -25,6 +26,11 @@ function plainOf(r: AuditRecord): Plain {
 
 function sig(kind: string, plain: unknown): string {
   return `${kind}\u0000${JSON.stringify(plain)}`;
+}
+
+/** The keys in a fixed order: where a new field goes is the planner's choice (the schema's order), not part of its meaning. */
+function unordered(plain: Plain | undefined): Plain | undefined {
+  return plain && Object.fromEntries(Object.entries(plain).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The plain object after setting `field` (appended when new, removed for null). */
@@ -51,46 +57,66 @@ function problemCounts(r: Report): Map<string, number> {
 }
 
 /** Returns a description of the first mismatch, or undefined when the edited text reads back as intended. */
-export function verifyIntent(report: Report, intent: Intent, edits: readonly TextEdit[], expect: Expectation): string | undefined {
+export function verifyIntent(report: Report, _intent: Intent, edits: readonly TextEdit[], expect: Expectation): string | undefined {
   for (const e of edits) if (e.span.start < 0 || e.span.start > e.span.end || e.span.end > report.text.length) return 'an edit lies outside the text';
   const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
   for (let i = 1; i < sorted.length; i++) if (sorted[i]!.span.start < sorted[i - 1]!.span.end) return 'edits overlap';
 
   const newText = applyEdits(report.text, edits);
   const input = (report.hadBom ? '\ufeff' : '') + newText;
-  const inBlock = intent.type === 'setField' || ((intent.type === 'moveRecord' || intent.type === 'addRecord' || intent.type === 'deleteRecord') && !('newBlock' in expect && expect.newBlock) && !('wholeBlock' in expect && expect.wholeBlock));
-  const after = (inBlock ? reparseEdit(report, input) : undefined) ?? parseReport(input);
+  // edits inside one block are parsed again incrementally; prose, several blocks or the block structure: the whole text
+  const oneBlock =
+    expect.type === 'setField' ||
+    expect.type === 'setFields' ||
+    expect.type === 'moveRecord' ||
+    (expect.type === 'addRecord' && !expect.newBlock) ||
+    (expect.type === 'deleteRecord' && !expect.wholeBlock && !expect.changed?.length);
+  const after = (oneBlock ? reparseEdit(report, input) : undefined) ?? parseReport(input);
 
   // no new parse problems
   const before = problemCounts(report);
   for (const [k, n] of problemCounts(after)) if (n > (before.get(k) ?? 0)) return `new problem: ${k}`;
-  if (after.headings.length !== report.headings.length) return 'the headings changed';
-  if (after.citations.length !== report.citations.length) return 'the citations changed';
+  // (new prose may have other headings and citations)
+  if (expect.type !== 'setProse') {
+    if (after.headings.length !== report.headings.length) return 'the headings changed';
+    if (after.citations.length !== report.citations.length) return 'the citations changed';
+  }
 
   // front matter
   const fmBefore = report.frontMatter?.map ? (toPlain(report.frontMatter.map) as Plain) : undefined;
   const fmAfter = after.frontMatter?.map ? (toPlain(after.frontMatter.map) as Plain) : undefined;
-  const fmExpected = expect.type === 'setFrontMatter' && fmBefore ? withField(fmBefore, expect.key, expect.value) : fmBefore;
-  if (JSON.stringify(fmExpected) !== JSON.stringify(fmAfter)) return 'the front matter does not read back as intended';
+  if (expect.type === 'setFrontMatter') {
+    if (JSON.stringify(unordered(fmBefore && withField(fmBefore, expect.key, expect.value))) !== JSON.stringify(unordered(fmAfter))) return 'the front matter does not read back as intended';
+  } else if (JSON.stringify(fmBefore) !== JSON.stringify(fmAfter)) return 'the front matter does not read back as intended';
+  if (!report.frontMatter !== !after.frontMatter) return 'the front matter came or went';
 
-  // records, in order
-  const expected = report.records.map((r) => sig(r.kind, plainOf(r)));
+  // records, in order; the changed ones whatever the order of their fields
+  const expected: { kind: string; plain: Plain; changed?: boolean }[] = report.records.map((r) => ({ kind: r.kind, plain: plainOf(r) }));
   let blocks = report.blocks.length;
   switch (expect.type) {
-    case 'setField': {
-      const r = report.records[expect.recordIndex];
-      if (!r) return 'the record is gone';
-      expected[expect.recordIndex] = sig(r.kind, withField(plainOf(r), expect.field, expect.value));
+    case 'setField':
+    case 'setFields': {
+      const e = expected[expect.recordIndex];
+      if (!e) return 'the record is gone';
+      const fields: [string, FieldValue][] = expect.type === 'setField' ? [[expect.field, expect.value]] : expect.fields;
+      for (const [k, v] of fields) e.plain = withField(e.plain, k, v);
+      e.changed = true;
       break;
     }
     case 'addRecord': {
       const plain: Plain = {};
       for (const [k, v] of expect.fields) plain[k] = v;
-      expected.splice(expect.position, 0, sig(expect.kind, plain));
+      expected.splice(expect.position, 0, { kind: expect.kind, plain });
       if (expect.newBlock) blocks++;
       break;
     }
     case 'deleteRecord':
+      for (const c of expect.changed ?? []) {
+        const e = expected[c.recordIndex];
+        if (!e || c.recordIndex === expect.recordIndex) return 'a changed record is gone';
+        e.plain = c.plain;
+        e.changed = true;
+      }
       expected.splice(expect.recordIndex, 1);
       if (expect.wholeBlock) blocks--;
       break;
@@ -101,13 +127,16 @@ export function verifyIntent(report: Report, intent: Intent, edits: readonly Tex
       break;
     }
     case 'setFrontMatter':
+    case 'setProse':
       break;
   }
   if (after.blocks.length !== blocks) return `expected ${blocks} record blocks, found ${after.blocks.length}`;
-  const actual = after.records.map((r) => sig(r.kind, plainOf(r)));
-  if (actual.length !== expected.length) return `expected ${expected.length} records, found ${actual.length}`;
-  for (let i = 0; i < actual.length; i++) {
-    if (actual[i] !== expected[i]) return `record #${i} reads ${JSON.stringify(actual[i]!.split('\u0000')[1])}`;
+  if (after.records.length !== expected.length) return `expected ${expected.length} records, found ${after.records.length}`;
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i]!;
+    const r = after.records[i]!;
+    const order = e.changed ? unordered : (p: Plain) => p;
+    if (sig(r.kind, order(plainOf(r))) !== sig(e.kind, order(e.plain))) return `record #${i} reads ${JSON.stringify(plainOf(r))}`;
   }
   return undefined;
 }

@@ -1,0 +1,147 @@
+/**
+ * What every planner of an edit intent shares: the report's text with line
+ * helpers (`Ctx`), what a plan returns, the checks of untrusted input, and
+ * the successive application of changes (apply, parse again, go on) that
+ * several intents use to make one result of many changes.
+ */
+import type { AuditRecord, RecordKind, Report, YEntry } from '../model';
+import { parseReport, reparseEdit, textChange } from '../parse';
+import type { Span, TextEdit } from '../types';
+import { isStringMap, type FieldValue } from './serialize';
+import { applyEdits } from './verify';
+
+/** A record: by id, or by `AuditRecord.index` (for records without an id). */
+export type RecordRef = { id: string } | { index: number };
+
+/** What the edited report must look like, for verify.ts. */
+export type Expectation =
+  | { type: 'setField'; recordIndex: number; field: string; value: FieldValue }
+  /** Fields set one after another (null removes). */
+  | { type: 'setFields'; recordIndex: number; fields: [string, FieldValue][] }
+  | { type: 'setFrontMatter'; key: string; value: FieldValue }
+  | { type: 'addRecord'; kind: RecordKind; id: string; fields: [string, FieldValue][]; position: number; newBlock: boolean }
+  /** `changed`: other records whose references to the deleted one were taken out, as they must read afterwards. */
+  | { type: 'deleteRecord'; recordIndex: number; wholeBlock: boolean; changed?: { recordIndex: number; plain: Record<string, unknown> }[] }
+  | { type: 'moveRecord'; a: number; b: number }
+  /** Prose only: every record, block and the front matter read as before. */
+  | { type: 'setProse' };
+
+export type Plan = { edits: TextEdit[]; expect: Expectation } | { error: string };
+
+/** Text helpers over one report. */
+export class Ctx {
+  readonly text: string;
+  readonly eol: string;
+  constructor(readonly report: Report) {
+    this.text = report.text;
+    this.eol = report.lines.eol;
+  }
+  edit(start: number, end: number, newText: string): TextEdit {
+    const span: Span = { start, end };
+    return { span, range: this.report.lines.range(span), newText };
+  }
+  lineOf(offset: number): number {
+    return this.report.lines.positionAt(offset).line;
+  }
+  lineStart(line: number): number {
+    return this.report.lines.lineStarts[line] ?? this.text.length;
+  }
+  lineEnd(line: number): number {
+    return this.report.lines.lineEnd(line);
+  }
+  lineText(line: number): string {
+    return this.report.lines.lineText(line);
+  }
+  /** End of a node without the one line break a block node's range ends with. */
+  trimmedEnd(span: Span): number {
+    let e = span.end;
+    // in a quote or list item, a block value ends after the next line's prefix (`> `, spaces): back to its line break
+    const nl = this.text.lastIndexOf('\n', e - 1);
+    if (nl >= span.start && nl + 1 < e && /^[ \t>]*$/.test(this.text.slice(nl + 1, e))) e = nl + 1;
+    if (e > span.start && this.text.charCodeAt(e - 1) === 10) e--;
+    if (e > span.start && this.text.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
+  /** Last line a node's characters are on. */
+  lastLineOf(span: Span): number {
+    return this.lineOf(Math.max(span.start, this.trimmedEnd(span) - 1));
+  }
+  /** Last line of a map entry (its key line when the value is empty). */
+  entryLastLine(entry: YEntry): number {
+    return entry.value ? Math.max(this.lineOf(entry.keySpan.start), this.lastLineOf(entry.value.span)) : this.lineOf(entry.keySpan.start);
+  }
+  /** The prefix of continuation lines for a key at `offset`: container markers (`>`) kept, anything else (`- `) as spaces. */
+  contPrefix(offset: number): string {
+    const line = this.lineOf(offset);
+    return this.text.slice(this.lineStart(line), offset).replace(/[^\s>]/g, ' ');
+  }
+  isBlank(line: number): boolean {
+    return line >= 0 && line < this.report.lines.lineCount && this.lineStart(line) < this.text.length && this.lineText(line).trim() === '';
+  }
+  /** True when the line exists and holds text (a line break or characters). */
+  hasLine(line: number): boolean {
+    return line >= 0 && line < this.report.lines.lineCount && this.lineStart(line) < this.text.length;
+  }
+}
+
+// ------------------------------------------------------------------ checks of untrusted input
+
+export function checkValue(value: unknown): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) ? undefined : 'A list value must hold strings or numbers only.';
+  if (isStringMap(value as FieldValue) && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value as object).every(([k, v]) => k !== '' && typeof v === 'string') ? undefined : 'A mapping value must map non-empty keys to strings.';
+  }
+  return 'A value must be a string, a number, true/false, null, a list of strings or a mapping of strings.';
+}
+
+export function resolve(ctx: Ctx, ref: unknown): AuditRecord | string {
+  if (!ref || typeof ref !== 'object') return 'A record reference must be {id} or {index}.';
+  const r = ref as { id?: unknown; index?: unknown };
+  if (typeof r.id === 'string') {
+    const all = ctx.report.records.filter((x) => x.id === r.id);
+    if (all.length === 0) return `No record has the id ${JSON.stringify(r.id)}.`;
+    if (all.length > 1) return `The id ${r.id} is defined ${all.length} times; refer to the record by its index.`;
+    return all[0]!;
+  }
+  if (typeof r.index === 'number') {
+    const rec = ctx.report.records.find((x) => x.index === r.index);
+    return rec ?? `No record has the index ${r.index}.`;
+  }
+  return 'A record reference must be {id} or {index}.';
+}
+
+export function label(rec: AuditRecord): string {
+  return rec.id !== undefined ? rec.id : `the ${rec.kind} record #${rec.index}`;
+}
+
+export function serialiseFailed(value: FieldValue): string {
+  return `The value ${JSON.stringify(value)} cannot be written as YAML here.`;
+}
+
+// ------------------------------------------------------------------ successive changes
+
+/** The report after `edits`: parsed again, only the changed block when that is enough. */
+export function reparsed(report: Report, edits: readonly TextEdit[]): Report {
+  if (edits.length === 0) return report;
+  const input = (report.hadBom ? '\ufeff' : '') + applyEdits(report.text, edits);
+  return reparseEdit(report, input) ?? parseReport(input);
+}
+
+/**
+ * One edit that turns `ctx`'s text into `text` (none when they are equal).
+ * With `within`, the change must lie inside that span of the old text, and
+ * the edit is kept inside it (a change next to repeated text is not moved
+ * out of it).
+ */
+export function changeTo(ctx: Ctx, text: string, within?: Span): TextEdit[] {
+  const old = ctx.text;
+  const from = within?.start ?? 0;
+  const to = within?.end ?? old.length;
+  const delta = text.length - old.length;
+  if (text.slice(0, from) !== old.slice(0, from) || text.slice(to + delta) !== old.slice(to)) throw new Error('a change lies outside the record');
+  const c = textChange(old.slice(from, to), text.slice(from, to + delta));
+  if (c.start === c.oldEnd && c.start === c.newEnd) return [];
+  return [ctx.edit(from + c.start, from + c.oldEnd, text.slice(from + c.start, from + c.newEnd))];
+}

@@ -1,0 +1,282 @@
+/**
+ * The structured editor's form intents (src/core/edit): several fields at
+ * once (setFields), new fields in the schema's order, and the device
+ * identifiers / comma-list bug. Every case asserts the exact text after the
+ * edit.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { applyIntent, type FieldValue, type Intent, type IntentResult } from '../../src/core/edit';
+import { verifyIntent } from '../../src/core/edit/verify';
+import { toPlain, type AuditRecord, type Report } from '../../src/core/model';
+import { parseReport } from '../../src/core/parse';
+import { reportSkeleton } from '../../src/core/skeleton';
+import type { TextEdit } from '../../src/core/types';
+import { applyEdits } from '../support/edits';
+
+const EXAMPLE = readFileSync(path.join(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');
+const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
+const HASH = '9366ec9874a6fdce47e81c11a0940dffeb0764dd1452595af54c11e0c012caf9';
+
+// ---------------------------------------------------------------- helpers
+
+/** The result of an intent, which must be edits or an error as asked (else the test fails and shows the other). */
+function outcome<K extends 'edits' | 'error'>(report: Report, intent: Intent, kind: K): Extract<IntentResult, Record<K, unknown>> {
+  const res = applyIntent(report, intent);
+  if (!(kind in res)) assert.fail(`expected ${kind === 'edits' ? 'edits' : 'an error'} for ${JSON.stringify(intent)}, got ${JSON.stringify(res)}`);
+  return res as Extract<IntentResult, Record<K, unknown>>;
+}
+const ok = (report: Report, intent: Intent): TextEdit[] => outcome(report, intent, 'edits').edits;
+const err = (report: Report, intent: Intent): string => outcome(report, intent, 'error').error;
+
+/** Applies an intent to a text: the new text, its parse and the edits (checked: ascending, not overlapping). */
+function run(text: string, intent: Intent): { text: string; report: Report; before: Report; edits: TextEdit[] } {
+  const before = parseReport(text);
+  const edits = ok(before, intent);
+  for (let i = 1; i < edits.length; i++) assert.ok(edits[i]!.span.start >= edits[i - 1]!.span.end, 'edits ascending and apart');
+  const out = applyEdits(text, edits);
+  return { text: out, report: parseReport(out), before, edits };
+}
+
+/** The parse problems (PA000–PA002) of `after` that `before` did not have, as `rule message`, counted. */
+function newProblems(before: Report, after: Report): string[] {
+  const left = new Map<string, number>();
+  const key = (p: Report['problems'][number]) => `${p.rule} ${p.message}`;
+  for (const p of before.problems) left.set(key(p), (left.get(key(p)) ?? 0) + 1);
+  const out: string[] = [];
+  for (const p of after.problems) {
+    const n = left.get(key(p)) ?? 0;
+    if (n > 0) left.set(key(p), n - 1);
+    else out.push(key(p));
+  }
+  return out;
+}
+
+function noNewProblems(before: Report, after: Report): void {
+  assert.deepEqual(newProblems(before, after), []);
+}
+
+function rec(r: Report, id: string): AuditRecord {
+  return r.byId.get(id) ?? assert.fail(`no record ${id}`);
+}
+
+function plain(r: Report, id: string): Record<string, unknown> {
+  return toPlain(rec(r, id).map) as Record<string, unknown>;
+}
+
+/** Lines of the example from the one equal to `first`, `n` of them. */
+function linesFrom(text: string, first: string, n: number): string[] {
+  const lines = text.split('\n');
+  const i = lines.indexOf(first);
+  assert.ok(i >= 0, first);
+  return lines.slice(i, i + n);
+}
+
+const crlf = (s: string) => s.replace(/\n/g, '\r\n');
+
+// ---------------------------------------------------------------- setFields
+
+describe('setFields', () => {
+  const EVIDENCE = `${FM}\n\`\`\`evidence\n- id: E1\n  kind: pcap # the capture\n  description: "x"\n- id: E2\n  url: http://a\n\`\`\`\n`;
+
+  test('an evidence record in a sequence block: file, sha256 and captured in one edit, each where the schema puts it', () => {
+    const { text, report, before, edits } = run(EVIDENCE, { type: 'setFields', record: { id: 'E1' }, fields: { file: 'a.pcap', sha256: HASH, captured: '2014-08-06T09:30:00Z' } });
+    assert.equal(edits.length, 1);
+    assert.equal(
+      text,
+      `${FM}\n\`\`\`evidence\n- id: E1\n  file: a.pcap\n  sha256: ${HASH}\n  kind: pcap # the capture\n  captured: 2014-08-06T09:30:00Z\n  description: "x"\n- id: E2\n  url: http://a\n\`\`\`\n`,
+    );
+    assert.deepEqual(plain(report, 'E1'), { id: 'E1', file: 'a.pcap', sha256: HASH, kind: 'pcap', captured: '2014-08-06T09:30:00Z', description: 'x' });
+    noNewProblems(before, report);
+  });
+
+  test('values replaced, added and removed together; a sha256 of digits stays a string', () => {
+    const { text, report } = run(EVIDENCE, { type: 'setFields', record: { id: 'E2' }, fields: { url: null, file: 'b.log', sha256: '0123456789', kind: 'log', description: 'x' } });
+    assert.equal(text, `${FM}\n\`\`\`evidence\n- id: E1\n  kind: pcap # the capture\n  description: "x"\n- id: E2\n  file: b.log\n  sha256: "0123456789"\n  kind: log\n  description: x\n\`\`\`\n`);
+    assert.equal(plain(report, 'E2').sha256, '0123456789');
+    // the existing value keeps its quoting
+    const b = run(EVIDENCE, { type: 'setFields', record: { id: 'E1' }, fields: { description: 'y', kind: 'log' } });
+    assert.equal(b.text, EVIDENCE.replace('kind: pcap #', 'kind: log #').replace('description: "x"', 'description: "y"'));
+    assert.equal(b.edits.length, 1);
+  });
+
+  test('a single-mapping block in a CRLF file keeps CRLF; the example E10', () => {
+    const src = crlf(`${FM}\n\`\`\`device\nid: D1\nmodel: X # old\nnotes: n\n\`\`\`\n`);
+    const { text, report, before } = run(src, { type: 'setFields', record: { id: 'D1' }, fields: { vendor: 'V', identifiers: { IMEI: '356938035643809' }, notes: null, model: 'Y' } });
+    assert.equal(text, crlf(`${FM}\n\`\`\`device\nid: D1\nvendor: V\nmodel: Y # old\nidentifiers: {IMEI: "356938035643809"}\n\`\`\`\n`));
+    assert.deepEqual(plain(report, 'D1'), { id: 'D1', vendor: 'V', model: 'Y', identifiers: { IMEI: '356938035643809' } });
+    noNewProblems(before, report);
+
+    const ex = run(EXAMPLE, { type: 'setFields', record: { id: 'E10' }, fields: { file: 'evidence/blog.html', sha256: HASH, url: null } });
+    assert.deepEqual(linesFrom(ex.text, '- id: E10', 6), ['- id: E10', '  file: evidence/blog.html', `  sha256: ${HASH}`, '  kind: web', '  captured: 2014-10-23T11:00:00Z', "  description: F-Secure's Japanese blog, post on the retest after Xiaomi's OTA update (in Japanese)."]);
+    assert.equal(ex.text.replace(/\n {2}file: evidence\/blog.html\n {2}sha256: [0-9a-f]+/, '\n  url: http://blog.f-secure.jp/archives/50732861.html'), EXAMPLE);
+  });
+
+  test('a record written as a flow mapping', () => {
+    const src = `${FM}\n\`\`\`flow\n- {id: F1, to: x}\n- { id: F2 }\n\`\`\`\n`;
+    const a = run(src, { type: 'setFields', record: { id: 'F1' }, fields: { from: 'D1', port: 443, notes: 'two\nlines', to: null } });
+    assert.equal(a.text, `${FM}\n\`\`\`flow\n- {id: F1, from: D1, port: 443, notes: "two\\nlines"}\n- { id: F2 }\n\`\`\`\n`);
+    assert.deepEqual(plain(a.report, 'F1'), { id: 'F1', from: 'D1', port: 443, notes: 'two\nlines' });
+    const b = run(src, { type: 'setFields', record: { id: 'F2' }, fields: { data: ['IMEI', 'a, b'], to: 'y' } });
+    assert.equal(b.text, `${FM}\n\`\`\`flow\n- {id: F1, to: x}\n- { id: F2, to: y, data: [IMEI, "a, b"] }\n\`\`\`\n`);
+  });
+
+  test('a device’s identifiers merged entry by entry, with other fields', () => {
+    const { text } = run(EXAMPLE, { type: 'setFields', record: { id: 'D1' }, fields: { identifiers: { IMEI: '869999012345677', 'phone number': '+12025550199' }, model: 'Redmi 1S (2014)' } });
+    assert.deepEqual(linesFrom(text, 'id: D1', 9), [
+      'id: D1',
+      'vendor: Xiaomi',
+      'model: Redmi 1S (2014)',
+      'os: "MIUI V5 (Android 4.x)"',
+      'build: "MIUI V5 JHCCNBF (pre-2014-08-10)"',
+      'identifiers:',
+      '  IMEI: "869999012345677"',
+      '  phone number: "+12025550199"',
+      'notes: >-',
+    ]);
+  });
+
+  test('fields sent as they read keep their text (the form sends the whole record)', () => {
+    const v1 = parseReport(EXAMPLE).byId.get('V1')!;
+    const fields = { ...(toPlain(v1.map) as Record<string, FieldValue>), verdict: 'supported' };
+    const { text, edits } = run(EXAMPLE, { type: 'setFields', record: { id: 'V1' }, fields });
+    const at = EXAMPLE.indexOf('  verdict: mixed', EXAMPLE.indexOf('- id: V1'));
+    assert.equal(text, `${EXAMPLE.slice(0, at)}  verdict: supported${EXAMPLE.slice(at + '  verdict: mixed'.length)}`);
+    assert.equal(edits.length, 1);
+  });
+
+  test('nothing to change: no edit; a removal of a missing field: no edit', () => {
+    const r = parseReport(EVIDENCE);
+    assert.deepEqual(ok(r, { type: 'setFields', record: { id: 'E1' }, fields: {} }), []);
+    assert.deepEqual(ok(r, { type: 'setFields', record: { id: 'E1' }, fields: { notes: null, kind: 'pcap' } }), []);
+  });
+
+  test('errors: unknown record, bad name, bad value, id in use, every field removed, not an object', () => {
+    const r = parseReport(EVIDENCE);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E9' }, fields: { kind: 'log' } }), /No record has the id "E9"/);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E1' }, fields: { kind: 'log', 'a b': 'x' } }), /"a b" is not a valid field name/);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E1' }, fields: { kind: 'log', tool: Number.NaN } }), /^tool: A number value must be finite/);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E1' }, fields: { id: 'E2', kind: 'log' } }), /The id E2 is already used/);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E2' }, fields: { id: null, url: null } }), /only field of E2; delete the record instead/);
+    assert.match(err(r, { type: 'setFields', record: { id: 'E1' }, fields: ['kind'] as unknown as Record<string, FieldValue> }), /fields must be an object/);
+    // an id renamed together with other fields
+    const b = run(EVIDENCE, { type: 'setFields', record: { id: 'E2' }, fields: { id: 'E7', url: null, file: 'x' } });
+    assert.equal(b.text, EVIDENCE.replace('- id: E2\n  url: http://a', '- id: E7\n  file: x'));
+  });
+
+  test('the check: a setFields result that reads back otherwise is refused', () => {
+    const r = parseReport(EVIDENCE);
+    const e1 = rec(r, 'E1');
+    const at = EVIDENCE.indexOf('kind: pcap') + 'kind: '.length;
+    const wrong: TextEdit = { span: { start: at, end: at + 4 }, newText: 'log', range: r.lines.range({ start: at, end: at + 4 }) };
+    const intent: Intent = { type: 'setFields', record: { id: 'E1' }, fields: { kind: 'har' } };
+    assert.match(verifyIntent(r, intent, [wrong], { type: 'setFields', recordIndex: e1.index, fields: [['kind', 'har']] }) ?? '', /record #0 reads/);
+    assert.equal(verifyIntent(r, intent, [{ ...wrong, newText: 'har' }], { type: 'setFields', recordIndex: e1.index, fields: [['kind', 'har']] }), undefined);
+  });
+});
+
+// ---------------------------------------------------------------- schema order
+
+describe('a new field goes where the schema orders it', () => {
+  test('after the last field that comes before it; unknown fields at the end', () => {
+    const src = `${FM}\n\`\`\`flow\n- id: F1\n  to: x\n  # the port seen\n  port: 80\n  notes: n\n\`\`\`\n`;
+    const a = run(src, { type: 'setField', record: { id: 'F1' }, field: 'country', value: 'CN' });
+    assert.equal(a.text, src.replace('  port: 80\n', '  port: 80\n  country: CN\n'));
+    const b = run(src, { type: 'setField', record: { id: 'F1' }, field: 'from', value: 'D1' });
+    assert.equal(b.text, src.replace('- id: F1\n', '- id: F1\n  from: D1\n'));
+    const c = run(src, { type: 'setField', record: { id: 'F1' }, field: 'x-extra', value: 1 });
+    assert.equal(c.text, src.replace('  notes: n\n', '  notes: n\n  x-extra: 1\n'));
+    // a multi-line value of the field before it
+    const d = run(a.text, { type: 'setField', record: { id: 'F1' }, field: 'address', value: 'two\nlines' });
+    assert.equal(d.text, a.text.replace('  to: x\n', '  to: x\n  address: |-\n    two\n    lines\n'));
+  });
+
+  test('in the example: a retest’s observed goes after result, not at the end', () => {
+    const { text } = run(EXAMPLE, { type: 'setField', record: { id: 'R1' }, field: 'observed', value: 'nothing' });
+    assert.equal(text, EXAMPLE.replace('result: partially-fixed\n', 'result: partially-fixed\nobserved: nothing\n'));
+  });
+
+  test('no field before it: before the first field after it, but after a first field on the `- ` line', () => {
+    const mapping = `${FM}\n\`\`\`flow\nto: x # host\nport: 1\n\`\`\`\n`;
+    assert.equal(run(mapping, { type: 'setField', record: { index: 0 }, field: 'id', value: 'F1' }).text, mapping.replace('to: x', 'id: F1\nto: x'));
+    assert.equal(run(mapping, { type: 'setField', record: { index: 0 }, field: 'from', value: 'D1' }).text, mapping.replace('to: x', 'from: D1\nto: x'));
+    const item = `${FM}\n\`\`\`flow\n- to: x\n  port: 1\n- id: F2\n\`\`\`\n`;
+    assert.equal(run(item, { type: 'setField', record: { index: 0 }, field: 'from', value: 'D1' }).text, item.replace('- to: x\n', '- to: x\n  from: D1\n'));
+    const flow = `${FM}\n\`\`\`flow\n- {to: x, port: 1}\n\`\`\`\n`;
+    assert.equal(run(flow, { type: 'setField', record: { index: 0 }, field: 'from', value: 'D1' }).text, flow.replace('{to: x', '{from: D1, to: x'));
+    // in a block quote, with its prefix
+    const quoted = `${FM}\n> \`\`\`flow\n> to: x\n> port: 1\n> \`\`\`\n`;
+    assert.equal(run(quoted, { type: 'setField', record: { index: 0 }, field: 'from', value: 'D1' }).text, quoted.replace('> to: x', '> from: D1\n> to: x'));
+  });
+
+  test('the front matter: FRONT_MATTER_FIELDS order; never before a leading id', () => {
+    const a = run(EXAMPLE, { type: 'setFrontMatter', key: 'categories', value: ['x'] });
+    assert.equal(a.text, EXAMPLE.replace('  - "+12025550177"\n---', '  - "+12025550177"\ncategories: [x]\n---'));
+    const src = `---\nid: T\ntitle: T # t\ndate: 2014-10-24\n---\n\nText.\n`;
+    assert.equal(run(src, { type: 'setFrontMatter', key: 'status', value: 'draft' }).text, src.replace('title: T # t\n', 'title: T # t\nstatus: draft\n'));
+    assert.equal(run(src, { type: 'setFrontMatter', key: 'audit-format', value: 1 }).text, src.replace('id: T\n', 'id: T\naudit-format: 1\n'));
+    assert.equal(run(src, { type: 'setFrontMatter', key: 'x-key', value: 'v' }).text, src.replace('date: 2014-10-24\n', 'date: 2014-10-24\nx-key: v\n'));
+    const noId = `---\ntitle: T\n---\n`;
+    assert.equal(run(noId, { type: 'setFrontMatter', key: 'audit-format', value: 1 }).text, `---\naudit-format: 1\ntitle: T\n---\n`);
+  });
+
+  test('CRLF', () => {
+    const src = crlf(`${FM}\n\`\`\`flow\n- id: F1\n  to: x\n  notes: n\n\`\`\`\n`);
+    assert.equal(run(src, { type: 'setField', record: { id: 'F1' }, field: 'port', value: [80, 443] }).text, src.replace('  to: x\r\n', '  to: x\r\n  port: [80, 443]\r\n'));
+  });
+});
+
+// ---------------------------------------------------------------- identifiers {} and lists with commas
+
+describe('device identifiers written as {} and list items with commas (reported bug)', () => {
+  const SKELETON = reportSkeleton({ id: 'T-1', title: 'T', date: '2024-05-01', auditor: 'A' });
+
+  test('the skeleton’s `identifiers: {}` takes a first identifier, and can be removed', () => {
+    assert.ok(SKELETON.includes('build: ""\nidentifiers: {}\n```'));
+    const a = run(SKELETON, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '356938035643809' } });
+    assert.equal(a.text, SKELETON.replace('identifiers: {}', 'identifiers: {IMEI: "356938035643809"}'));
+    assert.deepEqual(plain(a.report, 'D1').identifiers, { IMEI: '356938035643809' });
+    noNewProblems(a.before, a.report);
+    // and a second one, on the line written above
+    const b = run(a.text, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '356938035643809', IMSI: '001010000012345' } });
+    assert.equal(b.text, SKELETON.replace('identifiers: {}', 'identifiers: {IMEI: "356938035643809", IMSI: "001010000012345"}'));
+    const c = run(SKELETON, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: null });
+    assert.equal(c.text, SKELETON.replace('identifiers: {}\n', ''));
+    assert.equal(rec(c.report, 'D1').fields.has('identifiers'), false);
+    // {} again is no change
+    assert.deepEqual(ok(parseReport(SKELETON), { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: {} }), []);
+    // through setFields, as the form sends it with other fields
+    const d = run(SKELETON, { type: 'setFields', record: { id: 'D1' }, fields: { vendor: 'Xiaomi', identifiers: { IMEI: '356938035643809' } } });
+    assert.equal(d.text, SKELETON.replace('vendor: ""', 'vendor: "Xiaomi"').replace('identifiers: {}', 'identifiers: {IMEI: "356938035643809"}'));
+  });
+
+  test('`identifiers: {}` in CRLF, in a flow-mapping record and written `identifiers:`', () => {
+    const s = crlf(SKELETON);
+    const a = run(s, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '356938035643809' } });
+    assert.equal(a.text, s.replace('identifiers: {}', 'identifiers: {IMEI: "356938035643809"}'));
+    assert.equal(run(s, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: null }).text, s.replace('identifiers: {}\r\n', ''));
+    const flow = `${FM}\n\`\`\`device\n- {id: D1, identifiers: {}, vendor: X}\n\`\`\`\n`;
+    assert.equal(run(flow, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '356938035643809' } }).text, flow.replace('{}', '{IMEI: "356938035643809"}'));
+    assert.equal(run(flow, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: null }).text, flow.replace(' identifiers: {},', ''));
+    const empty = `${FM}\n\`\`\`device\nid: D1\nidentifiers:\nvendor: X\n\`\`\`\n`;
+    assert.equal(run(empty, { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: '356938035643809' } }).text, empty.replace('identifiers:', 'identifiers: {IMEI: "356938035643809"}'));
+  });
+
+  test('list items with commas read back as exactly those items', () => {
+    const claims = ['MIUI only requests public, non-personal data', 'Xiaomi apologised'];
+    // a block list (V2's claims)
+    const a = run(EXAMPLE, { type: 'setField', record: { id: 'V2' }, field: 'claims', value: claims });
+    assert.equal(a.text, EXAMPLE.replace('    - the cloud service is now opt-in\n', '    - MIUI only requests public, non-personal data\n    - Xiaomi apologised\n'));
+    assert.deepEqual(plain(a.report, 'V2').claims, claims);
+    // a flow list, and a new field
+    const src = `${FM}\n\`\`\`response\n- id: V1\n  claims: [a]\n- id: V2\n  verdict: mixed\n\`\`\`\n`;
+    const b = run(src, { type: 'setField', record: { id: 'V1' }, field: 'claims', value: claims });
+    assert.equal(b.text, src.replace('claims: [a]', 'claims: ["MIUI only requests public, non-personal data", Xiaomi apologised]'));
+    assert.deepEqual(plain(b.report, 'V1').claims, claims);
+    const c = run(src, { type: 'setFields', record: { id: 'V2' }, fields: { claims } });
+    assert.equal(c.text, src.replace('- id: V2\n', '- id: V2\n  claims: ["MIUI only requests public, non-personal data", Xiaomi apologised]\n'));
+    assert.deepEqual(plain(c.report, 'V2').claims, claims);
+  });
+});
