@@ -4,11 +4,13 @@
  * dist/engine.js when the first report needs it.
  */
 import * as vscode from 'vscode';
+import type { ToWebview } from '../core/protocol';
 import { activeReportUri } from './active';
 import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
 import { ExportCommands } from './exportCommands';
 import { PreviewManager, previewTarget } from './preview';
+import { setPromptHooks, type PromptHooks } from './prompts';
 import { isReport, ReportStore, type LintEvent } from './store';
 import { EDITOR_VIEW_TYPE, StructuredEditorProvider } from './structuredEditor';
 
@@ -29,6 +31,16 @@ export interface PrivacyAuditApi {
   onDidPaintPreview: vscode.Event<{ uri: vscode.Uri; version: number }>;
   /** Fires after a structured editor was sent a new model. */
   onDidPostEditorModel: vscode.Event<{ uri: vscode.Uri; version: number }>;
+  /** Fires after any message was posted to a structured editor (models, intent results). */
+  onDidPostEditorMessage: vscode.Event<{ uri: vscode.Uri; message: ToWebview }>;
+  /**
+   * Feeds a message to the structured editor of `uri` as if its webview had sent it (checked by the
+   * protocol's validator like any other); resolves when it is handled, to false when it was dropped.
+   * For tests, which cannot reach the webview's DOM.
+   */
+  postFromWebview(uri: vscode.Uri, message: unknown): Promise<unknown>;
+  /** Answers the extension's modal questions and open dialogs instead of a person (tests); undefined: dialogs again. */
+  setPromptHooks(hooks: PromptHooks | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
@@ -37,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   const language = new AuditLanguage(store);
   const previews = new PreviewManager(context.extensionUri, store);
   const structured = new StructuredEditorProvider(context.extensionUri, store);
+  context.subscriptions.push(structured);
   const exports = new ExportCommands(context.extensionUri, store, output);
   context.subscriptions.push(
     exports,
@@ -106,7 +119,17 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
   // lint what is already open, after activation returns
   setTimeout(() => store.lintAllOpen(), 0);
   const activationMs = performance.now() - moduleStart;
-  return { onDidLint: store.onDidLint, lint: (d) => store.lint(d), activationMs, onDidRenderPreview: previews.onDidRender, onDidPaintPreview: previews.onDidPaint, onDidPostEditorModel: structured.onDidPostModel };
+  return {
+    onDidLint: store.onDidLint,
+    lint: (d) => store.lint(d),
+    activationMs,
+    onDidRenderPreview: previews.onDidRender,
+    onDidPaintPreview: previews.onDidPaint,
+    onDidPostEditorModel: structured.onDidPostModel,
+    onDidPostEditorMessage: structured.onDidPostMessage,
+    postFromWebview: (uri, message) => structured.postFromWebview(uri, message),
+    setPromptHooks,
+  };
 }
 
 export function deactivate(): void {}

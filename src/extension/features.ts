@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
+import { askModal } from './prompts';
 import { isReport, SOURCE, type ReportStore } from './store';
 import { readClosedReport, toRange, toWorkspaceEdit } from './util';
 
@@ -93,10 +94,15 @@ export async function applyConfirmedFix(uri: vscode.Uri, version: number, warnin
     void vscode.window.showWarningMessage('The report changed since this fix was computed; try again.');
     return false;
   }
-  const ok = 'Record the new hash';
-  const answer = await vscode.window.showWarningMessage('The evidence file has changed since it was recorded.', { modal: true, detail: warning }, ok);
-  if (answer !== ok) return false;
+  if (!(await confirmFix(warning))) return false;
   return vscode.workspace.applyEdit(toWorkspaceEdit(doc, edits));
+}
+
+const RECORD_NEW_HASH = 'Record the new hash';
+
+/** The modal warning before a fix that accepts changed evidence (`requiresConfirmation`); true when the analyst accepts. */
+export async function confirmFix(warning: string): Promise<boolean> {
+  return (await askModal({ message: 'The evidence file has changed since it was recorded.', detail: warning, buttons: [RECORD_NEW_HASH] })) === RECORD_NEW_HASH;
 }
 
 const KIND_ICON = {

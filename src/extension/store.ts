@@ -109,6 +109,12 @@ export class ReportStore implements vscode.Disposable {
     return this.docs.get(doc.uri.toString())?.result;
   }
 
+  /** The lint result of `version` when that is the document's current version and the last one linted, else undefined. */
+  resultOf(doc: vscode.TextDocument, version: number): Engine.LintResult | undefined {
+    const s = this.docs.get(doc.uri.toString());
+    return s?.result && s.version === version && doc.version === version ? s.result : undefined;
+  }
+
   schedule(doc: vscode.TextDocument): void {
     if (!isReport(doc)) return;
     const s = this.state(doc.uri);

@@ -1,110 +1,170 @@
 /**
  * The structured editor (a CustomTextEditorProvider). The TextDocument is the
  * only model: the webview sends intents, which go through one queue per
- * document and become minimal WorkspaceEdits; every document change (from
- * the forms, a text editor on the same file, undo, revert) sends a fresh model
- * back. Messages carry the document version; a stale webview is resynced.
+ * document (`inOrder`, shared with quick fixes and Add Evidence) and become
+ * minimal WorkspaceEdits; every document change (from the forms, a text
+ * editor on the same file, undo, revert) sends a fresh model back. Messages
+ * carry the document version; a stale webview is resynced.
  */
 import * as vscode from 'vscode';
-import type { Intent, ToWebview } from '../core/protocol';
+import type { FromWebview, Intent, ToWebview } from '../core/protocol';
 import { EDITOR_VIEW_TYPE } from './active';
+import { addEvidence } from './commands';
 import type * as Engine from './engine';
+import { confirmFix } from './features';
 import { engine } from './lazy';
 import { revealLine } from './preview';
 import type { ReportStore } from './store';
-import { toWorkspaceEdit } from './util';
+import { inOrder, toWorkspaceEdit } from './util';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 export { EDITOR_VIEW_TYPE };
 
-export class StructuredEditorProvider implements vscode.CustomTextEditorProvider {
+/** The `requestId` of the results of messages that carry none (`applyFix`); the webview numbers its intents from 1. */
+export const NO_REQUEST = 0;
+export const STALE = 'The report changed meanwhile; showing it again.';
+
+/** One structured editor panel of a document. */
+interface Session {
+  doc: vscode.TextDocument;
+  panel: vscode.WebviewPanel;
+  /** True once the webview has said `ready`. */
+  ready: boolean;
+  /** The version of the last model posted, and the lint result it was made from (the indices of `applyFix`). */
+  posted?: { version: number; result: Engine.LintResult };
+}
+
+export class StructuredEditorProvider implements vscode.CustomTextEditorProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<{ uri: vscode.Uri; version: number }>();
   /** Fires after a model was posted to a structured editor (tests wait on it). */
   readonly onDidPostModel = this.emitter.event;
+  private readonly messages = new vscode.EventEmitter<{ uri: vscode.Uri; message: ToWebview }>();
+  /** Fires after any message was posted to a structured editor (tests read the results of their intents). */
+  readonly onDidPostMessage = this.messages.event;
+  private readonly sessions = new Set<Session>();
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly store: ReportStore) {}
 
   async resolveCustomTextEditor(doc: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: webviewRoots(this.extensionUri) };
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'editor.js', title: 'Privacy Audit report', bodyClass: 'pa-editor' });
-    let ready = false;
+    const s: Session = { doc, panel, ready: false };
+    this.sessions.add(s);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let queue: Promise<unknown> = Promise.resolve();
-
-    const sendModel = async () => {
-      if (!ready) return;
-      const version = doc.version;
-      const result = (await this.store.lint(doc)) ?? this.store.lastResult(doc);
-      if (!result || doc.version !== version) return; // a newer change will send its own
-      await panel.webview.postMessage({ type: 'model', model: this.model(result, version) } satisfies ToWebview);
-      this.emitter.fire({ uri: doc.uri, version });
-    };
-    const schedule = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void sendModel(), 30);
-    };
-
     const subs = [
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === doc.uri.toString() && e.contentChanges.length) schedule();
+        if (e.document.uri.toString() !== doc.uri.toString() || !e.contentChanges.length) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void this.sendModel(s), 30);
       }),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = engine().parseWebviewMessage(raw);
-        if (!msg) return; // not part of the protocol: dropped
-        switch (msg.type) {
-          case 'ready':
-            ready = true;
-            void sendModel();
-            break;
-          case 'intent':
-            // one edit at a time, each against the document as it is then
-            queue = queue.then(() => this.apply(doc, panel, msg.requestId, msg.version, msg.intent)).catch(() => undefined);
-            break;
-          case 'addEvidence':
-            void vscode.commands.executeCommand('privacyAudit.addEvidence', { report: doc.uri });
-            break;
-          case 'editSource':
-            void showSource(doc, msg.line);
-            break;
-          case 'export':
-            void vscode.commands.executeCommand(msg.format === 'pdf' ? 'privacyAudit.exportPdf' : 'privacyAudit.exportHtml', doc.uri);
-            break;
-          case 'reveal':
-            void showSource(doc, msg.line);
-            break;
-          case 'revealRecord': {
-            const r = this.store.report(doc).byId.get(msg.id);
-            if (r) void showSource(doc, doc.positionAt(r.span.start).line);
-            break;
-          }
-          default:
-            break;
-        }
+        this.receive(s, raw).catch((err: unknown) => void vscode.window.showErrorMessage(`Privacy Audit: ${(err as Error)?.message ?? String(err)}`));
       }),
     ];
     panel.onDidDispose(() => {
       clearTimeout(timer);
-      for (const s of subs) s.dispose();
+      this.sessions.delete(s);
+      for (const sub of subs) sub.dispose();
     });
   }
 
-  private async apply(doc: vscode.TextDocument, panel: vscode.WebviewPanel, requestId: number, version: number, intent: Intent): Promise<void> {
-    const e = engine();
+  /**
+   * Feeds `raw` to the structured editor of `uri` (the active one when there are several) exactly as if
+   * its webview had sent it, and resolves when it is handled (for tests: no webview DOM needed).
+   * Resolves to false when the protocol drops the message.
+   */
+  async postFromWebview(uri: vscode.Uri, raw: unknown): Promise<unknown> {
+    const open = [...this.sessions].filter((s) => s.doc.uri.toString() === uri.toString());
+    const s = open.find((x) => x.panel.active) ?? open[0];
+    if (!s) throw new Error(`No structured editor of ${uri.toString()} is open.`);
+    return this.receive(s, raw);
+  }
+
+  private async receive(s: Session, raw: unknown): Promise<unknown> {
+    const msg = engine().parseWebviewMessage(raw);
+    if (!msg) return false; // not part of the protocol: dropped
+    const { doc } = s;
+    switch (msg.type) {
+      case 'ready':
+        s.ready = true;
+        return this.sendModel(s);
+      case 'intent':
+        // one edit at a time, each against the document as it is then
+        return inOrder(doc.uri, () => this.apply(s, msg.requestId, msg.version, msg.intent));
+      case 'applyFix':
+        return inOrder(doc.uri, () => this.applyFix(s, msg));
+      case 'addEvidence':
+        // the form stays where it is: Add Evidence shows the text only when called from a text editor
+        return addEvidence(this.store, { report: doc.uri });
+      case 'editSource':
+      case 'reveal':
+        return showSource(doc, msg.line);
+      case 'export':
+        return vscode.commands.executeCommand(msg.format === 'pdf' ? 'privacyAudit.exportPdf' : 'privacyAudit.exportHtml', doc.uri);
+      case 'revealRecord': {
+        const r = this.store.report(doc).byId.get(msg.id);
+        return r ? showSource(doc, doc.positionAt(r.span.start).line) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private async post(s: Session, message: ToWebview): Promise<boolean> {
+    const ok = await s.panel.webview.postMessage(message);
+    this.messages.fire({ uri: s.doc.uri, message });
+    return ok;
+  }
+
+  private async postModel(s: Session, result: Engine.LintResult, version: number): Promise<void> {
+    s.posted = { version, result };
+    await this.post(s, { type: 'model', model: this.model(result, version) });
+    this.emitter.fire({ uri: s.doc.uri, version });
+  }
+
+  private async sendModel(s: Session): Promise<void> {
+    if (!s.ready) return;
+    const version = s.doc.version;
+    const result = (await this.store.lint(s.doc)) ?? this.store.lastResult(s.doc);
+    if (!result || s.doc.version !== version) return; // a newer change will send its own
+    await this.postModel(s, result, version);
+  }
+
+  /** The webview acted on a version that is gone: says so, and shows the report as it is now. */
+  private async resync(s: Session, requestId: number): Promise<void> {
+    await this.post(s, { type: 'intentResult', requestId, ok: false, error: STALE });
+    const version = s.doc.version;
+    const result = (await this.store.lint(s.doc)) ?? this.store.lastResult(s.doc);
+    if (result && s.doc.version === version) await this.postModel(s, result, version);
+  }
+
+  private async apply(s: Session, requestId: number, version: number, intent: Intent): Promise<void> {
+    const { doc } = s;
     // records are named by id, so an intent still applies after other edits; one naming a record by
     // position is only safe on the version the webview saw
-    const byIndex = 'record' in intent && 'index' in intent.record;
-    if (byIndex && version !== doc.version) {
-      await panel.webview.postMessage({ type: 'intentResult', requestId, ok: false, error: 'The report changed meanwhile; showing it again.' } satisfies ToWebview);
-      await panel.webview.postMessage({ type: 'model', model: this.model((await this.store.lint(doc))!, doc.version) } satisfies ToWebview);
-      return;
-    }
-    const result = e.applyIntent(this.store.report(doc), intent);
-    if ('error' in result) {
-      await panel.webview.postMessage({ type: 'intentResult', requestId, ok: false, error: result.error } satisfies ToWebview);
-      return;
-    }
+    const stale = () => 'record' in intent && 'index' in intent.record && version !== doc.version;
+    if (stale()) return this.resync(s, requestId);
+    const result = engine().applyIntent(this.store.report(doc), intent);
+    if ('error' in result) return void (await this.post(s, { type: 'intentResult', requestId, ok: false, error: result.error }));
     const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, result.edits));
-    await panel.webview.postMessage({ type: 'intentResult', requestId, ok } satisfies ToWebview);
+    await this.post(s, { type: 'intentResult', requestId, ok, ...(ok && result.newId !== undefined ? { newId: result.newId } : {}) });
+  }
+
+  /** A quick fix chosen in the form: applied when the form saw the current version, else the form is resynced. */
+  private async applyFix(s: Session, msg: Extract<FromWebview, { type: 'applyFix' }>): Promise<void> {
+    const { doc } = s;
+    const current = () => doc.version === msg.version;
+    // the indices are those of the model the form shows: the result it was made from
+    const result = (s.posted?.version === msg.version ? s.posted.result : undefined) ?? this.store.resultOf(doc, msg.version);
+    const fix = current() && result?.report.text === doc.getText() ? result.diagnostics[msg.diagnostic]?.fixes?.[msg.fix] : undefined;
+    if (!fix) return this.resync(s, NO_REQUEST);
+    // as in the text editor: accepting changed evidence is never silent
+    if (fix.requiresConfirmation) {
+      if (!(await confirmFix(fix.requiresConfirmation))) return void (await this.post(s, { type: 'intentResult', requestId: NO_REQUEST, ok: false }));
+      if (!current()) return this.resync(s, NO_REQUEST);
+    }
+    const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, fix.edits));
+    await this.post(s, { type: 'intentResult', requestId: NO_REQUEST, ok });
   }
 
   private model(result: Engine.LintResult, version: number) {
@@ -112,8 +172,13 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
     const timeline = e.timelineDiagram(result.report);
     const ids = new Set(result.report.byId.keys());
-    const prose = e.proseSegments(result.report).map((s) => ({ line: s.line, text: s.text, html: e.renderProse(s.text, result.taxonomy, ids) }));
+    const prose = e.proseSegments(result.report).map((p) => ({ line: p.line, text: p.text, html: e.renderProse(p.text, result.taxonomy, ids) }));
     return e.buildEditorModel(result, version, { diagrams: { dataflow: dataflow.text, timeline: timeline.text }, prose });
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+    this.messages.dispose();
   }
 }
 

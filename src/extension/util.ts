@@ -41,3 +41,24 @@ export async function readClosedReport(uri: vscode.Uri, maxChars: number, skippe
   }
   return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 }
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `task` after every task queued before it for the same document has
+ * settled: the edits of the structured editor, its quick fixes and Add
+ * Evidence are made one at a time, each against the document as it is then.
+ */
+export function inOrder<T>(uri: vscode.Uri, task: () => Promise<T>): Promise<T> {
+  const key = uri.toString();
+  const run = (queues.get(key) ?? Promise.resolve()).then(task);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}

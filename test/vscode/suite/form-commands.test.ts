@@ -1,20 +1,36 @@
 /**
  * The structured editor (the form) as a first-class editor: commands that
- * work on "the active report" take the form's report, and New Audit Report
- * opens the form.
+ * work on "the active report" take the form's report, New Audit Report opens
+ * the form, and the form's own messages (quick fixes, adding records) do
+ * what they should. The form's
+ * messages are fed in through the extension's test API (`postFromWebview`),
+ * exactly as the webview would send them; its modal questions and the open
+ * dialog are answered by hooks (`setPromptHooks`).
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
+import type { EditorModel, ToWebview } from '../../../src/core/protocol';
 import { closeAllEditors, openText, workspaceUri } from './util';
 
 const BROKEN = 'examples/broken/records.audit.md';
 const DIR = 'form-tests';
+const STALE = 'The report changed meanwhile; showing it again.';
+
+interface Question {
+  message: string;
+  detail?: string;
+  buttons: string[];
+}
 
 interface Api {
   onDidRenderPreview: vscode.Event<{ uri: vscode.Uri; version: number; html: string }>;
   onDidPostEditorModel: vscode.Event<{ uri: vscode.Uri; version: number }>;
+  onDidPostEditorMessage: vscode.Event<{ uri: vscode.Uri; message: ToWebview }>;
+  postFromWebview(uri: vscode.Uri, message: unknown): Promise<unknown>;
+  setPromptHooks(hooks: { ask?(q: Question): string | undefined; openFiles?(title: string): vscode.Uri[] | undefined } | undefined): void;
+  lint(doc: vscode.TextDocument): Promise<unknown>;
 }
 
 const api = () => vscode.extensions.getExtension<Api>('privacy-audit.privacy-audit')!.exports;
@@ -151,14 +167,39 @@ async function within<T>(promise: Thenable<T>, ms: number, what: string): Promis
 
 const same = (a: vscode.Uri, b: vscode.Uri) => a.toString() === b.toString();
 
-/** Opens `uri` in the structured editor and waits for the model of the document's current version to be posted. */
-async function openForm(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<vscode.TextDocument> {
+/** Opens `uri` in the structured editor and waits for the model of the document's current version. */
+async function openForm(uri: vscode.Uri, column = vscode.ViewColumn.Active): Promise<{ doc: vscode.TextDocument; model: EditorModel }> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const posted = next(api().onDidPostEditorModel, (e) => same(e.uri, uri) && e.version >= doc.version, `the form's model of version ${doc.version}`);
+  const model = modelOf(uri, doc.version);
   await vscode.commands.executeCommand('vscode.openWith', uri, 'privacyAudit.editor', column);
   await posted;
-  return doc;
+  return { doc, model: await model };
 }
+
+function modelOf(uri: vscode.Uri, version: number): Promise<EditorModel> {
+  // (an extension without onDidPostEditorMessage: the tests that need the model fail on their own asserts)
+  if (!api().onDidPostEditorMessage) return Promise.resolve(undefined as unknown as EditorModel);
+  return next(api().onDidPostEditorMessage, (e) => same(e.uri, uri) && e.message.type === 'model' && e.message.model.version >= version, `a model of version ${version}`).then(
+    (e) => (e.message as Extract<ToWebview, { type: 'model' }>).model,
+  );
+}
+
+/** Sends a message as the form would, and returns what the extension posted back while handling it. */
+async function send(uri: vscode.Uri, message: unknown): Promise<{ result: unknown; posted: ToWebview[] }> {
+  const posted: ToWebview[] = [];
+  const sub = api().onDidPostEditorMessage((e) => {
+    if (same(e.uri, uri)) posted.push(e.message);
+  });
+  try {
+    const result = await api().postFromWebview(uri, message);
+    return { result, posted };
+  } finally {
+    sub.dispose();
+  }
+}
+
+const resultsOf = (posted: ToWebview[]) => posted.filter((m): m is Extract<ToWebview, { type: 'intentResult' }> => m.type === 'intentResult');
 
 function assertFormActive(uri: vscode.Uri, what: string): void {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -176,8 +217,21 @@ function recordText(doc: vscode.TextDocument, id: string): string {
   return lines.slice(start, end).join('\n');
 }
 
+/** Lets the modal questions be answered by `answer`, and records them. */
+function answering(answer: string | undefined): Question[] {
+  const asked: Question[] = [];
+  api().setPromptHooks({
+    ask: (q) => {
+      asked.push(q);
+      return answer;
+    },
+  });
+  return asked;
+}
+
 suite('the form as a first-class editor', () => {
   teardown(async () => {
+    api().setPromptHooks?.(undefined);
     await closeAllEditors();
     await fsp.rm(workspaceUri(DIR).fsPath, { recursive: true, force: true });
     await fsp.rm(workspaceUri('form-captures').fsPath, { recursive: true, force: true });
@@ -236,5 +290,60 @@ suite('the form as a first-class editor', () => {
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom) && same(t.input.uri, target));
     assert.equal(tabs.length, 1, `one tab of the new report, not ${tabs.map((t) => t.input?.constructor.name).join(' and ')}`);
     assertFormActive(target, 'New Audit Report');
+  });
+
+  test('a quick fix chosen in the form is applied when the form saw the current version, else the form is shown the report again', async () => {
+    const uri = await writeReport('fix');
+    const { doc, model } = await openForm(uri);
+    const e1 = model.records.find((r) => r.id === 'E1');
+    const problem = e1?.problems.find((p) => p.rule === 'PA022');
+    assert.ok(problem, `PA022 on E1: ${JSON.stringify(e1?.problems)}`);
+    const fix = problem.fixes.findIndex((t) => /sha256/i.test(t));
+    assert.ok(fix >= 0, `a fix that records the hash: ${JSON.stringify(problem.fixes)}`);
+
+    // a version the document no longer has: nothing is applied, the form is told and given the report again
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(12, 0), 'An added line.\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const stale = await send(uri, { type: 'applyFix', version: model.version, diagnostic: problem.diagnostic, fix });
+    assert.deepEqual(resultsOf(stale.posted).map((r) => [r.ok, r.error]), [[false, STALE]]);
+    const fresh = stale.posted.find((m) => m.type === 'model');
+    assert.ok(fresh?.type === 'model' && fresh.model.version === doc.version, 'a model of the current version was posted');
+    assert.ok(!recordText(doc, 'E1').includes('sha256'));
+
+    // on the current version it is applied
+    const now = fresh.model.records.find((r) => r.id === 'E1')!.problems.find((p) => p.rule === 'PA022')!;
+    const applied = await send(uri, { type: 'applyFix', version: fresh.model.version, diagnostic: now.diagnostic, fix });
+    assert.deepEqual(resultsOf(applied.posted).map((r) => r.ok), [true]);
+    assert.match(recordText(doc, 'E1'), new RegExp(`sha256: "?${sha256(BOOT_LOG)}"?`));
+  });
+
+  test('a quick fix from the form that accepts changed evidence asks first', async () => {
+    const uri = await writeReport('confirm');
+    const { doc, model } = await openForm(uri);
+    const problem = model.records.find((r) => r.id === 'E5')?.problems.find((p) => p.rule === 'PA021');
+    assert.ok(problem && problem.fixes.length > 0, 'PA021 with a fix on E5');
+    let asked = answering(undefined);
+    const cancelled = await send(uri, { type: 'applyFix', version: model.version, diagnostic: problem.diagnostic, fix: 0 });
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0]!.message, 'The evidence file has changed since it was recorded.');
+    assert.deepEqual(resultsOf(cancelled.posted).map((r) => [r.ok, r.error]), [[false, undefined]]);
+    assert.ok(!recordText(doc, 'E5').includes(sha256(CHANGED_LOG)));
+
+    asked = answering('Record the new hash');
+    const accepted = await send(uri, { type: 'applyFix', version: model.version, diagnostic: problem.diagnostic, fix: 0 });
+    assert.equal(asked.length, 1);
+    assert.deepEqual(resultsOf(accepted.posted).map((r) => r.ok), [true]);
+    assert.ok(recordText(doc, 'E5').includes(sha256(CHANGED_LOG)));
+  });
+
+  test('an added record\'s id comes back with the intent\'s result', async () => {
+    const uri = await writeReport('new-id');
+    const { doc } = await openForm(uri);
+    const { posted } = await send(uri, { type: 'intent', requestId: 7, version: doc.version, intent: { type: 'addRecord', kind: 'flow' } });
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 7, ok: true, newId: 'F3' }]);
+    assert.ok(doc.getText().includes('- id: F3'));
+    // a message outside the protocol is dropped
+    assert.equal(await api().postFromWebview(uri, { type: 'intent', requestId: 8, version: doc.version, intent: { type: 'deleteEverything' } }), false);
   });
 });
