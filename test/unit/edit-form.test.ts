@@ -1,14 +1,16 @@
 /**
  * The structured editor's form intents (src/core/edit): several fields at
- * once (setFields), new fields in the schema's order, and the device
- * identifiers / comma-list bug. Every case asserts the exact text after the
- * edit.
+ * once (setFields), deleting a record together with the references to it
+ * (deleteRecord `references: 'remove'`, referencesTo, citationsOf), new
+ * fields in the schema's order, and the device identifiers / comma-list bug.
+ * Every case asserts the exact text after the edit.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { applyIntent, type FieldValue, type Intent, type IntentResult } from '../../src/core/edit';
+import { citationsOf, referencesTo } from '../../src/core/edit/intents';
 import { verifyIntent } from '../../src/core/edit/verify';
 import { toPlain, type AuditRecord, type Report } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
@@ -278,5 +280,110 @@ describe('device identifiers written as {} and list items with commas (reported 
     const c = run(src, { type: 'setFields', record: { id: 'V2' }, fields: { claims } });
     assert.equal(c.text, src.replace('- id: V2\n', '- id: V2\n  claims: ["MIUI only requests public, non-personal data", Xiaomi apologised]\n'));
     assert.deepEqual(plain(c.report, 'V2').claims, claims);
+  });
+});
+
+// ---------------------------------------------------------------- deleteRecord with references
+
+describe('deleteRecord with references: remove', () => {
+  const REFS = `${FM}
+Cited [@E1] and [@E1#frame=2].
+
+\`\`\`evidence
+- id: E1
+  kind: log
+- id: E2
+  kind: log
+\`\`\`
+
+\`\`\`step
+- id: S1
+  evidence: [E1, E2#frame=3, "E1#frame=4"]
+- id: S2
+  evidence:
+    - E1#frame=9 # the first
+    - E2
+- {id: S3, evidence: [E1]}
+- evidence: [E1]
+- id: S4
+  evidence: E1 # one
+  action: a
+\`\`\`
+
+\`\`\`response
+id: V1
+source: E1
+evidence: [E2, E1]
+\`\`\`
+`;
+  // each change named: the record, list items, a field whose list empties, a scalar field; `- evidence: [E1]` (an only field) and the citations stay
+  const AFTER = REFS.replace('- id: E1\n  kind: log\n', '')
+    .replace('evidence: [E1, E2#frame=3, "E1#frame=4"]', 'evidence: [E2#frame=3]')
+    .replace('    - E1#frame=9 # the first\n', '')
+    .replace('{id: S3, evidence: [E1]}', '{id: S3}')
+    .replace('  evidence: E1 # one\n', '')
+    .replace('source: E1\n', '')
+    .replace('evidence: [E2, E1]', 'evidence: [E2]');
+
+  test('referencesTo and citationsOf', () => {
+    const r = parseReport(REFS);
+    const named = (id: string) => referencesTo(r, id).map((x) => `${x.record.id ?? `#${x.record.index}`} ${x.field}`);
+    assert.deepEqual(named('E1'), ['S1 evidence', 'S2 evidence', 'S3 evidence', '#5 evidence', 'S4 evidence', 'V1 source', 'V1 evidence']);
+    assert.deepEqual(named('E2'), ['S1 evidence', 'S2 evidence', 'V1 evidence']);
+    assert.deepEqual(named('S1'), []);
+    assert.equal(citationsOf(r, 'E1'), 2);
+    assert.equal(citationsOf(r, 'E2'), 0);
+    const ex = parseReport(EXAMPLE);
+    assert.deepEqual(referencesTo(ex, 'F1').map((x) => `${x.record.id} ${x.field}`), ['V1 addresses', 'R1 flows', 'FN1 flows', 'FN4 flows']);
+    assert.equal(citationsOf(ex, 'E2'), 4);
+    assert.equal(citationsOf(ex, 'F1'), 0);
+  });
+
+  test('list items (with or without a locator, quoted, flow or block) go; a scalar or an emptied list loses its field; an only field stays; citations stay', () => {
+    const { text, report, before, edits } = run(REFS, { type: 'deleteRecord', record: { id: 'E1' }, references: 'remove' });
+    assert.equal(text, AFTER);
+    // one edit for the deletion, one per changed record
+    assert.equal(edits.length, 6);
+    assert.equal(report.citations.length, 2);
+    noNewProblems(before, report);
+    // keep: only the record goes
+    const keep = run(REFS, { type: 'deleteRecord', record: { id: 'E1' }, references: 'keep' });
+    assert.equal(keep.text, REFS.replace('- id: E1\n  kind: log\n', ''));
+    assert.equal(run(REFS, { type: 'deleteRecord', record: { id: 'E1' } }).text, keep.text);
+  });
+
+  test('CRLF', () => {
+    assert.equal(run(crlf(REFS), { type: 'deleteRecord', record: { id: 'E1' }, references: 'remove' }).text, crlf(AFTER));
+  });
+
+  test('the example: F1 out of a response, a retest and two findings', () => {
+    const { text, report, before } = run(EXAMPLE, { type: 'deleteRecord', record: { id: 'F1' }, references: 'remove' });
+    const f1 = EXAMPLE.slice(EXAMPLE.indexOf('- id: F1\n'), EXAMPLE.indexOf('- id: F2\n'));
+    const expected = EXAMPLE.replace(f1, '')
+      .replace('  addresses: [F1, F2, F3, F4]\n', '  addresses: [F2, F3, F4]\n')
+      .replace('\nflows: [F1, F2, F3, F4]\n', '\nflows: [F2, F3, F4]\n')
+      .replace('  flows: [F1, F2, F3]\n', '  flows: [F2, F3]\n')
+      .replace('  flows: [F1, F2, F3, F4]\n', '  flows: [F2, F3, F4]\n');
+    assert.equal(text, expected);
+    assert.equal(report.references.filter((x) => x.id === 'F1').length, 0);
+    noNewProblems(before, report);
+  });
+
+  test('the example: a whole device block, and `device:` and `from:` fields', () => {
+    const { text, report } = run(EXAMPLE, { type: 'deleteRecord', record: { id: 'D1' }, references: 'remove' });
+    const block = EXAMPLE.slice(EXAMPLE.indexOf('```device\n'), EXAMPLE.indexOf('The test followed'));
+    assert.equal(text, EXAMPLE.replace(block, '').replaceAll('  device: D1\n', '').replaceAll('  from: D1\n', ''));
+    assert.equal(report.references.filter((x) => x.id === 'D1').length, 0);
+  });
+
+  test('an id defined twice: the references still name the other record and stay', () => {
+    const src = `${FM}\n\`\`\`evidence\n- id: E1\n- id: E1\n  kind: log\n\`\`\`\n\n\`\`\`step\nid: S1\nevidence: [E1]\n\`\`\`\n`;
+    assert.equal(run(src, { type: 'deleteRecord', record: { index: 0 }, references: 'remove' }).text, src.replace('- id: E1\n- id: E1', '- id: E1'));
+  });
+
+  test('errors', () => {
+    const r = parseReport(REFS);
+    assert.match(err(r, { type: 'deleteRecord', record: { id: 'E1' }, references: 'all' as never }), /references must be "keep" or "remove"/);
+    assert.match(err(r, { type: 'deleteRecord', record: { id: 'E9' }, references: 'remove' }), /No record has the id "E9"/);
   });
 });

@@ -4,7 +4,8 @@
  * prose), turned into minimal plain text edits on the report text. The
  * report text stays the only model: nothing here re-serialises a whole
  * block, so comments, blank lines, quoting and layout outside the changed
- * value are kept byte for byte. Fields: fields.ts.
+ * value are kept byte for byte. Fields: fields.ts; references to a
+ * deleted record: references.ts.
  *
  * Values are written by the `yaml` package (serialize.ts); positions come
  * from the parsed model (`YNode` spans are file offsets). Before returning,
@@ -17,13 +18,15 @@ import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type
 import { yamlText } from '../parse';
 import type { TextEdit } from '../types';
 import { isSeq, parseDocument } from 'yaml';
-import { Ctx, checkValue, label, resolve, serialiseFailed, type Plan, type RecordRef } from './ctx';
+import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan, type RecordRef } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';
+import { citationsOf, referencesTo, removeReferences } from './references';
 import { isPlainKey, type FieldValue } from './serialize';
 import { verifyIntent } from './verify';
 
 export type { FieldValue } from './serialize';
 export type { Expectation, RecordRef } from './ctx';
+export { citationsOf, referencesTo };
 
 export type Intent =
   /** Set a field of a record; `null` removes the field. */
@@ -94,7 +97,7 @@ function plan(report: Report, intent: Intent): Plan {
     case 'setFields':
       return setFields(ctx, intent.record, intent.fields);
     case 'deleteRecord':
-      return deleteRecord(ctx, intent.record);
+      return deleteRecord(ctx, intent.record, intent.references);
     case 'moveRecord':
       return moveRecord(ctx, intent.record, intent.direction);
     default:
@@ -233,14 +236,18 @@ function itemLines(ctx: Ctx, rec: AuditRecord): { first: number; last: number } 
   return { first: layout.dashLine, last: Math.min(ctx.lastLineOf(rec.map.span), rec.block.closeLine - 1) };
 }
 
-function deleteRecord(ctx: Ctx, ref: RecordRef): Plan {
+function deleteRecord(ctx: Ctx, ref: RecordRef, references: unknown): Plan {
   const rec = resolve(ctx, ref);
   if (typeof rec === 'string') return { error: rec };
+  if (references !== undefined && references !== 'keep' && references !== 'remove') return { error: 'references must be "keep" or "remove".' };
   const blocker = structuralBlocker(ctx, rec.block);
   if (blocker) return { error: blocker };
   const del = deletion(ctx, rec);
   if (typeof del === 'string') return { error: del };
-  return { edits: [del.edit], expect: { type: 'deleteRecord', recordIndex: rec.index, wholeBlock: del.wholeBlock } };
+  const expect: Expectation = { type: 'deleteRecord', recordIndex: rec.index, wholeBlock: del.wholeBlock };
+  if (references !== 'remove') return { edits: [del.edit], expect };
+  const refs = removeReferences(ctx, rec);
+  return { edits: [del.edit, ...refs.edits].sort((x, y) => x.span.start - y.span.start), expect: { ...expect, changed: refs.changed } };
 }
 
 /** The edit that removes a record: a sequence item's lines, or the whole fenced block. */
