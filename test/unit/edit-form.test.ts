@@ -1,21 +1,26 @@
 /**
  * The structured editor's form intents (src/core/edit): several fields at
- * once (setFields), deleting a record together with the references to it
- * (deleteRecord `references: 'remove'`, referencesTo, citationsOf), new
- * fields in the schema's order, and the device identifiers / comma-list bug.
- * Every case asserts the exact text after the edit.
+ * once (setFields), prose segments (setProse), deleting a record together
+ * with the references to it (deleteRecord `references: 'remove'`,
+ * referencesTo, citationsOf), new fields in the schema's order, and the
+ * device identifiers / comma-list bug. Every case asserts the exact text
+ * after the edit; a fast-check property runs random intents of these kinds
+ * on the example and checks that nothing else changes.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { applyIntent, type FieldValue, type Intent, type IntentResult } from '../../src/core/edit';
 import { citationsOf, referencesTo } from '../../src/core/edit/intents';
+import { proseSpans } from '../../src/core/edit/prose';
 import { verifyIntent } from '../../src/core/edit/verify';
-import { toPlain, type AuditRecord, type Report } from '../../src/core/model';
+import { toPlain, type AuditRecord, type Report, type YEntry } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
 import { reportSkeleton } from '../../src/core/skeleton';
 import type { TextEdit } from '../../src/core/types';
+import { proseSegments } from '../../src/core/viewmodel';
 import { applyEdits } from '../support/edits';
 
 const EXAMPLE = readFileSync(path.join(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');
@@ -66,6 +71,16 @@ function rec(r: Report, id: string): AuditRecord {
 
 function plain(r: Report, id: string): Record<string, unknown> {
   return toPlain(rec(r, id).map) as Record<string, unknown>;
+}
+
+/** The text of a record (from its first key to the end of its last value). */
+function recordText(r: Report, x: AuditRecord): string {
+  return r.text.slice(x.map.span.start, x.map.span.end).trimEnd();
+}
+
+/** The text of a field: its key, the value and anything between them. */
+function entryText(r: Report, e: YEntry): string {
+  return r.text.slice(e.keySpan.start, e.value ? e.value.span.end : e.keySpan.end).trimEnd();
 }
 
 /** Lines of the example from the one equal to `first`, `n` of them. */
@@ -283,6 +298,101 @@ describe('device identifiers written as {} and list items with commas (reported 
   });
 });
 
+// ---------------------------------------------------------------- setProse
+
+describe('setProse', () => {
+  const example = parseReport(EXAMPLE);
+  const segments = proseSegments(example);
+  const seg = (startsWith: string) => {
+    const s = segments.find((x) => x.text.startsWith(startsWith));
+    assert.ok(s, startsWith);
+    return s;
+  };
+
+  test('proseSpans gives the segments of proseSegments', () => {
+    for (const text of [EXAMPLE, crlf(EXAMPLE), `${FM}\n\`\`\`step\nid: S1\n\`\`\`\n`, 'No front matter.\n\n```step\nid: S1\n```\n\nAfter.', '  \n']) {
+      const r = parseReport(text);
+      assert.deepEqual(proseSpans(r).map(({ line, text: t }) => ({ line, text: t })), proseSegments(r));
+      for (const s of proseSpans(r)) assert.equal(r.text.slice(s.start, s.start + s.text.length), s.text);
+    }
+  });
+
+  test('only the changed characters are replaced', () => {
+    const s = seg('The test followed');
+    const { text, edits, report } = run(EXAMPLE, { type: 'setProse', line: s.line, old: s.text, text: s.text.replace('public account', 'published account') });
+    assert.equal(text, EXAMPLE.replace('The test followed the sequence of the public account.', 'The test followed the sequence of the published account.'));
+    assert.equal(edits.length, 1);
+    // public → published: the `c` becomes `shed`
+    assert.equal(edits[0]!.newText, 'shed');
+    assert.equal(edits[0]!.span.end - edits[0]!.span.start, 1);
+    assert.equal(report.records.length, example.records.length);
+  });
+
+  test('headings and citations may change; line breaks become the document’s; surrounding whitespace is dropped', () => {
+    const s = seg('## Conclusion');
+    const next = '## Conclusions\n\nShort [@E1] [@E4#frame=57].\n';
+    const a = run(EXAMPLE, { type: 'setProse', line: s.line, old: s.text, text: next });
+    assert.equal(a.text, EXAMPLE.replace(s.text, next.trim()));
+    assert.equal(a.report.citations.length, example.citations.length + 2);
+    assert.equal(a.report.headings.find((h) => h.line === s.line)?.text, 'Conclusions');
+    const c = crlf(EXAMPLE);
+    const cr = parseReport(c);
+    const cs = proseSegments(cr).find((x) => x.text.startsWith('## Conclusion'))!;
+    const b = run(c, { type: 'setProse', line: cs.line, old: cs.text, text: `\n\n${next}\n` });
+    assert.equal(b.text, crlf(a.text));
+  });
+
+  test('an empty text removes the segment’s text; the blank lines around it stay', () => {
+    const src = `${FM}\nIntro.\n\n\`\`\`step\nid: S1\n\`\`\`\n\nMiddle\ntext.\n\n\`\`\`flow\nid: F1\n\`\`\`\n`;
+    const r = parseReport(src);
+    const middle = proseSegments(r)[1]!;
+    assert.deepEqual(middle, { line: 15, text: 'Middle\ntext.' });
+    const { text, report } = run(src, { type: 'setProse', line: middle.line, old: middle.text, text: '' });
+    assert.equal(text, `${FM}\nIntro.\n\n\`\`\`step\nid: S1\n\`\`\`\n\n\n\n\`\`\`flow\nid: F1\n\`\`\`\n`);
+    assert.equal(report.records.length, 2);
+  });
+
+  test('code fences of another language are fine when closed', () => {
+    const s = seg('V5\'s verdict');
+    const next = `${s.text}\n\n\`\`\`js\nconst x = 1;\n\`\`\`\n\n~~~\nplain\n~~~`;
+    const a = run(EXAMPLE, { type: 'setProse', line: s.line, old: s.text, text: next });
+    assert.equal(a.text, EXAMPLE.replace(s.text, next));
+    // and removed again
+    const r = parseReport(a.text);
+    const back = proseSegments(r).find((x) => x.line === s.line)!;
+    assert.equal(run(a.text, { type: 'setProse', line: back.line, old: back.text, text: s.text }).text, EXAMPLE);
+  });
+
+  test('refused: a record block, a front matter, a fence left open or swallowing a block', () => {
+    const s = seg('The test followed');
+    const last = seg('## Conclusion');
+    const e = (text: string, at = s) => err(example, { type: 'setProse', line: at.line, old: at.text, text });
+    assert.match(e(`${s.text}\n\n\`\`\`flow\nid: F9\n\`\`\``), /would add a record block/);
+    assert.match(e(`${s.text}\n\n~~~~ finding\nid: FN9\n~~~~`), /would add a record block/);
+    assert.match(e(`${s.text}\n\n\`\`\`js\nnot closed`), /would remove a record block, or make Markdown read it as something else/);
+    assert.match(e(`${last.text}\n\n\`\`\`js\nnot closed`, last), /would leave a code fence \(``` or ~~~\) open/);
+    const noFm = 'Intro.\n\n```step\nid: S1\n```\n';
+    const r = parseReport(noFm);
+    assert.match(err(r, { type: 'setProse', line: 0, old: 'Intro.', text: '---\nid: X\n---' }), /would start a front matter/);
+    // a fence inside the prose that loses its closing line
+    const fenced = `${FM}\n\`\`\`js\ncode\n\`\`\`\n\nEnd.\n`;
+    const fr = parseReport(fenced);
+    const fs = proseSegments(fr)[0]!;
+    assert.match(err(fr, { type: 'setProse', line: fs.line, old: fs.text, text: '```js\ncode\n\nEnd.' }), /leave a code fence/);
+    assert.equal(run(fenced, { type: 'setProse', line: fs.line, old: fs.text, text: '~~~js\ncode\n~~~\n\nEnd.' }).text, `${FM}\n~~~js\ncode\n~~~\n\nEnd.\n`);
+  });
+
+  test('refused: the text changed meanwhile, a wrong line, bad input', () => {
+    const s = seg('The test followed');
+    assert.match(err(example, { type: 'setProse', line: s.line, old: `${s.text} `, text: 'x' }), /^The text changed meanwhile/);
+    assert.match(err(example, { type: 'setProse', line: s.line + 1, old: s.text, text: 'x' }), /^The text changed meanwhile/);
+    assert.match(err(example, { type: 'setProse', line: -1, old: s.text, text: 'x' }), /needs a line number/);
+    assert.match(err(example, { type: 'setProse', line: s.line, old: s.text, text: 5 as unknown as string }), /needs a line number/);
+    // no change: no edit
+    assert.deepEqual(ok(example, { type: 'setProse', line: s.line, old: s.text, text: s.text }), []);
+  });
+});
+
 // ---------------------------------------------------------------- deleteRecord with references
 
 describe('deleteRecord with references: remove', () => {
@@ -385,5 +495,109 @@ evidence: [E2, E1]
     const r = parseReport(REFS);
     assert.match(err(r, { type: 'deleteRecord', record: { id: 'E1' }, references: 'all' as never }), /references must be "keep" or "remove"/);
     assert.match(err(r, { type: 'deleteRecord', record: { id: 'E9' }, references: 'remove' }), /No record has the id "E9"/);
+  });
+});
+
+// ---------------------------------------------------------------- property
+
+describe('property: random form intents on the example', () => {
+  const names = ['id', 'to', 'from', 'port', 'notes', 'data', 'claims', 'evidence', 'file', 'sha256', 'captured', 'kind', 'identifiers', 'description', 'x-extra'];
+  const str = fc.oneof(
+    fc.string({ maxLength: 10 }),
+    fc.constantFrom('a, b', 'x: y', '# c', '```', '---', 'two\nlines', '"q"', '', '0123', 'E1#frame=3', '[@E1]'),
+  );
+  const value: fc.Arbitrary<FieldValue> = fc.oneof(
+    { weight: 4, arbitrary: str },
+    { weight: 2, arbitrary: fc.array(str, { maxLength: 3 }) },
+    // (a plain object, as JSON.parse gives it: fast-check's dictionaries have no prototype)
+    { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('IMEI', 'IMSI', 'phone number'), fc.string({ maxLength: 6 }), { maxKeys: 2 }).map((d) => ({ ...d })) },
+    { weight: 1, arbitrary: fc.integer() },
+    { weight: 2, arbitrary: fc.constant(null) },
+  );
+  const pieces = fc.constantFrom('a', ' ', '\n', '\n\n', '```', '```flow\nid: F9\n```', '~~~', '---', '# H', '[@E1]', '- ', '> ', '    ', '|', '\r\n', 'é', '```js\nx\n```');
+  const step = fc.oneof(
+    fc.record({ t: fc.constant('fields' as const), r: fc.nat(), fields: fc.dictionary(fc.constantFrom(...names), value, { minKeys: 1, maxKeys: 4 }) }),
+    fc.record({ t: fc.constant('delete' as const), r: fc.nat() }),
+    fc.record({ t: fc.constant('prose' as const), s: fc.nat(), a: fc.nat(), b: fc.nat(), put: fc.array(pieces, { maxLength: 5 }) }),
+  );
+  const REFUSED = /already used|only field|^The new text would (add|remove|start|change|leave)/;
+
+  test('either an error, or edits after which nothing else changed and no parse problem appeared', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(step, { minLength: 1, maxLength: 3 }), (isCrlf, steps) => {
+        let text = isCrlf ? crlf(EXAMPLE) : EXAMPLE;
+        const original = parseReport(text);
+        for (const st of steps) {
+          const report = parseReport(text);
+          const n = report.records.length;
+          if (n === 0) return;
+          let intent: Intent;
+          // the records the intent may change, and the fields it may change in each (all when undefined)
+          const targets = new Map<AuditRecord, Set<string> | undefined>();
+          let prose: { start: number; end: number } | undefined;
+          if (st.t === 'fields') {
+            const r = report.records[st.r % n]!;
+            intent = { type: 'setFields', record: { index: r.index }, fields: st.fields };
+            targets.set(r, new Set(Object.keys(st.fields)));
+          } else if (st.t === 'delete') {
+            const r = report.records[st.r % n]!;
+            intent = { type: 'deleteRecord', record: { index: r.index }, references: 'remove' };
+            targets.set(r, undefined);
+            if (r.id !== undefined) for (const x of referencesTo(report, r.id)) targets.set(x.record, new Set([...(targets.get(x.record) ?? []), x.field]));
+          } else {
+            const segs = proseSpans(report);
+            if (segs.length === 0) continue;
+            const s = segs[st.s % segs.length]!;
+            const a = st.a % (s.text.length + 1);
+            const b = a + (st.b % (s.text.length - a + 1));
+            intent = { type: 'setProse', line: s.line, old: s.text, text: s.text.slice(0, a) + st.put.join('') + s.text.slice(b) };
+            prose = { start: s.start, end: s.start + s.text.length };
+          }
+          const res = applyIntent(report, intent);
+          if ('error' in res) {
+            assert.match(res.error, REFUSED, `${JSON.stringify(intent)}: ${res.error}`);
+            continue;
+          }
+          for (let i = 1; i < res.edits.length; i++) assert.ok(res.edits[i]!.span.start >= res.edits[i - 1]!.span.end, 'edits ascending and apart');
+          const out = applyEdits(text, res.edits);
+          const after = parseReport(out);
+          noNewProblems(original, after);
+          if (isCrlf) assert.doesNotMatch(out.replace(/\r\n/g, ''), /[\r\n]/, 'a bare line break');
+          else assert.doesNotMatch(out, /\r/);
+          if (prose) {
+            assert.ok(out.startsWith(text.slice(0, prose.start)) && out.endsWith(text.slice(prose.end)), 'a change outside the prose segment');
+          }
+          // untouched records keep their exact text; in a changed record, the fields not targeted too
+          for (const r of report.records) {
+            if (r.id === undefined || report.records.filter((x) => x.id === r.id).length > 1) continue;
+            const target = targets.get(r);
+            if (targets.has(r) && target === undefined) {
+              assert.equal(after.byId.get(r.id), undefined, `${r.id} was deleted`);
+              continue;
+            }
+            // (a record whose id the intent changed is found by its position)
+            const now: AuditRecord | undefined = after.byId.get(r.id) ?? (target?.has('id') ? after.records[r.index] : undefined);
+            assert.ok(now, `${r.id} is still there`);
+            if (!target) {
+              assert.equal(recordText(after, now), recordText(report, r), `${r.id} kept its text`);
+              continue;
+            }
+            for (const e of r.map.entries) {
+              if (target.has(e.key)) continue;
+              const e2: YEntry | undefined = now.map.entries.find((x) => x.key === e.key);
+              assert.ok(e2, `${r.id}.${e.key} is still there`);
+              assert.equal(entryText(after, e2), entryText(report, e), `${r.id}.${e.key} kept its text`);
+            }
+          }
+          if (intent.type === 'deleteRecord') {
+            const gone = [...targets].find(([, f]) => f === undefined)![0];
+            if (gone.id !== undefined) for (const ref of after.references) if (ref.id === gone.id) assert.equal(ref.from!.map.entries.length, 1, `a reference to ${gone.id} in ${ref.from!.id} is left`);
+            assert.equal(after.citations.length, report.citations.length);
+          }
+          text = out;
+        }
+      }),
+      { numRuns: Number(process.env.EDIT_RUNS ?? 200) },
+    );
   });
 });

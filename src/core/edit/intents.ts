@@ -4,8 +4,8 @@
  * prose), turned into minimal plain text edits on the report text. The
  * report text stays the only model: nothing here re-serialises a whole
  * block, so comments, blank lines, quoting and layout outside the changed
- * value are kept byte for byte. Fields: fields.ts; references to a
- * deleted record: references.ts.
+ * value are kept byte for byte. Fields: fields.ts; prose: prose.ts;
+ * references to a deleted record: references.ts.
  *
  * Values are written by the `yaml` package (serialize.ts); positions come
  * from the parsed model (`YNode` spans are file offsets). Before returning,
@@ -20,6 +20,7 @@ import type { TextEdit } from '../types';
 import { isSeq, parseDocument } from 'yaml';
 import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan, type RecordRef } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';
+import { setProse } from './prose';
 import { citationsOf, referencesTo, removeReferences } from './references';
 import { isPlainKey, type FieldValue } from './serialize';
 import { verifyIntent } from './verify';
@@ -98,6 +99,8 @@ function plan(report: Report, intent: Intent): Plan {
       return setFields(ctx, intent.record, intent.fields);
     case 'deleteRecord':
       return deleteRecord(ctx, intent.record, intent.references);
+    case 'setProse':
+      return setProse(ctx, intent.line, intent.old, intent.text);
     case 'moveRecord':
       return moveRecord(ctx, intent.record, intent.direction);
     default:
