@@ -294,7 +294,7 @@ model: X
     assert.deepEqual(lineDiff(src, b.text).added, ['claims: one claim # note']);
   });
 
-  test('a new field is appended as the record’s last field with its indentation', () => {
+  test('a new field goes where the schema orders it (here last), with the record’s indentation', () => {
     const a = run(EXAMPLE, { type: 'setField', record: { id: 'F1' }, field: 'description', value: 'Seen at the gateway.' });
     const d = lineDiff(EXAMPLE, a.text);
     assert.deepEqual(d.removed, []);
@@ -302,11 +302,11 @@ model: X
     assert.equal(d.line, lineOf(EXAMPLE, '  evidence: [E2#frame=112, E1]') + 1);
     assert.equal(field(a.report, 'F1', 'description'), 'Seen at the gateway.');
     assert.deepEqual([...rec(a.report, 'F1').fields.keys()].at(-1), 'description');
-    // mapping block: column 0, before the closing fence, after a multi-line last field
+    // mapping block: column 0, after the field the schema puts before it (result), not at the end
     const b = run(EXAMPLE, { type: 'setField', record: { id: 'R1' }, field: 'observed', value: ['x', 'y'] });
     const db = lineDiff(EXAMPLE, b.text);
     assert.deepEqual(db.added, ['observed: [x, y]']);
-    assert.equal(db.line, lineOf(EXAMPLE, '  base64-encoded traffic, content not established.') + 1);
+    assert.equal(db.line, lineOf(EXAMPLE, 'result: partially-fixed') + 1);
     // multi-line values become a literal block scalar indented under the key
     const c = run(EXAMPLE, { type: 'setField', record: { id: 'F2' }, field: 'notes', value: 'first\nsecond' });
     assert.deepEqual(lineDiff(EXAMPLE, c.text).added, ['  notes: |-', '    first', '    second']);
