@@ -1,10 +1,11 @@
 // Pieces shared by scripts/test-vscode.mjs, scripts/test-electron.mjs and the
 // UI tests: building, the throw-away workspace, the workbench URL, Chromium.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CHROMIUM, REPO_ROOT } from '../../scripts/code-server.mjs';
+import { CHROMIUM, REPO_ROOT, ensureCodeServer, extensionProblems, startCodeServer } from '../../scripts/code-server.mjs';
 
 export { REPO_ROOT };
 export const SUITE_SRC = path.join(REPO_ROOT, 'test', 'vscode', 'suite');
@@ -237,6 +238,9 @@ export async function poll(fn, what, { timeoutMs = 30_000, intervalMs = 500 } = 
 /** User settings for tests that drive the text editor: *.audit.md opens there rather than in the structured editor (the default). */
 export const TEXT_EDITOR_FIRST = { 'workbench.editorAssociations': { '*.audit.md': 'default' } };
 
+/** The colour themes setTheme() can choose, by the kind theme() reports. */
+const THEME_LABELS = { light: 'Light Modern', dark: 'Dark Modern', 'hc-black': 'Dark High Contrast', 'hc-light': 'Light High Contrast' };
+
 /** A person's typing pace: one key every 100 ms. */
 export const TYPING_DELAY_MS = 100;
 
@@ -389,16 +393,36 @@ export class Workbench {
     return c.includes('vs-dark') ? 'dark' : c.includes('vs') ? 'light' : c.find((x) => x.startsWith('hc-')) ?? 'unknown';
   }
 
-  /** Switches to the light or dark theme ("Preferences: Toggle between Light/Dark Themes") unless it is shown already. */
+  /**
+   * Switches to the 'light' or 'dark' theme ("Preferences: Toggle between
+   * Light/Dark Themes"), or to high contrast ('hc-black', 'hc-light') and back
+   * through "Preferences: Color Theme", unless it is shown already.
+   */
   async setTheme(kind) {
-    if ((await this.theme()) !== kind) await this.command('Preferences: Toggle between Light/Dark Themes');
+    const current = await this.theme();
+    if (current === kind) return;
+    const plain = (k) => k === 'light' || k === 'dark';
+    if (plain(kind) && plain(current)) await this.command('Preferences: Toggle between Light/Dark Themes');
+    else await this.#pickTheme(THEME_LABELS[kind]);
     await poll(async () => (await this.theme()) === kind, `the ${kind} theme in the workbench`, { timeoutMs: 15_000, intervalMs: 200 });
+  }
+
+  /** Chooses the colour theme labelled `label` in "Preferences: Color Theme". */
+  async #pickTheme(label) {
+    const row = this.quickInput.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    await poll(async () => {
+      await this.command('Preferences: Color Theme');
+      await this.quickInput.locator('input').fill(label, { timeout: 3_000 });
+      await row.waitFor({ timeout: 5_000 });
+      await this.#choose(row, label);
+      return true;
+    }, `the colour theme "${label}"`, { timeoutMs: 30_000 });
   }
 
   /**
    * Before each test: no palette, dialog or menu; the workspace files as in
    * examples/ (plus `extra`); every editor reverted and closed; the panel
-   * hidden; no notification; the `theme` ('light'/'dark') when given.
+   * hidden; no notification; the `theme` ('light', 'dark', 'hc-black', 'hc-light') when given.
    * The files are restored before the editors are reverted, so a reverted
    * document is read from the restored file.
    */
@@ -472,4 +496,125 @@ export class Workbench {
       return poll(there, '', { timeoutMs: 3_000, intervalMs: 100 }).then(() => true, () => false);
     }, `the cursor on line ${line}, in view`, { timeoutMs: 15_000, intervalMs: 100 });
   }
+}
+
+
+// ------------------------------------------------------------ UI test files
+
+/**
+ * The extension the UI tests load: `--extension-path` of scripts/test-vscode.mjs,
+ * else this repository. Read when called (the runner sets it after importing this module).
+ */
+export function extensionUnderTest() {
+  return process.env.PRIVACY_AUDIT_EXTENSION_PATH || REPO_ROOT;
+}
+
+/**
+ * Registers the mocha hooks of a UI test file and returns the session they
+ * fill in (`page`, `wb`, `workspace`, `server`): before all, code-server on a
+ * fresh copy of examples/ (plus `extra`) with the extension under test and
+ * Chromium on its workbench, once the extension's commands are listed; before
+ * each test, `wb.reset({ theme })`; after a failing test, a screenshot
+ * `SHOTS-failure-TITLE.png`; after all, everything stopped and removed (kept,
+ * with the server's logs printed, when a test failed). `onPage(page)` runs
+ * before the workbench is loaded (to watch its requests, for example).
+ * Call it inside `describe`.
+ */
+export function workbenchSession({ prefix = 'privacy-audit-ws-', shots, extra = {}, settings = {}, theme = 'light', onPage } = {}) {
+  const { before, beforeEach, afterEach, after } = globalThis;
+  const s = { page: undefined, wb: undefined, workspace: undefined, server: undefined };
+  let browser;
+  let failed = false;
+  before(async function () {
+    clearScreenshots(shots);
+    await ensureCodeServer({ quiet: true });
+    s.workspace = makeWorkspace(prefix, extra);
+    s.server = await startCodeServer({ workspace: s.workspace, settings: { 'workbench.colorTheme': 'Default Light Modern', ...settings } });
+    browser = await launchBrowser();
+    s.page = browser.page;
+    s.wb = new Workbench(s.page, { server: s.server, workspace: s.workspace, extra, problems: extensionProblems });
+    onPage?.(s.page);
+    await s.page.goto(workbenchUrl(s.server, { folder: s.workspace, extensionPath: extensionUnderTest() }), { waitUntil: 'domcontentloaded' });
+    await s.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await s.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    // wait until the extension is registered (opening a report earlier would open it as text)
+    await s.wb.waitForCommand('Privacy Audit: Lint Workspace');
+  });
+  // each test starts from the same workbench, files and theme, whatever ran before it
+  beforeEach(async function () {
+    await s.wb.reset({ theme });
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    failed = true;
+    if (s.page) await screenshot(s.page, `${shots}-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => {});
+  });
+  after(async function () {
+    await browser?.close();
+    await s.server?.stop();
+    if (failed && s.server) {
+      s.server.dumpLogs();
+      console.log(`      kept for inspection: workspace ${s.workspace}, code-server scratch ${s.server.scratchDir}`);
+    } else if (!process.env.PRIVACY_AUDIT_KEEP_SCRATCH) {
+      s.server?.cleanup();
+      removeWorkspace(s.workspace);
+    }
+  });
+  return s;
+}
+
+/** The first frame of `page` whose document matches `selector` (a webview nests an iframe in an iframe). */
+export function webviewFrame(page, selector, what, { timeoutMs = 30_000 } = {}) {
+  return poll(async () => {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    return null;
+  }, what, { timeoutMs });
+}
+
+/**
+ * Line index, line and value of `key:` in record `id` of a report's text: a
+ * record that is an item of a list (`- id: F1`) or a block's only mapping (`id: D1`).
+ */
+export function recordField(text, id, key) {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l === `- id: ${id}` || l === `id: ${id}`);
+  const indent = lines[start]?.startsWith('- ') ? '  ' : '';
+  const isStart = (l) => l.startsWith('- id: ') || l.startsWith('```');
+  const index = lines.findIndex((l, i) => i > start && l.startsWith(`${indent}${key}: `));
+  assert.ok(start >= 0 && index > start && !lines.slice(start + 1, index).some(isStart), `${id}.${key} in the report`);
+  return { index, line: lines[index], value: lines[index].slice(`${indent}${key}: `.length) };
+}
+
+/**
+ * Saves with Ctrl+S until the file (`read()`) `accept`s, then waits until no
+ * editor is unsaved; returns the saved text. Ctrl+S is pressed again while an
+ * editor is unsaved: a form change reaches the document a moment after the
+ * field loses focus, and a save pressed before it arrived saved the text without it.
+ */
+export async function saveUntil(page, read, accept, what, { timeoutMs = 20_000 } = {}) {
+  const dirty = page.locator('.tabs-container .tab.dirty');
+  const text = await poll(async () => {
+    const t = read();
+    if (accept(t)) return t;
+    if (await dirty.count()) await page.keyboard.press('Control+S');
+    return null;
+  }, what, { timeoutMs, intervalMs: 200 });
+  await poll(async () => (await dirty.count()) === 0, 'no unsaved editor', { timeoutMs, intervalMs: 200 });
+  return text;
+}
+
+/**
+ * Replaces a form field's text the way a person does: select it all with a
+ * triple click, see it selected, type, Tab. (Not Ctrl+A: in a webview the
+ * workbench also runs its own Select All a moment later, which can select
+ * the first typed character so that the second replaces it.)
+ */
+export async function retype(input, text, { tab = true } = {}) {
+  await input.click({ clickCount: 3 });
+  await poll(() => input.evaluate((e) => e === document.activeElement && e.selectionStart === 0 && e.selectionEnd === e.value.length), "the field's text selected", { timeoutMs: 5_000, intervalMs: 100 });
+  await typeLikeAPerson(input, text);
+  assert.equal(await input.inputValue(), text, 'the field holds what was typed');
+  if (tab) await input.press('Tab');
 }

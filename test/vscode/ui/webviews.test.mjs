@@ -7,22 +7,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { ensureCodeServer, extensionProblems, startCodeServer } from '../../../scripts/code-server.mjs';
-import { REPO_ROOT, Workbench, clearScreenshots, launchBrowser, makeWorkspace, poll, removeWorkspace, screenshot, typeLikeAPerson, workbenchUrl } from '../harness.mjs';
+import { REPO_ROOT, extensionUnderTest, poll, recordField, retype, saveUntil, screenshot, typeLikeAPerson, webviewFrame, workbenchSession } from '../harness.mjs';
 
 const require = createRequire(import.meta.url);
 const EXAMPLE = 'examples/xiaomi-redmi-1s/redmi-1s.audit.md';
 const HOSTILE = 'examples/hostile.audit.md';
 // expectations come from the repository's copy: reset() puts the workspace back to it before each test
 const PRISTINE = fs.readFileSync(path.join(REPO_ROOT, EXAMPLE), 'utf8');
-/** Line index and value of `key:` in the YAML block of record `id` in the pristine example. */
-function pristineField(id, key) {
-  const lines = PRISTINE.split('\n');
-  const start = lines.findIndex((l) => l === `- id: ${id}`);
-  const index = lines.findIndex((l, i) => i > start && l.startsWith(`  ${key}: `));
-  assert.ok(start >= 0 && index > start && !lines.slice(start + 1, index).some((l) => l.startsWith('- id: ')), `${id}.${key} in ${EXAMPLE}`);
-  return { index, line: lines[index], value: lines[index].slice(`  ${key}: `.length) };
-}
+/** Line index, line and value of `key:` of record `id` in the pristine example. */
+const pristineField = (id, key) => recordField(PRISTINE, id, key);
 
 const HOSTILE_TEXT = `---
 audit-format: 1
@@ -64,48 +57,36 @@ description: "<script>window.__paPwned=1</script>"
 
 describe('preview and structured editor (code-server 4.100.3 + Chromium)', function () {
   this.timeout(180_000);
-  let server;
-  let browser;
+  const requests = [];
+  const session = workbenchSession({
+    prefix: 'privacy-audit-wv-',
+    shots: 'webview',
+    extra: { [HOSTILE]: HOSTILE_TEXT },
+    onPage: (page) =>
+      page.on('request', (r) => {
+        let frame = '';
+        try {
+          frame = r.frame().url();
+        } catch {
+          // a service-worker request has no frame
+        }
+        requests.push({ url: r.url(), frame });
+      }),
+  });
   /** @type {import('playwright-core').Page} */
   let page;
-  /** @type {Workbench} */
+  /** @type {import('../harness.mjs').Workbench} */
   let wb;
-  let workspace;
-  let failed = false;
-  const requests = [];
+  beforeEach(() => ({ page, wb } = session));
 
   const shot = (name) => screenshot(page, name);
-  /** The webview frame whose document matches `selector` (webviews nest an iframe in an iframe). */
-  const webviewFrame = (selector, what) =>
-    poll(async () => {
-      for (const f of page.frames()) {
-        if (await f.locator(selector).count().catch(() => 0)) return f;
-      }
-      return null;
-    }, what, { timeoutMs: 30_000 });
-  const fileText = () => fs.readFileSync(path.join(workspace, EXAMPLE), 'utf8');
-  const dirtyTab = () => page.locator('.tabs-container .tab.dirty');
-  /**
-   * Saves with Ctrl+S until the file on disk `accept`s (a test of its text),
-   * then waits until nothing is unsaved; returns the saved text. Ctrl+S is
-   * pressed again while the document is unsaved: a form change reaches the
-   * document a moment after the field loses focus, and a save pressed before
-   * it arrived saved the text without it.
-   */
-  const saveUntil = async (accept, what) => {
-    const text = await poll(async () => {
-      const t = fileText();
-      if (accept(t)) return t;
-      if (await dirtyTab().count()) await page.keyboard.press('Control+S');
-      return null;
-    }, what, { timeoutMs: 20_000, intervalMs: 200 });
-    await poll(async () => (await dirtyTab().count()) === 0, 'no unsaved editor', { timeoutMs: 20_000, intervalMs: 200 });
-    return text;
-  };
+  const fileText = () => fs.readFileSync(path.join(session.workspace, EXAMPLE), 'utf8');
+  /** Saves until the file on disk `accept`s; returns the saved text (see saveUntil() in the harness). */
+  const save = (accept, what) => saveUntil(page, fileText, accept, what);
   /** Quick Open on the example; returns the structured editor once it shows the pristine report. */
   const openStructuredEditor = async () => {
     await wb.quickOpen(EXAMPLE);
-    const editor = await webviewFrame('.flow-table', 'the structured editor with its flow table');
+    const editor = await webviewFrame(page, '.record-card[data-record="F2"]', 'the structured editor with the card of F2');
     const to = pristineField('F2', 'to').value;
     await poll(async () => (await editor.locator('input[data-key="F2.to"]').inputValue()) === to, `the structured editor showing F2 → ${to} as in ${EXAMPLE}`);
     return editor;
@@ -118,70 +99,8 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
   /** Opens the preview beside the text editor; returns its frame once it shows `selector` (by default a drawn diagram). */
   const openPreview = async (selector = '.pa-report .diagram svg', what = 'the preview with a drawn diagram') => {
     await wb.command('Privacy Audit: Open Preview to the Side');
-    return webviewFrame(selector, what);
+    return webviewFrame(page, selector, what);
   };
-  /**
-   * Replaces a form field's text the way a person does: select it all with a
-   * triple click, see it selected, type, Tab. (Not Ctrl+A: in a webview the
-   * workbench also runs its own Select All a moment later, which can select
-   * the first typed character so that the second replaces it.)
-   */
-  const retype = async (input, text) => {
-    await input.click({ clickCount: 3 });
-    await poll(() => input.evaluate((e) => e.selectionStart === 0 && e.selectionEnd === e.value.length), 'the field\'s text selected', { timeoutMs: 5_000, intervalMs: 100 });
-    await typeLikeAPerson(input, text);
-    assert.equal(await input.inputValue(), text, 'the field holds what was typed');
-    await input.press('Tab');
-  };
-
-  before(async function () {
-    clearScreenshots('webview');
-    await ensureCodeServer({ quiet: true });
-    const extra = { [HOSTILE]: HOSTILE_TEXT };
-    workspace = makeWorkspace('privacy-audit-wv-', extra);
-    server = await startCodeServer({ workspace, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
-    browser = await launchBrowser();
-    page = browser.page;
-    wb = new Workbench(page, { server, workspace, extra, problems: extensionProblems });
-    page.on('request', (r) => {
-      let frame = '';
-      try {
-        frame = r.frame().url();
-      } catch {
-        // a service-worker request has no frame
-      }
-      requests.push({ url: r.url(), frame });
-    });
-    await page.goto(workbenchUrl(server, { folder: workspace }), { waitUntil: 'domcontentloaded' });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    // wait until the extension is registered (opening a report earlier would open it as text)
-    await wb.waitForCommand('Privacy Audit: Lint Workspace');
-  });
-
-  // Each test starts from the same workbench, files and (light) theme, whatever ran before it.
-  beforeEach(async function () {
-    await wb.reset({ theme: 'light' });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      failed = true;
-      await shot(`webview-failure-${this.currentTest.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`).catch(() => {});
-    }
-  });
-
-  after(async function () {
-    await browser?.close();
-    await server?.stop();
-    if (failed && server) {
-      server.dumpLogs();
-      console.log(`      kept for inspection: workspace ${workspace}, code-server scratch ${server.scratchDir}`);
-    } else if (!process.env.PRIVACY_AUDIT_KEEP_SCRATCH) {
-      server?.cleanup();
-      removeWorkspace(workspace);
-    }
-  });
 
   it('opens a report in the structured editor by default; a form change edits exactly one line; undo restores it', async function () {
     assert.equal(fileText(), PRISTINE, 'the workspace holds the example as in the repository');
@@ -195,7 +114,7 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     const select = editor.locator('select[data-key="F1.encryption"]');
     assert.equal(await select.inputValue(), 'unknown');
     await select.selectOption('tls');
-    const changed = await saveUntil((t) => t !== PRISTINE, 'the saved change on disk');
+    const changed = await save((t) => t !== PRISTINE, 'the saved change on disk');
     const a = PRISTINE.split('\n');
     const b = changed.split('\n');
     assert.equal(b.length, a.length, 'no line added or removed');
@@ -208,7 +127,7 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await editor.locator('.toolbar .status').click();
     await page.keyboard.press('Control+Z');
     await poll(async () => (await editor.locator('select[data-key="F1.encryption"]').inputValue()) === 'unknown', 'undo reaching the form');
-    await saveUntil((t) => t === PRISTINE, 'the file restored after undo and save');
+    await save((t) => t === PRISTINE, 'the file restored after undo and save');
   });
 
   it('edits a device\'s identifiers in the form: change a value, add one, remove it again', async function () {
@@ -217,20 +136,20 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     assert.equal(await editor.locator('input[data-key="D1.identifiers.k1"]').inputValue(), 'phone number');
     assert.equal(await value.inputValue(), '+12025550101');
     await retype(value, '+12025550199');
-    const changed = await saveUntil((t) => t !== PRISTINE, 'the changed identifier on disk');
+    const changed = await save((t) => t !== PRISTINE, 'the changed identifier on disk');
     const diff = PRISTINE.split('\n').map((l, i) => [l, changed.split('\n')[i]]).filter(([a, b]) => a !== b);
     assert.deepEqual(diff, [['  phone number: "+12025550101"', '  phone number: "+12025550199"']]);
     // a new row: category from the taxonomy's list, then its value
     await editor.getByRole('button', { name: 'Add identifier to D1 identifiers' }).click();
     await retype(editor.locator('input[data-key="D1.identifiers.k3"]'), 'MEID');
     await retype(editor.locator('input[data-key="D1.identifiers.v3"]'), 'A0000012345678');
-    await saveUntil((t) => t.includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk');
+    await save((t) => t.includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk');
     await shot('webview-02b-identifiers');
     // remove it, and put the phone number back
     await editor.getByRole('button', { name: 'Remove identifier 4' }).click();
     await poll(async () => (await editor.locator('input[data-key="D1.identifiers.k3"]').count()) === 0, 'the row removed');
     await retype(editor.locator('input[data-key="D1.identifiers.v1"]'), '+12025550101');
-    await saveUntil((t) => t === PRISTINE, 'the file as it was');
+    await save((t) => t === PRISTINE, 'the file as it was');
   });
 
   it('shows an edit made in a text editor on the same file in the form', async function () {
@@ -250,7 +169,7 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
 
   it('draws the data-flow diagram in the preview with one edge per (source, endpoint) pair, in light and dark', async function () {
     // what the diagram must be: the example as in the repository (reset() restored it; the editor shows it)
-    const engine = require(path.join(REPO_ROOT, 'dist', 'engine.js'));
+    const engine = require(path.join(extensionUnderTest(), 'dist', 'engine.js'));
     const result = await new engine.Linter().lint(PRISTINE);
     const expected = engine.dataFlowDiagram(result.report, result.taxonomy);
     const editor = await openStructuredEditor();
