@@ -11,6 +11,8 @@ export type FieldType =
   | { type: 'text' }
   | { type: 'date' }
   | { type: 'datetime' }
+  /** A date, or a description (`retail, sealed box`): checked as a date only when it starts like one (four digits and a dash). */
+  | { type: 'date-or-text' }
   | { type: 'ports' }
   | { type: 'country' }
   | { type: 'url' }
@@ -56,7 +58,7 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
     f('os', { type: 'string' }, 'Operating system and version'),
     f('build', { type: 'string' }, 'Firmware/OS build under test (makes the test reproducible)'),
     f('identifiers', { type: 'identifiers' }, "The test device's own identifier values, keyed by data category; masked in every export"),
-    f('acquired', { type: 'date' }, 'When and how the device was acquired'),
+    f('acquired', { type: 'date-or-text' }, 'When and how the device was acquired: a date (2014-08-01) or a description (retail, sealed box)'),
     NOTES,
   ],
   step: [
@@ -170,6 +172,16 @@ export function isIsoDateTime(s: string): boolean {
   if (!m || !validYmd(m[1]!, m[2]!, m[3]!)) return false;
   if (m[4] !== undefined && (+m[4] > 23 || +m[5]! > 59 || (m[6] !== undefined && +m[6] > 60))) return false;
   return true;
+}
+
+/**
+ * The date a `date-or-text` value starts with, when it starts like one (four
+ * digits and a dash): `2024-02-27` of `2024-02-27, retail, Manila`. Undefined
+ * for a description (`retail, sealed box`), which is not checked as a date.
+ */
+export function leadingDate(s: string): string | undefined {
+  const m = /^\d{4}-[^\s,;]*/.exec(s.trim());
+  return m ? m[0].replace(/[.)]+$/, '') : undefined;
 }
 
 /** The calendar day (YYYY-MM-DD) of a date or date-time value as written, for ordering checks. */

@@ -1,5 +1,5 @@
 import { ID_PREFIX, kindOfId, type AuditRecord, type YEntry, type YNode } from '../../model';
-import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../schema';
+import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, leadingDate, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../schema';
 import { editDistance } from '../../taxonomy';
 import { anchor, type Rule, type RuleContext } from '../rule';
 
@@ -18,6 +18,12 @@ function typeProblem(name: string, t: FieldType, node: YNode): string | undefine
       return s !== undefined && isIsoDate(s) ? undefined : `\`${name}\` must be an ISO date (YYYY-MM-DD).`;
     case 'datetime':
       return s !== undefined && isIsoDateTime(s) ? undefined : `\`${name}\` must be an ISO date or date-time, e.g. 2014-08-06 or 2014-08-06T10:15:00+08:00.`;
+    case 'date-or-text': {
+      if (s === undefined) return `\`${name}\` must be a date or a description, not a ${node.type === 'seq' ? 'list' : 'mapping'}.`;
+      // a description is free text; only a value that starts like a date is checked as one
+      const day = leadingDate(s);
+      return day === undefined || isIsoDateTime(day) ? undefined : `\`${name}\` starts like a date, but \`${day}\` is not a valid one: write YYYY-MM-DD (e.g. 2014-08-01), or a description such as "retail, sealed box".`;
+    }
     case 'country':
       return s !== undefined && /^[A-Z]{2}$/.test(s) ? undefined : `\`${name}\` must be an ISO 3166 alpha-2 country code in capitals, e.g. CN.`;
     case 'url':
