@@ -1,6 +1,7 @@
 import { kindOfId, type RecordKind } from '../../model';
 import { appendStub } from '../edits';
 import type { Rule } from '../rule';
+import { unreadable } from '../unreadable';
 
 const article = (k: string) => (/^[aeiou]/.test(k) ? 'an' : 'a');
 
@@ -14,10 +15,13 @@ export const PA005: Rule = {
   check(ctx) {
     const { report } = ctx;
     const stubbed = new Set<string>();
+    // a block that does not parse (PA002) defines none of its records: do not report them as missing too
+    const { defined } = unreadable(report);
     for (const ref of [...report.references, ...report.citations]) {
       const target = report.byId.get(ref.id);
       const where = ref.field === 'citation' ? 'cited' : `referenced in \`${ref.field}\``;
       if (!target) {
+        if (defined.has(ref.id)) continue;
         // offer a stub of the kind the reference expects (or that the id's style names)
         const styled = kindOfId(ref.id);
         const kind: RecordKind | undefined = styled && ref.expected.includes(styled) ? styled : ref.expected.length === 1 ? ref.expected[0] : undefined;

@@ -1,5 +1,6 @@
 import { listItems, scalarText } from '../../model';
 import { label, type Rule } from '../rule';
+import { unreadable } from '../unreadable';
 
 /** High-sensitivity data sent without encryption, and no finding covers the flow. */
 export const PA031: Rule = {
@@ -12,6 +13,8 @@ export const PA031: Rule = {
     const { report, taxonomy } = ctx;
     const covered = new Set<string>();
     for (const ref of report.references) if (ref.from?.kind === 'finding' && ref.field === 'flows') covered.add(ref.id);
+    // a finding in a block that does not parse (PA002) may list it
+    for (const id of unreadable(report).mentioned) covered.add(id);
     for (const r of report.records) {
       if (r.kind !== 'flow') continue;
       const enc = r.fields.get('encryption');

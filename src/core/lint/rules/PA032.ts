@@ -1,5 +1,6 @@
 import { scalarText } from '../../model';
 import { label, type Rule } from '../rule';
+import { unreadable } from '../unreadable';
 
 /** A response claims a fix that no retest verifies. */
 export const PA032: Rule = {
@@ -11,6 +12,8 @@ export const PA032: Rule = {
   check(ctx) {
     const verified = new Set<string>();
     for (const ref of ctx.report.references) if (ref.from?.kind === 'retest' && ref.field === 'verifies') verified.add(ref.id);
+    // a retest in a block that does not parse (PA002) may verify it
+    for (const id of unreadable(ctx.report).mentioned) verified.add(id);
     for (const r of ctx.report.records) {
       if (r.kind !== 'response') continue;
       const fix = r.fields.get('fix');

@@ -1,6 +1,7 @@
 import { scalarText, writtenText, type AuditRecord, type YEntry } from '../../model';
 import { insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule, type RuleContext } from '../rule';
+import { unreadable } from '../unreadable';
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
@@ -115,6 +116,8 @@ export const PA024: Rule = {
     const cited = new Set<string>();
     for (const ref of ctx.report.references) cited.add(ref.id);
     for (const c of ctx.report.citations) cited.add(c.id);
+    // a block that does not parse (PA002) may cite it
+    for (const id of unreadable(ctx.report).mentioned) cited.add(id);
     for (const r of ctx.report.records) {
       if (r.kind === 'evidence' && r.id !== undefined && !cited.has(r.id)) {
         ctx.report_(anchor(r), `Evidence ${r.id} is never cited: reference it from a record or cite it in the text as [@${r.id}].`);
