@@ -27,9 +27,11 @@ export interface FieldSpec {
   name: string;
   t: FieldType;
   doc: string;
+  /** A record of this kind is not complete without a value here: PA006 reports the field written empty (`to: ""`). */
+  required?: true;
 }
 
-const f = (name: string, t: FieldType, doc: string): FieldSpec => ({ name, t, doc });
+const f = (name: string, t: FieldType, doc: string, required?: 'required'): FieldSpec => (required ? { name, t, doc, required: true } : { name, t, doc });
 const en = (...values: string[]): FieldType => ({ type: 'enum', values });
 
 export const ENUMS = {
@@ -45,7 +47,7 @@ export const ENUMS = {
   findingStatus: ['open', 'fixed', 'disputed', 'accepted'],
 } as const;
 
-const ID = f('id', { type: 'id' }, 'Identifier, unique in the report');
+const ID = f('id', { type: 'id' }, 'Identifier, unique in the report', 'required');
 const NOTES = f('notes', { type: 'text' }, 'Free notes');
 const DESCRIPTION = f('description', { type: 'text' }, 'Description');
 
@@ -63,7 +65,7 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
   ],
   step: [
     ID,
-    f('action', { type: 'text' }, 'What the analyst did'),
+    f('action', { type: 'text' }, 'What the analyst did', 'required'),
     f('expected', { type: 'text' }, 'What a privacy-respecting device would do'),
     f('observed', { type: 'text' }, 'What was observed (needs evidence)'),
     f('device', { type: 'ref' }, 'Device id (D…)'),
@@ -73,14 +75,14 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
   ],
   flow: [
     ID,
-    f('from', { type: 'string' }, 'Sending device (D1) or component (D1/component)'),
-    f('to', { type: 'string' }, 'Receiving host name'),
+    f('from', { type: 'string' }, 'Sending device (D1) or component (D1/component)', 'required'),
+    f('to', { type: 'string' }, 'Receiving host name', 'required'),
     f('address', { type: 'strings' }, 'IP address or list of addresses'),
     f('port', { type: 'ports' }, 'Destination port or ports'),
     f('country', { type: 'country' }, 'ISO 3166 alpha-2 country of the endpoint'),
     f('protocol', { type: 'string' }, 'Protocol, e.g. https, http, mqtt'),
     f('encryption', en(...ENUMS.encryption), 'Transport protection of the data'),
-    f('data', { type: 'categories' }, 'Data categories sent'),
+    f('data', { type: 'categories' }, 'Data categories sent', 'required'),
     f('consent', en(...ENUMS.consent), 'How the user agreed to the flow'),
     f('step', { type: 'ref' }, 'Test step (S…) during which the flow was seen'),
     f('first-seen', { type: 'datetime' }, 'When the flow was first observed'),
@@ -102,11 +104,11 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
   response: [
     ID,
     f('date', { type: 'datetime' }, 'When the statement was made'),
-    f('party', en(...ENUMS.party), 'Who made the statement'),
+    f('party', en(...ENUMS.party), 'Who made the statement', 'required'),
     f('by', { type: 'string' }, 'Person or body'),
     f('channel', { type: 'string' }, 'Where it was said (blog, press, letter)'),
     f('source', { type: 'string' }, 'URL or evidence id (E…) of the statement'),
-    f('statement', { type: 'text' }, 'What was said, in short'),
+    f('statement', { type: 'text' }, 'What was said, in short', 'required'),
     f('claims', { type: 'strings' }, 'Short claims made'),
     f('addresses', { type: 'refs' }, 'Flows (F…) or findings (FN…) the statement is about'),
     f('fix', { type: 'string' }, 'Build, version or date in which the party says the issue is fixed'),
@@ -120,15 +122,15 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
     f('build', { type: 'string' }, 'Build tested'),
     f('verifies', { type: 'refs' }, 'Responses (V…) whose claims the retest checks'),
     f('flows', { type: 'refs' }, 'Flows (F…) checked again'),
-    f('result', en(...ENUMS.result), 'Outcome'),
+    f('result', en(...ENUMS.result), 'Outcome', 'required'),
     f('observed', { type: 'text' }, 'What the retest saw'),
     f('evidence', { type: 'refs' }, 'Evidence ids (E…)'),
     NOTES,
   ],
   finding: [
     ID,
-    f('title', { type: 'string' }, 'One-line conclusion'),
-    f('severity', en(...ENUMS.severity), 'Severity'),
+    f('title', { type: 'string' }, 'One-line conclusion', 'required'),
+    f('severity', en(...ENUMS.severity), 'Severity', 'required'),
     f('flows', { type: 'refs' }, 'Flows (F…) the finding rests on'),
     f('evidence', { type: 'refs' }, 'Evidence ids (E…)'),
     f('status', en(...ENUMS.findingStatus), 'Status'),

@@ -7,6 +7,16 @@ export interface SkeletonOptions {
   auditor: string;
 }
 
+/**
+ * The template's instructions to the analyst: prose to be replaced. PA006
+ * reports one left in a report (they would otherwise go into the export).
+ */
+export const SKELETON_INSTRUCTIONS: readonly string[] = [
+  'What was tested, what left the device, and what the vendor said.',
+  'Add capture files with *Privacy Audit: Add Evidence File…*; each gets its sha256.',
+];
+const [SUMMARY_HINT, EVIDENCE_HINT] = SKELETON_INSTRUCTIONS;
+
 export function reportSkeleton(o: SkeletonOptions): string {
   const q = (s: string) => JSON.stringify(s);
   return `---
@@ -26,7 +36,7 @@ redact: []
 
 ## Summary
 
-What was tested, what left the device, and what the vendor said.
+${SUMMARY_HINT}
 
 ## Device
 
@@ -68,7 +78,7 @@ identifiers: {}
 
 ## Evidence
 
-Add capture files with *Privacy Audit: Add Evidence File…*; each gets its sha256.
+${EVIDENCE_HINT}
 
 \`\`\`evidence
 - id: E1

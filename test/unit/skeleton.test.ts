@@ -5,7 +5,7 @@ import { evidenceBlock } from '../../src/core/evidence';
 import { lintText } from '../../src/core/linter';
 import { scalarText } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
-import { reportSkeleton } from '../../src/core/skeleton';
+import { reportSkeleton, SKELETON_INSTRUCTIONS } from '../../src/core/skeleton';
 
 describe('report skeleton', () => {
   test('is structurally valid: every kind once, no front matter, YAML, type or reference problems', async () => {
@@ -16,6 +16,24 @@ describe('report skeleton', () => {
     assert.equal(scalarText(report.frontMatter?.fields.get('title')), 'Phone: "test" #1');
     // what is left to fill in shows up as problems to work through
     assert.ok(diagnostics.some((d) => d.rule === 'PA020'));
+  });
+
+  test('every gap of a new report is a problem: empty values the records need, and each instruction sentence (PA006)', async () => {
+    const text = reportSkeleton({ id: 'AUDIT-2026-X', title: 'T', date: '2026-11-23', auditor: 'A. Analyst' });
+    const { report, diagnostics } = await lintText(text);
+    const pa006 = diagnostics.filter((d) => d.rule === 'PA006');
+    const at = (kind: string, field: string) => {
+      const r = report.records.find((x) => x.kind === kind)!;
+      return pa006.some((d) => d.span.start === r.fields.get(field)!.span.start);
+    };
+    for (const [kind, field] of [['flow', 'to'], ['flow', 'country'], ['flow', 'data'], ['finding', 'title'], ['step', 'action'], ['response', 'statement']]) assert.ok(at(kind!, field!), `${kind} ${field}`);
+    for (const sentence of SKELETON_INSTRUCTIONS) {
+      assert.ok(text.includes(sentence), 'the template writes its own instructions');
+      assert.ok(pa006.some((d) => text.slice(d.span.start, d.span.end) === sentence), sentence);
+    }
+    // what the analyst fills in makes them go away
+    const filled = SKELETON_INSTRUCTIONS.reduce((t, s) => t.replace(s, 'Our own words.'), text).replace(/: ""/g, ': x').replace('data: []', 'data: [IMEI]');
+    assert.deepEqual((await lintText(filled)).diagnostics.filter((d) => d.rule === 'PA006').map((d) => d.message), []);
   });
 });
 

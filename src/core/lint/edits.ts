@@ -1,5 +1,5 @@
 /** Builders of plain text edits for fixes (any host can apply them). */
-import type { AuditRecord, RecordKind, Report, YEntry } from '../model';
+import type { AuditRecord, RecordKind, Report, YEntry, YMap, YSeq } from '../model';
 import { ID_PREFIX } from '../model';
 import type { Span, TextEdit } from '../types';
 
@@ -78,4 +78,90 @@ export function nextIdNumber(report: Report, kind: RecordKind): bigint {
     }
   }
   return max + 1n;
+}
+
+/** The last line the text of `span` is on (a block value's range ends with its line break). */
+function lastLineOf(report: Report, span: Span): number {
+  let e = span.end;
+  while (e > span.start && /\s/.test(report.text[e - 1]!)) e--;
+  return report.lines.positionAt(Math.max(span.start, e - 1)).line;
+}
+
+/** The start of the line after `line`, or the end of the text. */
+const nextLineStart = (report: Report, line: number) => report.lines.lineStarts[line + 1] ?? report.text.length;
+
+/** The text before `offset` on its line, when it is a block list item's `- ` (after any indentation or `>`), else undefined. */
+function dashPrefix(report: Report, offset: number): string | undefined {
+  const start = report.lines.lineStarts[report.lines.positionAt(offset).line]!;
+  const before = report.text.slice(start, offset);
+  return /^[ \t>]*-[ \t]+$/.test(before) ? before : undefined;
+}
+
+/**
+ * Adds `item` (as written, e.g. `E3`) at the end of the list that `entry`
+ * holds: `[E1]` → `[E1, E3]`, a block list gets a `- E3` line, an empty
+ * `key:` gets `[E3]`, a single value `E1` becomes `[E1, E3]`. Undefined when
+ * the value cannot simply be extended (a mapping, a block scalar).
+ */
+export function appendToEntry(report: Report, entry: YEntry, item: string): TextEdit | undefined {
+  const v = entry.value;
+  if (!v || (v.type === 'scalar' && v.value === null)) return replaceValue(report, entry, `[${item}]`);
+  if (v.type === 'scalar') {
+    const written = report.text.slice(v.span.start, v.span.end);
+    return /^[|>]/.test(written) || /[\r\n]/.test(written) ? undefined : edit(report, v.span, `[${written}, ${item}]`);
+  }
+  if (v.type !== 'seq') return undefined;
+  const last = v.items[v.items.length - 1];
+  if (v.flow) {
+    if (last) return edit(report, { start: last.span.end, end: last.span.end }, `, ${item}`);
+    const close = v.span.end - 1;
+    return report.text[close] === ']' ? edit(report, { start: close, end: close }, item) : undefined;
+  }
+  const prefix = last && dashPrefix(report, last.span.start);
+  if (!last || prefix === undefined) return undefined;
+  const at = report.lines.lineEnd(lastLineOf(report, last.span));
+  return edit(report, { start: at, end: at }, `${report.lines.eol}${prefix}${item}`);
+}
+
+/** Adds `item` to the list field `field` of `record`; adds the field (`field: [item]`) when it is absent. */
+export function appendToList(report: Report, record: AuditRecord, field: string, item: string): TextEdit | undefined {
+  const entry = record.fields.get(field);
+  return entry ? appendToEntry(report, entry, item) : insertField(report, record, field, `[${item}]`);
+}
+
+/**
+ * Removes item `i` of a list: `, E1` (or `E1, ` for the first) in `[…]`, its
+ * lines in a block list. Undefined for the only item of a flow list, or an
+ * item that does not start its own `- ` line.
+ */
+export function removeListItem(report: Report, seq: YSeq, i: number): TextEdit | undefined {
+  const item = seq.items[i];
+  if (!item) return undefined;
+  if (seq.flow) {
+    if (i > 0) return edit(report, { start: seq.items[i - 1]!.span.end, end: item.span.end }, '');
+    const next = seq.items[1];
+    return next ? edit(report, { start: item.span.start, end: next.span.start }, '') : undefined;
+  }
+  if (dashPrefix(report, item.span.start) === undefined) return undefined;
+  const first = report.lines.positionAt(item.span.start).line;
+  return edit(report, { start: report.lines.lineStarts[first]!, end: nextLineStart(report, lastLineOf(report, item.span)) }, '');
+}
+
+/**
+ * Removes an entry of a mapping (a record's field, an identifier, a front
+ * matter key): its lines in a block mapping, `, key: value` in a flow
+ * mapping. Undefined for a mapping's only entry, and for the first field of a
+ * list item (it shares the `- ` line).
+ */
+export function removeEntry(report: Report, map: YMap, entry: YEntry): TextEdit | undefined {
+  const i = map.entries.indexOf(entry);
+  if (i < 0 || map.entries.length < 2) return undefined;
+  if (map.flow) {
+    if (i > 0) return edit(report, { start: map.entries[i - 1]!.span.end, end: entry.span.end }, '');
+    return edit(report, { start: entry.span.start, end: map.entries[1]!.keySpan.start }, '');
+  }
+  const first = report.lines.positionAt(entry.keySpan.start).line;
+  const start = report.lines.lineStarts[first]!;
+  if (!/^[ \t>]*$/.test(report.text.slice(start, entry.keySpan.start))) return undefined;
+  return edit(report, { start, end: nextLineStart(report, lastLineOf(report, entry.span)) }, '');
 }

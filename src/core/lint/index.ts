@@ -7,6 +7,7 @@ import { PA002 } from './rules/PA002';
 import { PA003 } from './rules/PA003';
 import { PA004 } from './rules/PA004';
 import { PA005 } from './rules/PA005';
+import { PA006 } from './rules/PA006';
 import { PA010 } from './rules/PA010';
 import { PA011, PA012, PA013 } from './rules/evidence-required';
 import { PA014 } from './rules/PA014';
@@ -19,7 +20,7 @@ import { PA041 } from './rules/PA041';
 import { PA042 } from './rules/PA042';
 
 export const RULES: readonly Rule[] = [
-  PA000, PA001, PA002, PA003, PA004, PA005,
+  PA000, PA001, PA002, PA003, PA004, PA005, PA006,
   PA010, PA011, PA012, PA013, PA014,
   PA020, PA021, PA022, PA023, PA024,
   PA030, PA031, PA032,
