@@ -364,7 +364,7 @@ class ProseSection {
   private segs: EditorModel['prose'] = [];
 
   constructor() {
-    this.el = el('section', { class: 'form-section prose', 'aria-labelledby': 'h-prose' }, el('h2', { id: 'h-prose' }, 'Narrative'), el('p', { class: 'hint' }, 'Markdown. Cite records as [F1] or [E2#frame=3].'), this.list);
+    this.el = el('section', { class: 'form-section prose', 'aria-labelledby': 'h-prose' }, el('h2', { id: 'h-prose' }, 'Narrative'), el('p', { class: 'hint' }, 'Markdown. Cite records as [@F1] or [@E2#frame=3].'), this.list);
   }
 
   update(m: EditorModel): void {
