@@ -8,6 +8,7 @@ import { PA003 } from './rules/PA003';
 import { PA004 } from './rules/PA004';
 import { PA005 } from './rules/PA005';
 import { PA006 } from './rules/PA006';
+import { PA007 } from './rules/PA007';
 import { PA010 } from './rules/PA010';
 import { PA011, PA012, PA013 } from './rules/evidence-required';
 import { PA014 } from './rules/PA014';
@@ -20,7 +21,7 @@ import { PA041 } from './rules/PA041';
 import { PA042 } from './rules/PA042';
 
 export const RULES: readonly Rule[] = [
-  PA000, PA001, PA002, PA003, PA004, PA005, PA006,
+  PA000, PA001, PA002, PA003, PA004, PA005, PA006, PA007,
   PA010, PA011, PA012, PA013, PA014,
   PA020, PA021, PA022, PA023, PA024,
   PA030, PA031, PA032,
