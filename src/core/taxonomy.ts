@@ -24,7 +24,7 @@ type Def = [id: string, label: string, sensitivity: Sensitivity, group: string, 
 
 const BUILT_IN: Def[] = [
   // Device identifiers
-  ['imei', 'IMEI', 'high', 'device identifier', ['international mobile equipment identity']],
+  ['imei', 'IMEI', 'high', 'device identifier', ['international mobile equipment identity', 'imeisv', 'imei sv']],
   ['meid', 'MEID', 'high', 'device identifier', ['mobile equipment identifier']],
   ['serial-number', 'Serial number', 'high', 'device identifier', ['serial', 'hardware serial', 'device serial']],
   ['mac-address', 'MAC address', 'high', 'device identifier', ['mac', 'wifi mac', 'wi-fi mac', 'bluetooth mac']],

@@ -3,7 +3,7 @@ export const RULE_IDS = [
   'PA000', 'PA001', 'PA002', 'PA003', 'PA004', 'PA005', 'PA006', 'PA007',
   'PA010', 'PA011', 'PA012', 'PA013', 'PA014',
   'PA020', 'PA021', 'PA022', 'PA023', 'PA024',
-  'PA030', 'PA031', 'PA032',
+  'PA030', 'PA031', 'PA032', 'PA033',
   'PA040', 'PA041', 'PA042',
 ] as const;
 

@@ -16,6 +16,7 @@ import { PA020, PA021, PA022, PA023, PA024 } from './rules/evidence-files';
 import { PA030 } from './rules/PA030';
 import { PA031 } from './rules/PA031';
 import { PA032 } from './rules/PA032';
+import { PA033 } from './rules/PA033';
 import { PA040 } from './rules/PA040';
 import { PA041 } from './rules/PA041';
 import { PA042 } from './rules/PA042';
@@ -24,7 +25,7 @@ export const RULES: readonly Rule[] = [
   PA000, PA001, PA002, PA003, PA004, PA005, PA006, PA007,
   PA010, PA011, PA012, PA013, PA014,
   PA020, PA021, PA022, PA023, PA024,
-  PA030, PA031, PA032,
+  PA030, PA031, PA032, PA033,
   PA040, PA041, PA042,
 ];
 

@@ -41,9 +41,10 @@ function typeProblem(name: string, t: FieldType, node: YNode): string | undefine
       return items.every(isScalar) ? undefined : `Every item of \`${name}\` must be a single value.`;
     }
     case 'identifiers':
-      return node.type === 'map' && node.entries.every((e) => e.value && isScalar(e.value))
+      // a category's value, or several (a phone with two SIMs: `IMSI: ["…", "…"]`)
+      return node.type === 'map' && node.entries.every((e) => e.value && (isScalar(e.value) || (e.value.type === 'seq' && e.value.items.every(isScalar))))
         ? undefined
-        : `\`${name}\` must map data categories to the device's values, e.g. {IMEI: "867530912345678"}.`;
+        : `\`${name}\` must map data categories to the device's values (one, or a list), e.g. {IMEI: "867530912345673"}.`;
     case 'enum':
       return s !== undefined && t.values.includes(s) ? undefined : `\`${name}\` must be one of ${t.values.join(', ')}${s !== undefined ? `, not \`${s}\`` : ''}.`;
   }
