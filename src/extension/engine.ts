@@ -23,4 +23,5 @@ export { PartKeys, type KeyedPart } from '../core/render/parts';
 export { renderProse } from '../core/render/prose';
 export { dataFlowDiagram, timelineDiagram, redactionMask, type DataFlowDiagram, type TimelineDiagram } from '../core/diagram';
 export { applyIntent, type Intent as EditIntent } from '../core/edit';
+export { citationsOf, referencesTo } from '../core/edit/references';
 export { LIMITS } from '../core/yaml';

@@ -7,13 +7,14 @@
  * carry the document version; a stale webview is resynced.
  */
 import * as vscode from 'vscode';
-import type { FromWebview, Intent, ToWebview } from '../core/protocol';
+import type { FromWebview, Intent, RecordRef, ToWebview } from '../core/protocol';
 import { EDITOR_VIEW_TYPE } from './active';
 import { addEvidence } from './commands';
 import type * as Engine from './engine';
 import { confirmFix } from './features';
 import { engine } from './lazy';
 import { revealLine } from './preview';
+import { askModal } from './prompts';
 import type { ReportStore } from './store';
 import { inOrder, toWorkspaceEdit } from './util';
 import { webviewHtml, webviewRoots } from './webviewHtml';
@@ -23,6 +24,9 @@ export { EDITOR_VIEW_TYPE };
 /** The `requestId` of the results of messages that carry none (`applyFix`); the webview numbers its intents from 1. */
 export const NO_REQUEST = 0;
 export const STALE = 'The report changed meanwhile; showing it again.';
+export const DELETE_AND_REMOVE = 'Delete and Remove References';
+export const DELETE_ONLY = 'Delete Only';
+export const DELETE = 'Delete';
 
 /** One structured editor panel of a document. */
 interface Session {
@@ -95,7 +99,7 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
         return inOrder(doc.uri, () => this.applyFix(s, msg));
       case 'addEvidence':
         // the form stays where it is: Add Evidence shows the text only when called from a text editor
-        return addEvidence(this.store, { report: doc.uri });
+        return addEvidence(this.store, { report: doc.uri, ...(msg.record !== undefined ? { record: msg.record } : {}) });
       case 'editSource':
       case 'reveal':
         return showSource(doc, msg.line);
@@ -144,10 +148,38 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     // position is only safe on the version the webview saw
     const stale = () => 'record' in intent && 'index' in intent.record && version !== doc.version;
     if (stale()) return this.resync(s, requestId);
+    if (intent.type === 'deleteRecord' && intent.references === undefined) {
+      const references = await this.askDelete(doc, intent.record);
+      if (references === 'cancel') return void (await this.post(s, { type: 'intentResult', requestId, ok: false }));
+      if (references) intent = { ...intent, references };
+      if (stale()) return this.resync(s, requestId);
+    }
     const result = engine().applyIntent(this.store.report(doc), intent);
     if ('error' in result) return void (await this.post(s, { type: 'intentResult', requestId, ok: false, error: result.error }));
     const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, result.edits));
     await this.post(s, { type: 'intentResult', requestId, ok, ...(ok && result.newId !== undefined ? { newId: result.newId } : {}) });
+  }
+
+  /**
+   * Before a record that others name is deleted: whether to take its id out of them too. Undefined when
+   * nothing names it (no question: undo exists), 'cancel' when the analyst cancels.
+   */
+  private async askDelete(doc: vscode.TextDocument, ref: RecordRef): Promise<'keep' | 'remove' | 'cancel' | undefined> {
+    const e = engine();
+    const report = this.store.report(doc);
+    const rec = 'id' in ref ? report.byId.get(ref.id) : report.records.find((r) => r.index === ref.index);
+    if (rec?.id === undefined) return undefined;
+    const refs = e.referencesTo(report, rec.id);
+    const cited = e.citationsOf(report, rec.id);
+    if (!refs.length && !cited) return undefined;
+    const prose = cited ? `The citations in the text stay as they are${refs.length ? '' : '; change them in the text'}.` : '';
+    const answer = await askModal({
+      message: referenceSummary(rec.id, refs, cited),
+      detail: refs.length ? `“${DELETE_AND_REMOVE}” also takes ${rec.id} out of the fields that name it. ${prose}`.trim() : prose,
+      // prose citations are never removed: with citations only, there is nothing to choose but whether to delete
+      buttons: refs.length ? [DELETE_AND_REMOVE, DELETE_ONLY] : [DELETE],
+    });
+    return answer === DELETE_AND_REMOVE ? 'remove' : answer === DELETE_ONLY || answer === DELETE ? 'keep' : 'cancel';
   }
 
   /** A quick fix chosen in the form: applied when the form saw the current version, else the form is resynced. */
@@ -180,6 +212,26 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     this.emitter.dispose();
     this.messages.dispose();
   }
+}
+
+/** "F1 is referenced by S2 (flows) and FN1 (flows), and cited 2 times in the text." */
+export function referenceSummary(id: string, refs: readonly { record: Engine.AuditRecord; field: string }[], cited: number): string {
+  const byRecord = new Map<string, string[]>();
+  for (const r of refs) {
+    const name = r.record.id ?? `the ${r.record.kind} record #${r.record.index + 1}`;
+    const fields = byRecord.get(name) ?? [];
+    if (!fields.includes(r.field)) fields.push(r.field);
+    byRecord.set(name, fields);
+  }
+  const names = [...byRecord].map(([name, fields]) => `${name} (${fields.join(', ')})`);
+  const citations = cited ? `cited ${cited === 1 ? 'once' : `${cited} times`} in the text` : '';
+  if (!names.length) return `${id} is ${citations}.`;
+  return `${id} is referenced by ${joinList(names)}${citations ? `, and ${citations}` : ''}.`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function joinList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** Opens the report's text beside the structured editor, at `line`. */

@@ -1,8 +1,8 @@
 /**
  * The structured editor (the form) as a first-class editor: commands that
  * work on "the active report" take the form's report, New Audit Report opens
- * the form, and the form's own messages (quick fixes, adding records) do
- * what they should. The form's
+ * the form, and the form's own messages (Add File…, deleting a record that
+ * others name, quick fixes, adding records) do what they should. The form's
  * messages are fed in through the extension's test API (`postFromWebview`),
  * exactly as the webview would send them; its modal questions and the open
  * dialog are answered by hooks (`setPromptHooks`).
@@ -258,9 +258,9 @@ suite('the form as a first-class editor', () => {
     // Add Evidence File… from the explorer's context menu on a file: into the form's report, without asking which
     const file = await capture('from-explorer.log', 'added from the explorer\n');
     const ids = await within(vscode.commands.executeCommand<string[] | undefined>('privacyAudit.addEvidence', file, [file]), 10_000, 'Add Evidence File…');
-    assert.deepEqual(ids, ['E6']);
+    assert.deepEqual(ids, ['E2'], 'the cited record without a file takes it');
     const doc = await vscode.workspace.openTextDocument(uri);
-    assert.match(recordText(doc, 'E6'), /\n {2}file: evidence\/from-explorer\.log(\n|$)/);
+    assert.match(recordText(doc, 'E2'), /\n {2}file: evidence\/from-explorer\.log(\n|$)/);
     assertFormActive(uri, 'after Add Evidence');
 
     // Edit Source
@@ -275,9 +275,9 @@ suite('the form as a first-class editor', () => {
     await openText(`${DIR}/evidence/boot.log`);
     const file = await capture('only.log', 'the only report\n');
     const ids = await within(vscode.commands.executeCommand<string[] | undefined>('privacyAudit.addEvidence', file, [file]), 10_000, 'Add Evidence File…');
-    assert.deepEqual(ids, ['E6']);
+    assert.deepEqual(ids, ['E2']);
     const doc = await vscode.workspace.openTextDocument(uri);
-    assert.match(recordText(doc, 'E6'), /file: evidence\/only\.log/);
+    assert.match(recordText(doc, 'E2'), /file: evidence\/only\.log/);
   });
 
   test('New Audit Report opens the new report in the structured editor, in one tab', async () => {
@@ -290,6 +290,106 @@ suite('the form as a first-class editor', () => {
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom) && same(t.input.uri, target));
     assert.equal(tabs.length, 1, `one tab of the new report, not ${tabs.map((t) => t.input?.constructor.name).join(' and ')}`);
     assertFormActive(target, 'New Audit Report');
+  });
+
+  test('Add File… in the form fills the first cited evidence record without a file, and stays in the form', async () => {
+    const uri = await writeReport('fill');
+    const { doc } = await openForm(uri);
+    const first = await capture('first.pcap', 'first capture\n');
+    const chosen: string[] = [];
+    api().setPromptHooks({
+      openFiles: (title) => {
+        chosen.push(title);
+        return [first];
+      },
+    });
+    const { result } = await send(uri, { type: 'addEvidence' });
+    assert.deepEqual(result, ['E2'], 'E2 (cited by F1 and FN1) is filled, not a new record added');
+    assert.equal(chosen.length, 1, 'the open dialog was shown once');
+    assert.match(recordText(doc, 'E2'), /\n {2}file: evidence\/first\.pcap(\n|$)/);
+    assert.match(recordText(doc, 'E2'), new RegExp(`\\n {2}sha256: "?${sha256('first capture\n')}"?(\\n|$)`));
+    assert.equal(recordText(doc, 'E2').match(/kind:/g)?.length, 1, 'its kind is kept, not added again');
+    assert.match(recordText(doc, 'E2'), /\n {2}captured: "?\d{4}-\d{2}-\d{2}T/);
+    assert.ok(!doc.getText().includes('- id: E6'), 'no new record');
+    assertFormActive(uri, 'after Add File…');
+
+    // the next one: E3 (cited in the text only); E4 (cited nowhere) never
+    const second = await capture('second.log', 'second capture\n');
+    api().setPromptHooks({ openFiles: () => [second] });
+    assert.deepEqual((await send(uri, { type: 'addEvidence' })).result, ['E3']);
+    assert.match(recordText(doc, 'E3'), /file: evidence\/second\.log/);
+    const third = await capture('third.log', 'third capture\n');
+    api().setPromptHooks({ openFiles: () => [third] });
+    assert.deepEqual((await send(uri, { type: 'addEvidence' })).result, ['E6'], 'with no cited record waiting, a new record');
+    assert.ok(!/file:/.test(recordText(doc, 'E4')), 'E4 is cited nowhere and keeps no file');
+    assertFormActive(uri, 'after the third Add File…');
+  });
+
+  test('Add File… on a record fills that record; further files become new records', async () => {
+    const uri = await writeReport('record');
+    const { doc } = await openForm(uri);
+    const a = await capture('a.har', 'a\n');
+    const b = await capture('b.log', 'b\n');
+    api().setPromptHooks({ openFiles: () => [a, b] });
+    const { result } = await send(uri, { type: 'addEvidence', record: 'E4' });
+    assert.deepEqual(result, ['E4', 'E6']);
+    assert.match(recordText(doc, 'E4'), new RegExp(`file: evidence/a\\.har\\n {2}sha256: "?${sha256('a\n')}"?`));
+    assert.match(recordText(doc, 'E4'), /kind: har/);
+    assert.match(recordText(doc, 'E6'), /file: evidence\/b\.log/);
+    assert.ok(!/file:/.test(recordText(doc, 'E2')), 'E2 was not chosen');
+    assertFormActive(uri, 'after Add File… on E4');
+    // a record that is not evidence is refused before any dialog
+    api().setPromptHooks({ openFiles: () => assert.fail('no dialog for a record that cannot take a file') });
+    assert.equal((await send(uri, { type: 'addEvidence', record: 'F1' })).result, undefined);
+  });
+
+  test('deleting a record that others name asks first: remove the references, keep them, or cancel', async () => {
+    const uri = await writeReport('delete');
+    const { doc } = await openForm(uri);
+    const original = doc.getText();
+
+    // Cancel: nothing happens
+    let asked = answering(undefined);
+    let { posted } = await send(uri, { type: 'intent', requestId: 1, version: doc.version, intent: { type: 'deleteRecord', record: { id: 'F1' } } });
+    assert.equal(asked.length, 1, 'asked once');
+    assert.equal(asked[0]!.message, 'F1 is referenced by FN1 (flows) and FN2 (flows), and cited 2 times in the text.');
+    assert.deepEqual(asked[0]!.buttons, ['Delete and Remove References', 'Delete Only']);
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 1, ok: false }]);
+    assert.equal(doc.getText(), original);
+
+    // Delete Only: F2 goes, FN2 still names it
+    asked = answering('Delete Only');
+    ({ posted } = await send(uri, { type: 'intent', requestId: 2, version: doc.version, intent: { type: 'deleteRecord', record: { id: 'F2' } } }));
+    assert.equal(asked[0]?.message, 'F2 is referenced by FN2 (flows).');
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 2, ok: true }]);
+    assert.ok(!doc.getText().includes('- id: F2'));
+    assert.match(recordText(doc, 'FN2'), /flows: \[F1, F2\]/);
+
+    // Delete and Remove References: F1 goes, and out of FN1 and FN2; the citations in the text stay
+    asked = answering('Delete and Remove References');
+    ({ posted } = await send(uri, { type: 'intent', requestId: 3, version: doc.version, intent: { type: 'deleteRecord', record: { id: 'F1' } } }));
+    assert.equal(asked.length, 1);
+    assert.match(asked[0]!.detail ?? '', /citations in the text stay/);
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 3, ok: true }]);
+    assert.ok(!doc.getText().includes('- id: F1'));
+    assert.ok(!/\bF1\b/.test(recordText(doc, 'FN1')), recordText(doc, 'FN1'));
+    assert.ok(!/\bF1\b/.test(recordText(doc, 'FN2')), recordText(doc, 'FN2'));
+    assert.equal(doc.getText().split('[@F1]').length - 1, 2, 'the citations stay');
+
+    // E3 is only cited in the text, which is never changed: delete or not
+    asked = answering('Delete');
+    ({ posted } = await send(uri, { type: 'intent', requestId: 5, version: doc.version, intent: { type: 'deleteRecord', record: { id: 'E3' } } }));
+    assert.equal(asked[0]?.message, 'E3 is cited once in the text.');
+    assert.deepEqual(asked[0]?.buttons, ['Delete']);
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 5, ok: true }]);
+    assert.ok(!doc.getText().includes('- id: E3') && doc.getText().includes('[@E3]'));
+
+    // nothing names E4: deleted without a question
+    asked = answering('Delete Only');
+    ({ posted } = await send(uri, { type: 'intent', requestId: 4, version: doc.version, intent: { type: 'deleteRecord', record: { id: 'E4' } } }));
+    assert.equal(asked.length, 0, 'no question');
+    assert.deepEqual(resultsOf(posted), [{ type: 'intentResult', requestId: 4, ok: true }]);
+    assert.ok(!doc.getText().includes('- id: E4'));
   });
 
   test('a quick fix chosen in the form is applied when the form saw the current version, else the form is shown the report again', async () => {
