@@ -90,8 +90,8 @@ export type FromWebview =
   | { type: 'intent'; requestId: number; version: number; intent: Intent }
   /** Add File…: with `record`, fill that evidence record's file; without, fill an empty cited one or add new ones. */
   | { type: 'addEvidence'; record?: string }
-  /** Apply the `fix`-th quick fix of diagnostic `diagnostic` of the lint result of `version`. */
-  | { type: 'applyFix'; version: number; diagnostic: number; fix: number }
+  /** Apply the `fix`-th quick fix of diagnostic `diagnostic` of the lint result of `version`; its result comes back as `intentResult` with `requestId`. */
+  | { type: 'applyFix'; requestId?: number; version: number; diagnostic: number; fix: number }
   | { type: 'editSource'; line?: number }
   | { type: 'export'; format: 'pdf' | 'html' }
   /** The preview has shown a render (diagrams drawn). */
@@ -161,7 +161,8 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
       if (v.record === undefined) return { type: 'addEvidence' };
       return isId(v.record) ? { type: 'addEvidence', record: v.record } : undefined;
     case 'applyFix':
-      return isLine(v.version) && isLine(v.diagnostic) && isLine(v.fix) && v.fix < 100 ? { type: 'applyFix', version: v.version, diagnostic: v.diagnostic, fix: v.fix } : undefined;
+      if (!(isLine(v.version) && isLine(v.diagnostic) && isLine(v.fix) && v.fix < 100) || (v.requestId !== undefined && !isLine(v.requestId))) return undefined;
+      return { type: 'applyFix', ...(v.requestId !== undefined ? { requestId: v.requestId as number } : {}), version: v.version, diagnostic: v.diagnostic, fix: v.fix };
     case 'reveal':
     case 'scrolled':
       return isLine(v.line) ? { type: v.type, line: v.line } : undefined;

@@ -56,7 +56,11 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
     vscode.commands.registerCommand('privacyAudit.exportPdf', (uri?: vscode.Uri, out?: vscode.Uri) => exports.export('pdf', uri instanceof vscode.Uri ? uri : undefined, out)),
     vscode.commands.registerCommand('privacyAudit.exportHtml', (uri?: vscode.Uri, out?: vscode.Uri) => exports.export('html', uri instanceof vscode.Uri ? uri : undefined, out)),
     previews,
-    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, structured, { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(EDITOR_VIEW_TYPE, structured, {
+      supportsMultipleEditorsPerDocument: true,
+      // the form keeps its scroll position, filter boxes and half-made rows when its tab is in the background
+      webviewOptions: { retainContextWhenHidden: true },
+    }),
     vscode.commands.registerCommand('privacyAudit.openPreview', async (uri?: vscode.Uri) => {
       const doc = await previewTarget(uri instanceof vscode.Uri ? uri : undefined);
       if (!doc) return void vscode.window.showInformationMessage('Open a *.audit.md report first.');

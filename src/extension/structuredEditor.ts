@@ -21,7 +21,7 @@ import { webviewHtml, webviewRoots } from './webviewHtml';
 
 export { EDITOR_VIEW_TYPE };
 
-/** The `requestId` of the results of messages that carry none (`applyFix`); the webview numbers its intents from 1. */
+/** The `requestId` of the results of an `applyFix` sent without one; the webview numbers its requests from 1. */
 export const NO_REQUEST = 0;
 export const STALE = 'The report changed meanwhile; showing it again.';
 export const DELETE_AND_REMOVE = 'Delete and Remove References';
@@ -189,14 +189,15 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
     // the indices are those of the model the form shows: the result it was made from
     const result = (s.posted?.version === msg.version ? s.posted.result : undefined) ?? this.store.resultOf(doc, msg.version);
     const fix = current() && result?.report.text === doc.getText() ? result.diagnostics[msg.diagnostic]?.fixes?.[msg.fix] : undefined;
-    if (!fix) return this.resync(s, NO_REQUEST);
+    const requestId = msg.requestId ?? NO_REQUEST;
+    if (!fix) return this.resync(s, requestId);
     // as in the text editor: accepting changed evidence is never silent
     if (fix.requiresConfirmation) {
-      if (!(await confirmFix(fix.requiresConfirmation))) return void (await this.post(s, { type: 'intentResult', requestId: NO_REQUEST, ok: false }));
-      if (!current()) return this.resync(s, NO_REQUEST);
+      if (!(await confirmFix(fix.requiresConfirmation))) return void (await this.post(s, { type: 'intentResult', requestId, ok: false }));
+      if (!current()) return this.resync(s, requestId);
     }
     const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(doc, fix.edits));
-    await this.post(s, { type: 'intentResult', requestId: NO_REQUEST, ok });
+    await this.post(s, { type: 'intentResult', requestId, ok });
   }
 
   private model(result: Engine.LintResult, version: number) {

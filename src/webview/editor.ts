@@ -40,6 +40,9 @@ const ctx: FormContext = {
     post({ type: 'intent', requestId: id, version: model.version, intent });
     return id;
   },
+  applyFix(diagnostic, fix) {
+    if (model) post({ type: 'applyFix', requestId: ++requestId, version: model.version, diagnostic, fix });
+  },
   settled: (id) => results.has(id),
 };
 

@@ -25,6 +25,26 @@ describe('parseWebviewMessage', () => {
     });
   });
 
+  test('the form\'s messages: setFields, setProse, deleteRecord with references, addEvidence for a record, applyFix', () => {
+    const intent = (i: unknown) => parseWebviewMessage({ type: 'intent', requestId: 5, version: 2, intent: i });
+    assert.deepEqual(intent({ type: 'setFields', record: { id: 'E1' }, fields: { file: 'evidence/a.pcap', sha256: null } }), {
+      type: 'intent', requestId: 5, version: 2, intent: { type: 'setFields', record: { id: 'E1' }, fields: { file: 'evidence/a.pcap', sha256: null } },
+    });
+    assert.equal(intent({ type: 'setFields', record: { id: 'E1' }, fields: {} }), undefined, 'no field');
+    assert.equal(intent({ type: 'setFields', record: { id: 'E1' }, fields: Object.create({ file: 'x' }) }), undefined, 'not a plain object');
+    assert.deepEqual(intent({ type: 'setProse', line: 9, old: '## Summary', text: '## Summary\n\nMore.' })?.type, 'intent');
+    assert.equal(intent({ type: 'setProse', line: -1, old: '', text: '' }), undefined);
+    assert.equal(intent({ type: 'setProse', line: 1, old: 3, text: '' }), undefined);
+    assert.deepEqual(intent({ type: 'deleteRecord', record: { id: 'F1' }, references: 'remove' }), { type: 'intent', requestId: 5, version: 2, intent: { type: 'deleteRecord', record: { id: 'F1' }, references: 'remove' } });
+    assert.equal(intent({ type: 'deleteRecord', record: { id: 'F1' }, references: 'all' }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'addEvidence', record: 'E1' }), { type: 'addEvidence', record: 'E1' });
+    assert.equal(parseWebviewMessage({ type: 'addEvidence', record: '../x' }), undefined);
+    assert.deepEqual(parseWebviewMessage({ type: 'applyFix', requestId: 7, version: 2, diagnostic: 3, fix: 0 }), { type: 'applyFix', requestId: 7, version: 2, diagnostic: 3, fix: 0 });
+    assert.deepEqual(parseWebviewMessage({ type: 'applyFix', version: 2, diagnostic: 3, fix: 0 }), { type: 'applyFix', version: 2, diagnostic: 3, fix: 0 });
+    assert.equal(parseWebviewMessage({ type: 'applyFix', requestId: -1, version: 2, diagnostic: 3, fix: 0 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'applyFix', version: 2, diagnostic: 3, fix: 1000 }), undefined);
+  });
+
   test('drops everything else', () => {
     const bad: unknown[] = [
       null,

@@ -20,6 +20,8 @@ export interface FormContext {
   post(m: FromWebview): void;
   /** Sends an edit intent; returns its request id, or undefined when there is no model yet. */
   intent(intent: import('../../core/protocol').Intent): number | undefined;
+  /** Asks for a quick fix of the model's diagnostic `diagnostic`. */
+  applyFix(diagnostic: number, fix: number): void;
   /** True once the result of request `id` has arrived. */
   settled(id: number): boolean;
 }
@@ -75,8 +77,7 @@ export function problemsList(problems: ProblemView[], ctx: FormContext): HTMLEle
     p.fixes.forEach((title, fix) => {
       const b = el('button', { type: 'button', class: 'fix', title: 'Quick fix' }, `Fix: ${title}`);
       b.addEventListener('click', () => {
-        const m = ctx.model();
-        if (m) ctx.post({ type: 'applyFix', version: m.version, diagnostic: p.diagnostic, fix });
+        ctx.applyFix(p.diagnostic, fix);
       });
       li.append(' ', b);
     });
