@@ -1,10 +1,16 @@
 /** Builders of plain text edits for fixes (any host can apply them). */
-import type { AuditRecord, RecordKind, Report, YEntry, YMap, YSeq } from '../model';
+import type { AuditRecord, RecordKind, Report, YEntry, YMap, YNode, YSeq } from '../model';
 import { ID_PREFIX } from '../model';
 import type { Span, TextEdit } from '../types';
 
 export function edit(report: Report, span: Span, newText: string): TextEdit {
   return { span, range: report.lines.range(span), newText };
+}
+
+/** The span of a scalar's text inside its quotes (`"CN"` → `CN`), so that a replacement keeps the quoting. */
+export function scalarInner(report: Report, n: YNode): Span {
+  const q = report.text[n.span.start];
+  return n.type === 'scalar' && n.quoted && (q === '"' || q === "'") ? { start: n.span.start + 1, end: Math.max(n.span.start + 1, n.span.end - 1) } : n.span;
 }
 
 /** Replace the value of a field (or give a value to `key:` written without one). */
@@ -164,4 +170,15 @@ export function removeEntry(report: Report, map: YMap, entry: YEntry): TextEdit 
   const start = report.lines.lineStarts[first]!;
   if (!/^[ \t>]*$/.test(report.text.slice(start, entry.keySpan.start))) return undefined;
   return edit(report, { start, end: nextLineStart(report, lastLineOf(report, entry.span)) }, '');
+}
+
+/** Adds `item` to the front matter's list `key`; adds `key:` with the item at the end of the front matter when it is absent. */
+export function appendToFrontMatter(report: Report, key: string, item: string): TextEdit | undefined {
+  const fm = report.frontMatter;
+  if (!fm?.closed || !fm.map || fm.map.flow) return undefined;
+  const entry = fm.fields.get(key);
+  if (entry) return appendToEntry(report, entry, item);
+  const at = fm.contentSpan.end;
+  const eol = report.lines.eol;
+  return edit(report, { start: at, end: at }, `${eol}${key}:${eol}  - ${item}`);
 }

@@ -1,6 +1,9 @@
-import { ID_PREFIX, kindOfId, type AuditRecord, type YEntry, type YNode } from '../../model';
+import { ID_PREFIX, kindOfId, type AuditRecord, type Report, type YEntry, type YNode } from '../../model';
 import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, leadingDate, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../schema';
 import { editDistance } from '../../taxonomy';
+import type { Fix } from '../../types';
+import { countryCode } from '../countries';
+import { edit, scalarInner } from '../edits';
 import { anchor, type Rule, type RuleContext } from '../rule';
 
 const isScalar = (n: YNode) => n.type === 'scalar' && n.value !== null;
@@ -50,6 +53,51 @@ function typeProblem(name: string, t: FieldType, node: YNode): string | undefine
   }
 }
 
+/** Values of `encryption` that name one of its values in other words (`TLS 1.3`, `SSL`, `plain text`, `base64`). */
+const ENCRYPTION_WORDS: [RegExp, string][] = [
+  [/^(?:tls|ssl|https|dtls|quic)\b/, 'tls'],
+  [/^(?:no|plain ?text|clear ?text|clear|unencrypted|http)$/, 'none'],
+  [/^(?:base ?64|xor|obfuscated|gzip)\b/, 'encoded'],
+];
+
+/**
+ * The value an enumerated field's written value most likely means, and
+ * whether that is certain: the same word in other case or spacing (`Opt in`
+ * → `opt-in`) is; other words for it (`TLS 1.3` → `tls`), a first word
+ * (`high (CVSS 7.5)` → `high`) or a near spelling (`hihg` → `high`) are a guess.
+ */
+function enumSuggestion(field: string, value: string, values: readonly string[]): { value: string; certain: boolean } | undefined {
+  const lower = value.trim().toLowerCase();
+  const dashed = lower.replace(/[\s_]+/g, '-');
+  const same = values.find((v) => v === lower || v === dashed);
+  if (same) return { value: same, certain: true };
+  if (field === 'encryption') {
+    const word = ENCRYPTION_WORDS.find(([re]) => re.test(lower));
+    if (word) return { value: word[1], certain: false };
+  }
+  const first = /^[a-z-]+/.exec(lower)?.[0];
+  if (first && values.includes(first)) return { value: first, certain: false };
+  const near = closest(lower, values);
+  return near ? { value: near, certain: false } : undefined;
+}
+
+/** Fixes for a value that does not fit its type: the enumerated value or the country code it means. */
+function valueFixes(report: Report, name: string, t: FieldType, node: YNode): Fix[] | undefined {
+  if (node.type !== 'scalar' || node.value === null) return undefined;
+  const written = String(node.value).trim();
+  const replace = (by: string, title: string, preferred: boolean): Fix[] => [{ title, edits: [edit(report, scalarInner(report, node), by)], ...(preferred ? { preferred: true } : {}) }];
+  if (t.type === 'enum') {
+    const s = enumSuggestion(name, written, t.values);
+    return s ? replace(s.value, `Replace with \`${s.value}\``, s.certain) : undefined;
+  }
+  if (t.type === 'country') {
+    const c = countryCode(written);
+    // a country's name, or its code in lower case, means exactly that code
+    return c ? replace(c.code, `Replace with \`${c.code}\` (${c.name})`, true) : undefined;
+  }
+  return undefined;
+}
+
 function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = 3;
@@ -81,7 +129,7 @@ function checkFields(ctx: RuleContext, entries: readonly YEntry[], specs: readon
     }
     if (!e.value || (e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''))) continue;
     const msg = typeProblem(e.key, spec.t, e.value);
-    if (msg) ctx.report_(e.value.span, msg);
+    if (msg) ctx.report_(e.value.span, msg, { fixes: valueFixes(ctx.report, e.key, spec.t, e.value) });
   }
 }
 
@@ -100,7 +148,7 @@ export const PA003: Rule = {
   name: 'field-type',
   defaultSeverity: 'warning',
   description: 'A field of the wrong type, an unknown value of an enumerated field, an unknown field, or a missing or ill-styled id.',
-  fixable: false,
+  fixable: true,
   check(ctx) {
     const fm = ctx.report.frontMatter;
     // required front-matter keys and their values belong to PA001; here only unknown keys

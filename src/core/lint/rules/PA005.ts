@@ -1,9 +1,35 @@
-import { kindOfId, type RecordKind } from '../../model';
-import { appendStub } from '../edits';
+import { ID_PREFIX, kindOfId, type RecordKind, type Reference, type Report } from '../../model';
+import { editDistance } from '../../taxonomy';
+import type { Fix } from '../../types';
+import { appendStub, edit } from '../edits';
 import type { Rule } from '../rule';
 import { unreadable } from '../unreadable';
 
 const article = (k: string) => (/^[aeiou]/.test(k) ? 'an' : 'a');
+const numberOf = (id: string) => Number(/\d+$/.exec(id)?.[0] ?? NaN);
+
+/**
+ * The existing ids of the kind `ref` means (or may name) that are closest to
+ * what it says (`E2` for `E22`), best first: within two edits, nearest number first.
+ * Ids the same list already names are left out (the change would repeat them).
+ */
+function closestIds(report: Report, ref: Reference): string[] {
+  const listed = new Set<string>();
+  if (ref.from) for (const other of report.references) if (other.from === ref.from && other.field === ref.field && other !== ref) listed.add(other.id);
+  // an id written in a kind's style (`E99`, even in a citation that may name any kind) means that kind
+  const styled = kindOfId(ref.id);
+  const kinds = styled && ref.expected.includes(styled) ? [styled] : ref.expected;
+  const found: { id: string; d: number; n: number }[] = [];
+  for (const [id, r] of report.byId) {
+    if (!kinds.includes(r.kind) || listed.has(id) || id === ref.id) continue;
+    const d = editDistance(ref.id.toUpperCase(), id.toUpperCase(), 2);
+    // a one-character id is close to every other one: only a case slip counts then
+    if (d > 2 || d >= Math.max(ref.id.length, id.length)) continue;
+    found.push({ id, d, n: Math.abs(numberOf(id) - numberOf(ref.id)) || 0 });
+  }
+  found.sort((a, b) => a.d - b.d || a.n - b.n);
+  return found.slice(0, 2).map((f) => f.id);
+}
 
 /** A reference or citation to an id that is not defined, or is of the wrong kind. */
 export const PA005: Rule = {
@@ -20,19 +46,23 @@ export const PA005: Rule = {
     for (const ref of [...report.references, ...report.citations]) {
       const target = report.byId.get(ref.id);
       const where = ref.field === 'citation' ? 'cited' : `referenced in \`${ref.field}\``;
+      if (target && ref.expected.includes(target.kind)) continue;
+      if (!target && defined.has(ref.id)) continue;
+      // first the ids that were probably meant, then (for an undefined id) a stub of the kind the reference expects
+      const near = closestIds(report, ref);
+      const fixes: Fix[] = near.map((id) => ({ title: `Change \`${ref.id}\` to \`${id}\` (${report.byId.get(id)!.kind})`, edits: [edit(report, ref.idSpan, id)] }));
+      const hint = near.length ? ` Did you mean \`${near[0]}\`?` : '';
       if (!target) {
-        if (defined.has(ref.id)) continue;
-        // offer a stub of the kind the reference expects (or that the id's style names)
         const styled = kindOfId(ref.id);
         const kind: RecordKind | undefined = styled && ref.expected.includes(styled) ? styled : ref.expected.length === 1 ? ref.expected[0] : undefined;
-        const fixes =
-          kind && kindOfId(ref.id) === kind && !stubbed.has(ref.id)
-            ? [{ title: `Add ${article(kind)} ${kind} record \`${ref.id}\` at the end of the report`, edits: [appendStub(report, kind, ref.id)] }]
-            : undefined;
-        if (fixes) stubbed.add(ref.id);
-        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${where} but no record has this id.`, { fixes });
-      } else if (!ref.expected.includes(target.kind)) {
-        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${article(target.kind)} ${target.kind}, but \`${ref.field}\` must name ${ref.expected.map((k) => `${article(k)} ${k}`).join(' or ')}.`);
+        if (kind && kindOfId(ref.id) === kind && !stubbed.has(ref.id)) {
+          fixes.push({ title: `Add ${article(kind)} ${kind} record \`${ref.id}\` at the end of the report`, edits: [appendStub(report, kind, ref.id)] });
+          stubbed.add(ref.id);
+        }
+        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${where} but no record has this id.${hint}`, { fixes });
+      } else {
+        const kinds = ref.expected.map((k) => `${article(k)} ${k} (${ID_PREFIX[k]}…)`).join(' or ');
+        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${article(target.kind)} ${target.kind}, but \`${ref.field}\` must name ${kinds}.${hint}`, { fixes });
       }
     }
   },

@@ -1,24 +1,32 @@
-import { listItems, type YNode } from '../../model';
-import type { Span } from '../../types';
-import { edit } from '../edits';
+import { listItems } from '../../model';
+import type { Fix, Span } from '../../types';
+import { countryKey } from '../countries';
+import { appendToFrontMatter, edit, scalarInner as inner } from '../edits';
 import type { Rule, RuleContext } from '../rule';
+
+/** `{id: push-token, label: Push token, sensitivity: medium}` for a new category named `name`, with an id no category has yet. */
+function categoryItem(ctx: RuleContext, name: string): string {
+  const base = countryKey(name).replace(/ /g, '-') || 'custom-category';
+  const taken = new Set(ctx.taxonomy.categories.map((c) => c.id));
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  // the label is the name as written, so that it resolves; quoted unless it is plain text
+  const label = /^[A-Za-z][A-Za-z0-9 ./()-]*$/.test(name) ? name : JSON.stringify(name);
+  return `{id: ${id}, label: ${label}, sensitivity: medium}`;
+}
 
 function checkName(ctx: RuleContext, name: string, span: Span, replaceSpan: Span): void {
   if (ctx.taxonomy.lookup(name)) return;
   const [best] = ctx.taxonomy.suggest(name);
-  const fixes = best
-    ? [{ title: `Replace with \`${best.name}\` (${best.category.label})`, edits: [edit(ctx.report, replaceSpan, best.name)], preferred: true }]
-    : undefined;
+  const fixes: Fix[] = best ? [{ title: `Replace with \`${best.name}\` (${best.category.label})`, edits: [edit(ctx.report, replaceSpan, best.name)], preferred: true }] : [];
+  // a new kind of data: declared for this report (sensitivity to be checked by the analyst)
+  const declare = appendToFrontMatter(ctx.report, 'categories', categoryItem(ctx, name));
+  if (declare) fixes.push({ title: `Declare \`${name}\` as a new category under \`categories:\` in the front matter (sensitivity medium)`, edits: [declare] });
   ctx.report_(
     span,
     `Unknown data category \`${name}\`${best ? `; did you mean \`${best.name}\` (${best.category.label})?` : '.'} Add new categories under \`categories:\` in the front matter or .privacy-audit.yaml.`,
     { fixes },
   );
-}
-
-/** The span of the text inside quotes, so a fix keeps the quoting. */
-function inner(n: YNode): Span {
-  return n.type === 'scalar' && n.quoted ? { start: n.span.start + 1, end: Math.max(n.span.start + 1, n.span.end - 1) } : n.span;
 }
 
 /** A data category that is not in the taxonomy. */
@@ -33,7 +41,7 @@ export const PA030: Rule = {
       if (r.kind === 'flow') {
         for (const item of listItems(r.fields.get('data'))) {
           if (item.type !== 'scalar' || item.value === null || String(item.value).trim() === '') continue;
-          checkName(ctx, String(item.value).trim(), item.span, inner(item));
+          checkName(ctx, String(item.value).trim(), item.span, inner(ctx.report, item));
         }
       } else if (r.kind === 'device') {
         const ids = r.fields.get('identifiers')?.value;

@@ -1,6 +1,15 @@
-import { listItems } from '../../model';
+import { listItems, type AuditRecord, type YEntry } from '../../model';
 import { dayOf } from '../../schema';
+import type { Fix } from '../../types';
+import { edit, scalarInner } from '../edits';
 import { label, type Rule } from '../rule';
+
+/** The date fields compared with the report's date, by record kind. */
+const DATED: [field: string, kinds: readonly string[]][] = [
+  ['captured', ['evidence']],
+  ['date', ['step', 'response', 'retest']],
+  ['first-seen', ['flow']],
+];
 
 /** Dates out of order. */
 export const PA042: Rule = {
@@ -8,22 +17,28 @@ export const PA042: Rule = {
   name: 'date-order',
   defaultSeverity: 'warning',
   description: 'Dates out of order: a retest before the response it verifies, or evidence and events after the report date.',
-  fixable: false,
+  fixable: true,
   check(ctx) {
     const { report } = ctx;
-    const reportDay = dayOf(report.frontMatter?.fields.get('date')?.value);
-    const after = (field: string, what: string) => {
-      if (!reportDay) return;
-      for (const r of report.records) {
-        const e = r.fields.get(field);
-        const day = dayOf(e?.value);
-        if (!e?.value || !day || !what.split('|').includes(r.kind)) continue;
-        if (day > reportDay) ctx.report_(e.value.span, `The ${label(r)} is dated ${day}, after the report's date (${reportDay}).`);
+    const reportDate = report.frontMatter?.fields.get('date');
+    const reportDay = dayOf(reportDate?.value);
+    if (reportDay) {
+      const late: { r: AuditRecord; e: YEntry; day: string }[] = [];
+      for (const [field, kinds] of DATED) {
+        for (const r of report.records) {
+          if (!kinds.includes(r.kind)) continue;
+          const e = r.fields.get(field);
+          const day = dayOf(e?.value);
+          if (e?.value && day && day > reportDay) late.push({ r, e, day });
+        }
       }
-    };
-    after('captured', 'evidence');
-    after('date', 'step|response|retest');
-    after('first-seen', 'flow');
+      // the report's date moved to the latest of them clears them all; whether that is right (or a date is mistyped) only the analyst knows
+      const latest = late.reduce((m, x) => (x.day > m ? x.day : m), reportDay);
+      const fixes: Fix[] | undefined = reportDate?.value
+        ? [{ title: `Move the report's date to ${latest}${late.length > 1 ? ' (the latest date in the report)' : ''}`, edits: [edit(report, scalarInner(report, reportDate.value), latest)] }]
+        : undefined;
+      for (const { r, e, day } of late) ctx.report_(e.value!.span, `The ${label(r)} is dated ${day}, after the report's date (${reportDay}).`, { fixes });
+    }
     for (const r of report.records) {
       if (r.kind !== 'retest') continue;
       const date = r.fields.get('date');

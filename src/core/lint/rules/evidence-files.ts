@@ -1,7 +1,11 @@
-import { scalarText, writtenText, type AuditRecord, type YEntry } from '../../model';
-import { insertField, replaceValue } from '../edits';
+import { scalarText, writtenText, type AuditRecord, type Report, type YEntry } from '../../model';
+import { dayOf } from '../../schema';
+import type { Fix } from '../../types';
+import { appendToList, edit, insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule, type RuleContext } from '../rule';
 import { unreadable } from '../unreadable';
+import { hasEvidence } from './evidence-required';
+import { isEmptyValue } from './PA006';
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
@@ -20,13 +24,20 @@ export const PA020: Rule = {
   name: 'evidence-missing',
   defaultSeverity: 'error',
   description: 'An evidence file does not exist, or an evidence record names neither a file nor a URL.',
-  fixable: false,
+  fixable: true,
   check(ctx) {
     for (const r of ctx.report.records) {
       if (r.kind !== 'evidence') continue;
       const file = scalarText(r.fields.get('file'))?.trim();
       const url = scalarText(r.fields.get('url'))?.trim();
-      if (!file && !url) ctx.report_(anchor(r), `The ${label(r)} names neither a \`file\` nor a \`url\`.`);
+      if (file || url) continue;
+      // picking a file needs the host (a file dialog, the workspace's files); the core can offer the other kind of source
+      const fileEntry = r.fields.get('file');
+      const fixes: Fix[] =
+        fileEntry && isEmptyValue(fileEntry.value) && !r.fields.has('url')
+          ? [{ title: 'Make it a web source: write `url:` instead of the empty `file:`', edits: [edit(ctx.report, fileEntry.keySpan, 'url')], placeholder: true }]
+          : [];
+      ctx.report_(anchor(r), `The ${label(r)} names neither a \`file\` nor a \`url\`.`, { fixes });
     }
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
@@ -106,22 +117,78 @@ export const PA023: Rule = {
   },
 };
 
+/** How a record is shown in a fix's title: `flow F2 (→ api.example.com)`. */
+function described(r: AuditRecord): string {
+  const said = scalarText(r.fields.get(r.kind === 'flow' ? 'to' : 'action'))?.trim();
+  if (!said) return label(r);
+  return `${label(r)} (${r.kind === 'flow' ? '→ ' : ''}${said.length > 40 ? `${said.slice(0, 39)}…` : said})`;
+}
+
+/** The day a step or flow happened: its `date` or `first-seen`, or for a flow its step's `date`. */
+function dayOfRecord(report: Report, r: AuditRecord): string | undefined {
+  const own = dayOf(r.fields.get(r.kind === 'flow' ? 'first-seen' : 'date')?.value);
+  if (own || r.kind !== 'flow') return own;
+  const step = report.byId.get(scalarText(r.fields.get('step'))?.trim() ?? '');
+  return step?.kind === 'step' ? dayOf(step.fields.get('date')?.value) : undefined;
+}
+
+/** At most this many "cite it from …" fixes per uncited evidence. */
+const MAX_CITE_FIXES = 5;
+
+/**
+ * The steps and flows an uncited evidence record most likely belongs to, best
+ * first: those without evidence that happened the day it was captured, then
+ * the others without evidence, then the others of that day.
+ */
+function citers(report: Report) {
+  const without: AuditRecord[] = [];
+  const byDay = new Map<string, { without: AuditRecord[]; with: AuditRecord[] }>();
+  for (const r of report.records) {
+    if (r.kind !== 'step' && r.kind !== 'flow') continue;
+    const none = !hasEvidence(r);
+    if (none) without.push(r);
+    const day = dayOfRecord(report, r);
+    if (!day) continue;
+    let d = byDay.get(day);
+    if (!d) byDay.set(day, (d = { without: [], with: [] }));
+    (none ? d.without : d.with).push(r);
+  }
+  return (captured: string | undefined): AuditRecord[] => {
+    const day = captured ? byDay.get(captured) : undefined;
+    const out = new Set<AuditRecord>();
+    for (const list of [day?.without ?? [], without, day?.with ?? []]) {
+      for (const r of list) {
+        if (out.size >= MAX_CITE_FIXES) return [...out];
+        out.add(r);
+      }
+    }
+    return [...out];
+  };
+}
+
 export const PA024: Rule = {
   id: 'PA024',
   name: 'evidence-uncited',
   defaultSeverity: 'info',
   description: 'An evidence record that nothing cites.',
-  fixable: false,
+  fixable: true,
   check(ctx) {
+    const { report } = ctx;
     const cited = new Set<string>();
-    for (const ref of ctx.report.references) cited.add(ref.id);
-    for (const c of ctx.report.citations) cited.add(c.id);
+    for (const ref of report.references) cited.add(ref.id);
+    for (const c of report.citations) cited.add(c.id);
     // a block that does not parse (PA002) may cite it
-    for (const id of unreadable(ctx.report).mentioned) cited.add(id);
-    for (const r of ctx.report.records) {
-      if (r.kind === 'evidence' && r.id !== undefined && !cited.has(r.id)) {
-        ctx.report_(anchor(r), `Evidence ${r.id} is never cited: reference it from a record or cite it in the text as [@${r.id}].`);
+    for (const id of unreadable(report).mentioned) cited.add(id);
+    let candidates: ReturnType<typeof citers> | undefined;
+    for (const r of report.records) {
+      if (r.kind !== 'evidence' || r.id === undefined || cited.has(r.id)) continue;
+      candidates ??= citers(report);
+      const fixes: Fix[] = [];
+      for (const c of candidates(dayOf(r.fields.get('captured')?.value))) {
+        const e = appendToList(report, c, 'evidence', r.id);
+        if (e) fixes.push({ title: `Cite ${r.id} from ${described(c)}`, edits: [e] });
       }
+      ctx.report_(anchor(r), `Evidence ${r.id} is never cited: reference it from a record or cite it in the text as [@${r.id}].`, { fixes });
     }
   },
 };

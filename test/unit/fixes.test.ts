@@ -1,0 +1,177 @@
+/**
+ * The quick fixes of issue 10, each applied to a small report: the text must
+ * change exactly as expected, and the diagnostic must go (or stay, for a
+ * placeholder). Which fixes are safe for Fix all (`preferred`) is part of
+ * what is tested.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { lintText } from '../../src/core/linter';
+import type { Diagnostic, Fix } from '../../src/core/types';
+import { applyEdits } from '../support/edits';
+
+const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n# R\n\n';
+const DEVICE = '```device\nvendor: V\nmodel: M\nbuild: B\n```\n\n';
+
+/** Lints `body` (after front matter and a device), finds the (first) fix of `rule` whose title matches, applies it. */
+async function fix(body: string, rule: string, title: RegExp, fm = FM) {
+  const text = fm + DEVICE + body;
+  const { diagnostics } = await lintText(text);
+  const withRule = diagnostics.filter((d) => d.rule === rule);
+  const found: { d: Diagnostic; f: Fix }[] = withRule.flatMap((d) => (d.fixes ?? []).filter((f) => title.test(f.title)).map((f) => ({ d, f })));
+  assert.ok(found.length >= 1, `${rule} fixes: ${withRule.flatMap((d) => (d.fixes ?? []).map((f) => f.title)).join(' | ') || 'none'}\n${diagnostics.map((d) => `${d.rule} ${d.message}`).join('\n')}`);
+  const { d, f } = found[0]!;
+  const fixed = applyEdits(text, f.edits);
+  const after = (await lintText(fixed)).diagnostics;
+  const still = after.filter((x) => x.rule === rule && x.message === d.message).length;
+  return { text, fixed, fix: f, diagnostic: d, still, after, body: fixed.slice(fm.length + DEVICE.length), fmAfter: fixed.slice(0, fixed.indexOf('\n---\n') + 5) };
+}
+
+const EVIDENCE = '```evidence\n- id: E1\n  url: https://example.org/1\n  captured: 2014-08-06\n- id: E2\n  url: https://example.org/2\n  captured: 2014-08-06\n```\n\n[@E1]\n';
+
+describe('PA007: the repeat removed (safe for Fix all)', () => {
+  test('in a [] list', async () => {
+    const r = await fix('```flow\nid: F1\nfrom: D1\nto: a.example.com\ndata: [IMEI]\nevidence: [E1, E2, E1#frame=3, E1]\n```\n\n' + EVIDENCE, 'PA007', /Remove the repeated `E1`/);
+    assert.match(r.body, /evidence: \[E1, E2, E1#frame=3\]\n/);
+    assert.equal(r.fix.preferred, true);
+    assert.equal(r.still, 0);
+  });
+  test('in a block list', async () => {
+    const r = await fix('```flow\nid: F1\nfrom: D1\nto: a.example.com\ndata: [IMEI]\nevidence:\n  - E1\n  - E2\n  - E1 # again\n```\n\n' + EVIDENCE, 'PA007', /Remove/);
+    assert.match(r.body, /evidence:\n {2}- E1\n {2}- E2\n```/);
+  });
+});
+
+describe('PA006: empty values and template leftovers', () => {
+  test('an empty optional field is deleted with its line', async () => {
+    const r = await fix('```flow\nid: F1\nfrom: D1\nto: a.example.com\ncountry: ""\ndata: [IMEI]\nevidence: [E1]\n```\n\n' + EVIDENCE, 'PA006', /Delete the empty `country`/);
+    assert.match(r.body, /to: a\.example\.com\ndata: \[IMEI\]\n/);
+    assert.notEqual(r.fix.preferred, true);
+    assert.equal(r.still, 0);
+  });
+  test('an empty field the record needs has no fix, and says so', async () => {
+    const { diagnostics } = await lintText(`${FM}${DEVICE}\`\`\`flow\nid: F1\nfrom: D1\nto: ""\ndata: []\nevidence: [E1]\n\`\`\`\n\n${EVIDENCE}`);
+    const pa006 = diagnostics.filter((d) => d.rule === 'PA006');
+    assert.deepEqual(pa006.map((d) => /and a flow needs it/.test(d.message)), [true, true]);
+    assert.deepEqual(pa006.map((d) => d.fixes ?? []), [[], []]);
+  });
+  test("the template's instruction goes with its paragraph", async () => {
+    const r = await fix(`## Summary\n\nWhat was tested, what left the device, and what the vendor said.\n\nOur text.\n\n${EVIDENCE}`, 'PA006', /instruction/);
+    assert.match(r.body, /^## Summary\n\nOur text\.\n/);
+  });
+  test('an empty identifier is deleted', async () => {
+    const text = `${FM}\`\`\`device\nvendor: V\nmodel: M\nbuild: B\nidentifiers:\n  IMEI: "869999012345677"\n  IMSI: ""\n\`\`\`\n`;
+    const { diagnostics } = await lintText(text);
+    const d = diagnostics.find((x) => x.rule === 'PA006')!;
+    assert.equal(applyEdits(text, d.fixes![0]!.edits), text.replace('  IMSI: ""\n', ''));
+  });
+});
+
+describe('PA003: the value meant', () => {
+  const flow = (line: string) => `\`\`\`flow\nid: F1\nfrom: D1\nto: a.example.com\n${line}\ndata: [IMEI]\nevidence: [E1]\n\`\`\`\n\n${EVIDENCE}`;
+  test('encryption: TLS 1.3 → tls (a guess: not in Fix all)', async () => {
+    const r = await fix(flow('encryption: TLS 1.3'), 'PA003', /Replace with `tls`/);
+    assert.match(r.body, /\nencryption: tls\n/);
+    assert.notEqual(r.fix.preferred, true);
+    assert.equal(r.still, 0);
+  });
+  test('country: China → CN, from the runtime\'s country names (safe)', async () => {
+    const r = await fix(flow('country: China'), 'PA003', /Replace with `CN` \(China\)/);
+    assert.match(r.body, /\ncountry: CN\n/);
+    assert.equal(r.fix.preferred, true);
+  });
+  test('quotes are kept; a code in lower case; another country', async () => {
+    assert.match((await fix(flow('country: "Hong Kong"'), 'PA003', /`HK`/)).body, /\ncountry: "HK"\n/);
+    assert.match((await fix(flow('country: de'), 'PA003', /`DE`/)).body, /\ncountry: DE\n/);
+  });
+  test('consent: Opt in → opt-in (the same word: safe)', async () => {
+    const r = await fix(flow('consent: Opt in'), 'PA003', /`opt-in`/);
+    assert.match(r.body, /\nconsent: opt-in\n/);
+    assert.equal(r.fix.preferred, true);
+  });
+  test('no fix for a value that means nothing known', async () => {
+    const { diagnostics } = await lintText(FM + DEVICE + flow('country: Atlantis'));
+    assert.deepEqual(diagnostics.filter((d) => d.rule === 'PA003').map((d) => d.fixes), [undefined]);
+  });
+});
+
+describe('PA005: did you mean, before the stub', () => {
+  test('the closest id of the expected kind comes first; the stub last', async () => {
+    const text = `${FM}${DEVICE}\`\`\`flow\nid: F1\nfrom: D1\nto: a.example.com\ndata: [IMEI]\nevidence: [E1, E22]\n\`\`\`\n\n${EVIDENCE}`;
+    const d = (await lintText(text)).diagnostics.find((x) => x.rule === 'PA005')!;
+    assert.match(d.message, /Did you mean `E2`\?/);
+    assert.deepEqual(d.fixes!.map((f) => f.title), ['Change `E22` to `E2` (evidence)', 'Add an evidence record `E22` at the end of the report']);
+    assert.match(applyEdits(text, d.fixes![0]!.edits), /evidence: \[E1, E2\]\n/);
+  });
+  test('an id already in the list is not suggested (it would repeat)', async () => {
+    const d = (await lintText(`${FM}${DEVICE}\`\`\`flow\nid: F1\nfrom: D1\nto: a.example.com\ndata: [IMEI]\nevidence: [E2, E22]\n\`\`\`\n\n${EVIDENCE}`)).diagnostics.find((x) => x.rule === 'PA005')!;
+    assert.deepEqual(d.fixes!.map((f) => f.title), ['Change `E22` to `E1` (evidence)', 'Add an evidence record `E22` at the end of the report']);
+  });
+  test('in a citation, an evidence id is not turned into a step id', async () => {
+    const d = (await lintText(`${FM}${DEVICE}\`\`\`step\nid: S9\naction: x\n\`\`\`\n\nSee [@E99].\n`)).diagnostics.find((x) => x.rule === 'PA005')!;
+    assert.deepEqual(d.fixes!.map((f) => f.title), ['Add an evidence record `E99` at the end of the report']);
+  });
+});
+
+describe('PA014, PA020: placeholders where only the analyst knows the value', () => {
+  test('a response without source gets `source: ""` to fill in', async () => {
+    const r = await fix('```response\nid: V1\ndate: 2014-08-10\nparty: vendor\nstatement: Fixed.\n```\n', 'PA014', /Add `source:`/);
+    assert.match(r.body, /statement: Fixed\.\nsource: ""\n```/);
+    assert.equal(r.fix.placeholder, true);
+    assert.equal(r.still, 1, 'the warning stays until it is filled in');
+  });
+  test('an evidence record with an empty file can become a web source', async () => {
+    const r = await fix('```evidence\nid: E1\nfile: ""\nkind: web\n```\n\n[@E1]\n', 'PA020', /url/);
+    assert.match(r.body, /\nurl: ""\nkind: web\n/);
+    assert.equal(r.fix.placeholder, true);
+  });
+});
+
+describe('PA024: cite it from the step or flow it belongs to', () => {
+  const body = (f2: string) =>
+    `\`\`\`step\nid: S1\naction: Boot\ndate: 2014-08-06\nevidence: [E1]\n\`\`\`\n\n\`\`\`flow\n- id: F1\n  from: D1\n  to: a.example.com\n  data: [IMEI]\n  evidence: [E1]\n- id: F2\n  from: D1\n  to: b.example.com\n  data: [IMEI]\n${f2}\`\`\`\n\n${EVIDENCE}`;
+  test('a flow with no evidence field gets one', async () => {
+    const r = await fix(body(''), 'PA024', /Cite E2 from flow F2 \(→ b\.example\.com\)/);
+    assert.match(r.body, / {2}data: \[IMEI\]\n {2}evidence: \[E2\]\n```/);
+    assert.equal(r.still, 0);
+    assert.equal(r.after.filter((d) => d.rule === 'PA010').length, 0, 'and the flow has evidence now');
+  });
+  test('an empty list, a block list', async () => {
+    assert.match((await fix(body('  evidence: []\n'), 'PA024', /flow F2/)).body, /evidence: \[E2\]\n/);
+    const block = body('').replace('evidence: [E1]\n```\n\n```flow', 'evidence:\n  - E1 # the boot log\n```\n\n```flow');
+    assert.match((await fix(block, 'PA024', /step S1/)).body, /evidence:\n {2}- E1 # the boot log\n {2}- E2\n```/);
+  });
+  test('steps and flows of the capture day come first, also those that already cite something', async () => {
+    const { diagnostics } = await lintText(FM + DEVICE + body(''));
+    const d = diagnostics.find((x) => x.rule === 'PA024')!;
+    assert.deepEqual(d.fixes!.map((f) => f.title), ['Cite E2 from flow F2 (→ b.example.com)', 'Cite E2 from step S1 (Boot)']);
+  });
+});
+
+describe('PA030: declare a new category', () => {
+  const flow = '```flow\nid: F1\nfrom: D1\nto: a.example.com\ndata: [wifi scan results]\nevidence: [E1]\n```\n\n' + EVIDENCE;
+  test('under a new `categories:` at the end of the front matter', async () => {
+    const r = await fix(flow, 'PA030', /Declare/);
+    assert.match(r.fmAfter, /auditors: \[A\]\ncategories:\n {2}- \{id: wifi-scan-results, label: wifi scan results, sensitivity: medium\}\n---\n/);
+    assert.equal(r.still, 0);
+  });
+  test('appended to an existing list, block or flow', async () => {
+    const block = FM.replace('auditors: [A]\n', 'auditors: [A]\ncategories:\n  - id: push-token\n    label: Push token\n');
+    assert.match((await fix(flow, 'PA030', /Declare/, block)).fmAfter, /label: Push token\n {2}- \{id: wifi-scan-results, label: wifi scan results, sensitivity: medium\}\n---/);
+    const inline = FM.replace('auditors: [A]\n', 'auditors: [A]\ncategories: []\n');
+    assert.match((await fix(flow, 'PA030', /Declare/, inline)).fmAfter, /categories: \[\{id: wifi-scan-results, label: wifi scan results, sensitivity: medium\}\]\n/);
+  });
+});
+
+describe('PA042: the report date moved to the latest date', () => {
+  test('one fix clears every date after the report date; not safe for Fix all', async () => {
+    const r = await fix(
+      '```step\n- id: S1\n  action: a\n  date: 2014-11-02\n- id: S2\n  action: b\n  date: 2014-12-01\n```\n',
+      'PA042',
+      /2014-12-01/,
+    );
+    assert.match(r.fmAfter, /\ndate: 2014-12-01\n/);
+    assert.notEqual(r.fix.preferred, true);
+    assert.deepEqual(r.after.filter((d) => d.rule === 'PA042'), []);
+  });
+});
