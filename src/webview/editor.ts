@@ -13,7 +13,8 @@
 import type { RecordKind } from '../core/model';
 import type { EditorModel, FieldSchema, FieldValue, FromWebview, Intent, ProblemView, RecordRef, RecordView, ToWebview } from '../core/protocol';
 import { el, hasFocusWithin, problemsList, type FieldTarget, type FormContext, type Widget } from './form/dom';
-import { CategoriesWidget, IdentifiersWidget, ListWidget, ProseWidget, RefsWidget, ScalarWidget, choicesOf, countries, recordChoices } from './form/widgets';
+import { AuditorsWidget, CategoriesWidget, IdentifiersWidget } from './form/rows';
+import { ListWidget, ProseWidget, RefsWidget, ScalarWidget, choicesOf, countries, recordChoices } from './form/widgets';
 import { cachedDiagram, renderDiagram } from './mermaid';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void };
@@ -131,6 +132,10 @@ function widgetFor(schema: FieldSchema, kind: string | undefined, t: Target): Wi
       w = new ScalarWidget(ctx, t, schema, refKinds ? recordChoices(records(refKinds)) : undefined);
       break;
     case 'strings':
+      if (!kind && schema.name === 'auditors') {
+        w = new AuditorsWidget(ctx, t, schema);
+        break;
+      }
       w = new ListWidget(ctx, t, schema, schema.name === 'claims' ? 'claim' : schema.name === 'auditors' ? 'auditor' : schema.name === 'redact' ? 'value or /pattern/' : schema.name === 'address' ? 'address' : 'item');
       break;
     default: {
