@@ -29,9 +29,11 @@ export interface FieldSpec {
   doc: string;
   /** A record of this kind is not complete without a value here: PA006 reports the field written empty (`to: ""`). */
   required?: true;
+  /** A value as it is written in this field, for hints and placeholders: `[V1]` for a retest's `verifies`, `[E1, E2#frame=3]` for `evidence`. */
+  example?: string;
 }
 
-const f = (name: string, t: FieldType, doc: string, required?: 'required'): FieldSpec => (required ? { name, t, doc, required: true } : { name, t, doc });
+const f = (name: string, t: FieldType, doc: string, more: { required?: true; example?: string } = {}): FieldSpec => ({ name, t, doc, ...more });
 const en = (...values: string[]): FieldType => ({ type: 'enum', values });
 
 export const ENUMS = {
@@ -47,7 +49,7 @@ export const ENUMS = {
   findingStatus: ['open', 'fixed', 'disputed', 'accepted'],
 } as const;
 
-const ID = f('id', { type: 'id' }, 'Identifier, unique in the report', 'required');
+const ID = f('id', { type: 'id' }, 'Identifier, unique in the report', { required: true });
 const NOTES = f('notes', { type: 'text' }, 'Free notes');
 const DESCRIPTION = f('description', { type: 'text' }, 'Description');
 
@@ -60,33 +62,33 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
     f('os', { type: 'string' }, 'Operating system and version'),
     f('build', { type: 'string' }, 'Firmware/OS build under test (makes the test reproducible)'),
     f('identifiers', { type: 'identifiers' }, "The test device's own identifier values, keyed by data category; masked in every export"),
-    f('acquired', { type: 'date-or-text' }, 'When and how the device was acquired: a date (2014-08-01) or a description (retail, sealed box)'),
+    f('acquired', { type: 'date-or-text' }, 'When and how the device was acquired: a date (2014-08-01) or a description (retail, sealed box)', { example: '2014-08-01, retail, sealed box' }),
     NOTES,
   ],
   step: [
     ID,
-    f('action', { type: 'text' }, 'What the analyst did', 'required'),
+    f('action', { type: 'text' }, 'What the analyst did', { required: true }),
     f('expected', { type: 'text' }, 'What a privacy-respecting device would do'),
     f('observed', { type: 'text' }, 'What was observed (needs evidence)'),
-    f('device', { type: 'ref' }, 'Device id (D…)'),
+    f('device', { type: 'ref' }, 'Device id (D…)', { example: 'D1' }),
     f('date', { type: 'datetime' }, 'When the step was performed'),
-    f('evidence', { type: 'refs' }, 'Evidence ids (E…), optionally with #locator'),
+    f('evidence', { type: 'refs' }, 'Evidence ids (E…), optionally with #locator', { example: '[E1, E2#frame=3]' }),
     NOTES,
   ],
   flow: [
     ID,
-    f('from', { type: 'string' }, 'Sending device (D1) or component (D1/component)', 'required'),
-    f('to', { type: 'string' }, 'Receiving host name', 'required'),
+    f('from', { type: 'string' }, 'Sending device (D1) or component (D1/component)', { required: true, example: 'D1 or D1/modem' }),
+    f('to', { type: 'string' }, 'Receiving host name', { required: true }),
     f('address', { type: 'strings' }, 'IP address or list of addresses'),
-    f('port', { type: 'ports' }, 'Destination port or ports'),
-    f('country', { type: 'country' }, 'ISO 3166 alpha-2 country of the endpoint'),
+    f('port', { type: 'ports' }, 'Destination port or ports', { example: '443 or [80, 443]' }),
+    f('country', { type: 'country' }, 'ISO 3166 alpha-2 country of the endpoint', { example: 'CN' }),
     f('protocol', { type: 'string' }, 'Protocol, e.g. https, http, mqtt'),
     f('encryption', en(...ENUMS.encryption), 'Transport protection of the data'),
-    f('data', { type: 'categories' }, 'Data categories sent', 'required'),
+    f('data', { type: 'categories' }, 'Data categories sent', { required: true }),
     f('consent', en(...ENUMS.consent), 'How the user agreed to the flow'),
-    f('step', { type: 'ref' }, 'Test step (S…) during which the flow was seen'),
+    f('step', { type: 'ref' }, 'Test step (S…) during which the flow was seen', { example: 'S1' }),
     f('first-seen', { type: 'datetime' }, 'When the flow was first observed'),
-    f('evidence', { type: 'refs' }, 'Evidence ids (E…), optionally with #locator'),
+    f('evidence', { type: 'refs' }, 'Evidence ids (E…), optionally with #locator', { example: '[E1, E2#frame=3]' }),
     DESCRIPTION,
     NOTES,
   ],
@@ -104,35 +106,35 @@ export const RECORD_FIELDS: Record<RecordKind, readonly FieldSpec[]> = {
   response: [
     ID,
     f('date', { type: 'datetime' }, 'When the statement was made'),
-    f('party', en(...ENUMS.party), 'Who made the statement', 'required'),
+    f('party', en(...ENUMS.party), 'Who made the statement', { required: true }),
     f('by', { type: 'string' }, 'Person or body'),
     f('channel', { type: 'string' }, 'Where it was said (blog, press, letter)'),
-    f('source', { type: 'string' }, 'URL or evidence id (E…) of the statement'),
-    f('statement', { type: 'text' }, 'What was said, in short', 'required'),
+    f('source', { type: 'string' }, 'URL or evidence id (E…) of the statement', { example: 'E5 or https://…' }),
+    f('statement', { type: 'text' }, 'What was said, in short', { required: true }),
     f('claims', { type: 'strings' }, 'Short claims made'),
-    f('addresses', { type: 'refs' }, 'Flows (F…) or findings (FN…) the statement is about'),
+    f('addresses', { type: 'refs' }, 'Flows (F…) or findings (FN…) the statement is about', { example: '[F1, FN1]' }),
     f('fix', { type: 'string' }, 'Build, version or date in which the party says the issue is fixed'),
     f('verdict', en(...ENUMS.verdict), "The auditor's verdict on the claims"),
-    f('evidence', { type: 'refs' }, 'Evidence ids (E…) supporting the verdict'),
+    f('evidence', { type: 'refs' }, 'Evidence ids (E…) supporting the verdict', { example: '[E5]' }),
     NOTES,
   ],
   retest: [
     ID,
     f('date', { type: 'datetime' }, 'When the retest was run'),
     f('build', { type: 'string' }, 'Build tested'),
-    f('verifies', { type: 'refs' }, 'Responses (V…) whose claims the retest checks'),
-    f('flows', { type: 'refs' }, 'Flows (F…) checked again'),
-    f('result', en(...ENUMS.result), 'Outcome', 'required'),
+    f('verifies', { type: 'refs' }, 'Responses (V…) whose claims the retest checks', { example: '[V1]' }),
+    f('flows', { type: 'refs' }, 'Flows (F…) checked again', { example: '[F1, F2]' }),
+    f('result', en(...ENUMS.result), 'Outcome', { required: true }),
     f('observed', { type: 'text' }, 'What the retest saw'),
-    f('evidence', { type: 'refs' }, 'Evidence ids (E…)'),
+    f('evidence', { type: 'refs' }, 'Evidence ids (E…)', { example: '[E4, E1#entry=3]' }),
     NOTES,
   ],
   finding: [
     ID,
-    f('title', { type: 'string' }, 'One-line conclusion', 'required'),
-    f('severity', en(...ENUMS.severity), 'Severity', 'required'),
-    f('flows', { type: 'refs' }, 'Flows (F…) the finding rests on'),
-    f('evidence', { type: 'refs' }, 'Evidence ids (E…)'),
+    f('title', { type: 'string' }, 'One-line conclusion', { required: true }),
+    f('severity', en(...ENUMS.severity), 'Severity', { required: true }),
+    f('flows', { type: 'refs' }, 'Flows (F…) the finding rests on', { example: '[F1, F2]' }),
+    f('evidence', { type: 'refs' }, 'Evidence ids (E…)', { example: '[E4, E1#entry=3]' }),
     f('status', en(...ENUMS.findingStatus), 'Status'),
     f('recommendation', { type: 'text' }, 'What should be done'),
     DESCRIPTION,

@@ -292,6 +292,13 @@ export type CompletionKind = 'field' | 'value' | 'category' | 'reference' | 'fil
 export interface CompletionItem {
   label: string;
   kind: CompletionKind;
+  /**
+   * Shown after the label on every row of the list (VS Code's
+   * `CompletionItemLabel.description`), where `detail` shows for the selected
+   * row only: what a record is (an evidence's kind and file, a flow's host, a
+   * finding's title).
+   */
+  description?: string;
   detail?: string;
   documentation?: string;
   insertText: string;
@@ -323,6 +330,24 @@ function parentKey(report: Report, line: number, indent: number, stopLine: numbe
       const m = /^\s*(?:-\s+)?([\w-]+):\s*$/.exec(t);
       return m ? m[1] : undefined;
     }
+  }
+  return undefined;
+}
+
+/**
+ * The field whose block list holds the item on `line` (its `- ` at column
+ * `dash`): the nearest line above, past the item's siblings and their
+ * continuation lines, that is not indented further; undefined when that is
+ * not an empty `key:` (the item starts a record of a sequence block).
+ */
+function listParent(report: Report, line: number, dash: number, stopLine: number): string | undefined {
+  for (let l = line - 1; l > stopLine; l--) {
+    const t = report.lines.lineText(l);
+    if (!t.trim()) continue;
+    const ind = t.length - t.trimStart().length;
+    if (ind > dash) continue;
+    if (ind === dash && /^\s*-(\s|$)/.test(t)) continue;
+    return /^\s*(?:-\s+)?([\w-]+):\s*(?:#.*)?$/.exec(t)?.[1];
   }
   return undefined;
 }
@@ -374,18 +399,89 @@ export function completions(report: Report, offset: number, ctx: CompletionConte
   return [];
 }
 
-function idItems(report: Report, kinds: readonly RecordKind[], span: Span, citation = false): CompletionItem[] {
+/** A record in a few words, for the row of a completion list: `pcap · evidence/a.pcap`, `→ api.example.com`, a finding's title. */
+export function shortDescription(r: AuditRecord): string {
+  const f = (k: string) => scalarText(r.fields.get(k))?.trim() || undefined;
+  let s: string | undefined;
+  switch (r.kind) {
+    case 'evidence':
+      s = [f('kind'), f('file') ?? f('url') ?? f('description')].filter(Boolean).join(' · ');
+      break;
+    case 'flow':
+      s = f('to') && `→ ${f('to')}`;
+      break;
+    case 'finding':
+      s = f('title');
+      break;
+    case 'step':
+      s = f('action');
+      break;
+    default:
+      s = summary(r);
+  }
+  s = (s ?? '').replace(/\s+/g, ' ');
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
+/** Records of `kinds` as completion items; the ids in `listed` (already in the list being written) are left out. */
+function idItems(report: Report, kinds: readonly RecordKind[], span: Span, citation = false, listed: ReadonlySet<string> = new Set()): CompletionItem[] {
   return report.records
-    .filter((r) => r.id !== undefined && kinds.includes(r.kind))
-    .map((r) => ({
-      label: r.id!,
-      kind: 'reference' as const,
-      detail: `${r.kind}: ${summary(r)}`,
-      insertText: citation ? `${r.id}]` : r.id!,
-      span,
-      // evidence first in citations, then in report order
-      sortText: `${citation && r.kind !== 'evidence' ? 1 : 0}${String(r.index).padStart(6, '0')}`,
-    }));
+    .filter((r) => r.id !== undefined && kinds.includes(r.kind) && !listed.has(r.id))
+    .map((r) => {
+      const kindNote = r.kind === 'evidence' && scalarText(r.fields.get('kind')) ? ` (${scalarText(r.fields.get('kind'))!.trim()})` : '';
+      const description = shortDescription(r);
+      return {
+        label: r.id!,
+        kind: 'reference' as const,
+        ...(description ? { description } : {}),
+        detail: `${r.kind}${kindNote}: ${summary(r)}`,
+        insertText: citation ? `${r.id}]` : r.id!,
+        span,
+        // evidence first in citations, then in report order
+        sortText: `${citation && r.kind !== 'evidence' ? 1 : 0}${String(r.index).padStart(6, '0')}`,
+      };
+    });
+}
+
+/** A reference as written in a list (`E1`, `"E1"`), without quotes; undefined for one with a locator (`E1#frame=3`: another one may still be added). */
+const bareId = (item: string): string | undefined => {
+  const t = item.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+  return /^[A-Za-z][A-Za-z0-9_-]*$/.test(t) ? t : undefined;
+};
+
+/** The ids a `[…]` list on the cursor's line already holds, the item being typed (at `span`) left out. */
+function listedInline(report: Report, line: number, span: Span): Set<string> {
+  const start = report.lines.lineStarts[line]!;
+  const text = report.lines.lineText(line);
+  const rest = text.slice(0, span.start - start) + text.slice(span.end - start);
+  const open = rest.indexOf('[');
+  const out = new Set<string>();
+  if (open < 0) return out;
+  const close = rest.indexOf(']', open);
+  for (const item of rest.slice(open + 1, close < 0 ? undefined : close).split(',')) {
+    const id = bareId(item);
+    if (id) out.add(id);
+  }
+  return out;
+}
+
+/** The ids of the other `- X` items of the block list the cursor's line is an item of. */
+function listedInBlock(report: Report, line: number, indent: number): Set<string> {
+  const out = new Set<string>();
+  const { lines } = report;
+  const item = (l: number) => {
+    const m = /^(\s*)-\s+(.*?)\s*(?:#.*)?$/.exec(lines.lineText(l));
+    return m && m[1]!.length === indent ? m[2]! : undefined;
+  };
+  for (const step of [-1, 1]) {
+    for (let l = line + step; l >= 0 && l < lines.lineCount; l += step) {
+      const it = item(l);
+      if (it === undefined) break;
+      const id = bareId(it);
+      if (id) out.add(id);
+    }
+  }
+  return out;
 }
 
 function blockCompletions(report: Report, offset: number, kind: RecordKind, openLine: number, line: number, before: string, ctx: CompletionContext): CompletionItem[] {
@@ -393,17 +489,19 @@ function blockCompletions(report: Report, offset: number, kind: RecordKind, open
   const keyM = /^(\s*(?:-\s+)?)([\w-]*)$/.exec(before);
   if (keyM) {
     const indent = keyM[1]!.length;
-    const parent = indent > 0 ? parentKey(report, line, indent, openLine) : undefined;
+    const dashAt = /^(\s*)-\s/.exec(before)?.[1]!.length;
+    // a list item (`- E`) belongs to the field above its siblings; a key, to the field its indentation is under
+    const parent = dashAt !== undefined ? listParent(report, line, dashAt, openLine) : indent > 0 ? parentKey(report, line, indent, openLine) : undefined;
     const span = { start: offset - keyM[2]!.length, end: offset };
     if (kind === 'device' && parent === 'identifiers') return categoryItems(ctx.taxonomy, span, ': ');
     if (parent && parent !== 'identifiers') {
       // a block list item under a field (`evidence:` then `- E`)
-      return valueCompletions(report, kind, parent, span, ctx);
+      return valueCompletions(report, kind, parent, span, ctx, dashAt !== undefined ? listedInBlock(report, line, dashAt) : undefined);
     }
     const present = keysAround(report, line, indent, openLine);
     return RECORD_FIELDS[kind]
       .filter((f) => !present.has(f.name))
-      .map((f, i) => ({ label: f.name, kind: 'field' as const, detail: typeLabel(f), documentation: f.doc, insertText: `${f.name}: `, span, sortText: String(i).padStart(3, '0') }));
+      .map((f, i) => ({ label: f.name, kind: 'field' as const, detail: typeLabel(f), documentation: fieldDoc(f), insertText: `${f.name}: `, span, sortText: String(i).padStart(3, '0') }));
   }
   // a value: `key: va`, `key: [a, b`, `- id: F1, key: …` in flow maps is left to the key form above
   const valM = /^\s*(?:-\s+)?([\w-]+):\s*(.*)$/.exec(before);
@@ -412,14 +510,15 @@ function blockCompletions(report: Report, offset: number, kind: RecordKind, open
   const tail = valM[2]!;
   const token = /[^\s,[\]{}"']*$/.exec(tail)![0];
   const span = { start: offset - token.length, end: offset };
-  return valueCompletions(report, kind, field, span, ctx);
+  return valueCompletions(report, kind, field, span, ctx, listedInline(report, line, span));
 }
 
-function valueCompletions(report: Report, kind: RecordKind, field: string, span: Span, ctx: CompletionContext): CompletionItem[] {
+function valueCompletions(report: Report, kind: RecordKind, field: string, span: Span, ctx: CompletionContext, listed?: ReadonlySet<string>): CompletionItem[] {
   const spec = RECORD_FIELDS[kind].find((f) => f.name === field);
   if (!spec) return [];
   const refKinds = REFERENCE_FIELDS[kind][field as keyof (typeof REFERENCE_FIELDS)[RecordKind]];
-  if (refKinds) return idItems(report, refKinds, span);
+  // a list leaves out what it holds already (a scalar reference field has nothing to leave out)
+  if (refKinds) return idItems(report, refKinds, span, false, spec.t.type === 'refs' ? listed : undefined);
   if (spec.t.type === 'enum') return spec.t.values.map((v, i) => ({ label: v, kind: 'value' as const, detail: field, insertText: v, span, sortText: String(i).padStart(3, '0') }));
   if (spec.t.type === 'categories') return categoryItems(ctx.taxonomy, span, '');
   if (kind === 'flow' && field === 'from') return idItems(report, ['device'], span);
@@ -448,6 +547,11 @@ function categoryItems(taxonomy: Taxonomy, span: Span, suffix: string): Completi
       sortText: `${rank[c.sensitivity]}${c.label.toLowerCase()}`,
     };
   });
+}
+
+/** A field's description with the example of its own values (`[V1]` for `verifies`, not an evidence list). */
+function fieldDoc(f: FieldSpec): string {
+  return f.example ? `${f.doc}. Example: \`${f.example}\`` : f.doc;
 }
 
 function typeLabel(f: FieldSpec): string {

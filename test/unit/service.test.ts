@@ -1,7 +1,9 @@
 /** Editor features of the core (completion, hover, navigation, rename, symbols) on a small report. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseReport } from '../../src/core/parse';
+import { kindOfId, RECORD_KINDS } from '../../src/core/model';
+import { parseReport, REFERENCE_FIELDS } from '../../src/core/parse';
+import { RECORD_FIELDS } from '../../src/core/schema';
 import { completions, definition, documentSymbols, hover, prepareRename, references, rename } from '../../src/core/service';
 import { Taxonomy } from '../../src/core/taxonomy';
 import { applyEdits } from '../support/edits';
@@ -101,6 +103,53 @@ describe('completion', () => {
     assert.deepEqual(complete('evidence: [E1#frame=3, E1]', 'evidence: [E1#frame=3, E|').labels, ['E1']);
     assert.deepEqual(complete('  step: S1', '  step: |').labels, ['S1']);
     assert.deepEqual(complete('  from: D1', '  from: |').labels, ['D1']);
+  });
+  test('reference items say what each record is, on every row and in the detail', () => {
+    const withKind = TEXT.replace('file: evidence/a.pcap', 'file: evidence/a.pcap\nkind: pcap');
+    const cursor = withKind.indexOf('  step: S1') + '  step: S1\n  evidence: ['.length;
+    const e1 = completions(parseReport(withKind.replace('  step: S1', '  step: S1\n  evidence: [')), cursor, { taxonomy }).find((c) => c.label === 'E1')!;
+    assert.equal(e1.description, 'pcap · evidence/a.pcap');
+    assert.equal(e1.detail, 'evidence (pcap): evidence/a.pcap');
+    assert.equal(complete('  step: S1', '  step: S1\n  evidence: [|').items.find((c) => c.label === 'E1')!.description, 'evidence/a.pcap');
+    const f1 = complete('See also [@S1].', 'See also [@F|').items.find((c) => c.label === 'F1')!;
+    assert.equal(f1.description, '→ api.example.com');
+    assert.equal(complete('See also [@S1].', 'See also [@S|').items.find((c) => c.label === 'S1')!.description, 'Boot');
+  });
+  test('ids already in the list are left out (one with a locator only still counts as another reference)', () => {
+    const two = TEXT.replace('id: E1\n', 'id: E1\nkind: pcap\n').replace('```device', '```evidence\nid: E2\nurl: https://example.org/2\n```\n\n```device');
+    const at = (typed: string) => {
+      const from = 'evidence: [E1#frame=3, E1]';
+      const cursor = two.indexOf(from) + typed.indexOf('|');
+      const items = completions(parseReport(two.replace(from, typed.replace('|', ''))), cursor, { taxonomy }).map((c) => c.label);
+      return items;
+    };
+    assert.deepEqual(at('evidence: [E1, |'), ['E2']);
+    assert.deepEqual(at('evidence: [E1, E|]'), ['E2']);
+    assert.deepEqual(at('evidence: [|, E2]'), ['E1']);
+    assert.deepEqual(at('evidence: ["E2", E|'), ['E1']);
+    assert.deepEqual(at('evidence: [E1#frame=3, E2, E|'), ['E1']);
+    assert.deepEqual(at('evidence:\n    - E2\n    - E|\n    - E9'), ['E1']);
+    assert.deepEqual(at('evidence:\n    - E1 # boot\n    - |'), ['E2']);
+  });
+  test('a field\'s hint gives an example of its own values', () => {
+    const docOf = (label: string) => complete('  to: b.example.com\n', '  to: b.example.com\n  |\n').items.find((c) => c.label === label)?.documentation ?? '';
+    assert.match(docOf('evidence'), /Example: `\[E1, E2#frame=3\]`/);
+    assert.match(docOf('step'), /Example: `S1`/);
+  });
+  test('every reference field\'s example names only ids of the kinds that field takes (no `E1, E2#frame=3` for verifies or flows)', () => {
+    let checked = 0;
+    for (const kind of RECORD_KINDS) {
+      for (const f of RECORD_FIELDS[kind]) {
+        const refKinds = (REFERENCE_FIELDS[kind] as Record<string, readonly string[] | undefined>)[f.name];
+        if (!refKinds) continue;
+        assert.ok(f.example, `${kind}.${f.name} has an example`);
+        const ids = [...f.example.matchAll(/\b(?:FN|D|S|F|E|V|R)\d+\b/g)].map((m) => m[0]);
+        assert.ok(ids.length > 0, `${kind}.${f.name}: ${f.example}`);
+        for (const id of ids) assert.ok(refKinds.includes(kindOfId(id)!), `${kind}.${f.name} takes ${refKinds.join('/')}, its example says ${id}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 13);
   });
   test('ids in citations, evidence first, closing the bracket', () => {
     const { items } = complete('See also [@S1].', 'See also [@|');
