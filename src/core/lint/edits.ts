@@ -57,13 +57,23 @@ const STUB: Record<RecordKind, string[]> = {
   finding: ['title: ""', 'severity: medium', 'flows: []', 'evidence: []'],
 };
 
+/** Whether the text ends with an empty (or blank) line: read from the end, since a report can ask for 100,000 stubs. */
+function endsWithBlankLine(text: string): boolean {
+  let i = text.length - 1;
+  if (text[i] !== '\n') return false;
+  i--;
+  if (text[i] === '\r') i--;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  return i >= 0 && text[i] === '\n';
+}
+
 /** Append a new record block with `id` at the end of the report. */
 export function appendStub(report: Report, kind: RecordKind, id: string): TextEdit {
   const eol = report.lines.eol;
   const text = report.text;
   const end = text.length;
   // leave exactly one blank line before the new block
-  const lead = text.length === 0 || /\n[ \t]*\r?\n$/.test(text) ? '' : /\n$/.test(text) ? eol : eol + eol;
+  const lead = text.length === 0 || endsWithBlankLine(text) ? '' : text.endsWith('\n') ? eol : eol + eol;
   const body = [`\`\`\`${kind}`, `id: ${id}`, ...STUB[kind], '```'].join(eol);
   return edit(report, { start: end, end }, `${lead}${body}${eol}`);
 }

@@ -99,10 +99,10 @@ export const PA006: Rule = {
   check(ctx) {
     const { report } = ctx;
     for (const r of report.records) {
-      const specs = RECORD_FIELDS[r.kind];
       for (const e of r.map.entries) {
-        const spec = specs.find((s) => s.name === e.key);
-        if (spec && isEmptyValue(e.value) && !reportedElsewhere(r, e)) emptyField(ctx, r.map, e, spec, `a ${r.kind}`);
+        if (!isEmptyValue(e.value)) continue;
+        const spec = RECORD_FIELDS[r.kind].find((s) => s.name === e.key);
+        if (spec && !reportedElsewhere(r, e)) emptyField(ctx, r.map, e, spec, `a ${r.kind}`);
       }
       // identifiers written with no value: `{IMEI: ""}`
       const ids = r.kind === 'device' ? r.fields.get('identifiers')?.value : undefined;
