@@ -18,10 +18,16 @@ function restOfLine(report: Report, span: Span): string {
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
+/** The text where the problem is, as code, or `fallback` when the line has none left. */
+const what = (report: Report, span: Span, fallback: string) => {
+  const rest = restOfLine(report, span);
+  return rest ? code(rest) : fallback;
+};
+
 type Say = (m: RegExpExecArray, report: Report, span: Span) => string;
 
 const SAYINGS: [RegExp, Say][] = [
-  [/^Unexpected scalar at node end/, (_m, r, s) => `${code(restOfLine(r, s))} cannot follow the value before it on this line; delete it (a stray comma?), or put the whole value in quotes.`],
+  [/^Unexpected scalar at node end/, (_m, r, s) => `${what(r, s, 'Text')} cannot follow the value before it on this line; delete it (a stray comma?), or put the whole value in quotes.`],
   [/^Flow sequence .*end with a \]/, () => 'A list opened with `[` is not closed: end it with `]` on the same line (a list over several lines must indent its continuation lines).'],
   [/^Flow map .*end with a \}/, () => 'A mapping opened with `{` is not closed: end it with `}`.'],
   [/^Unexpected (?:flow-seq-end|flow-map-end) token/, () => 'A closing `]` or `}` has no opening bracket: delete it.'],
@@ -43,7 +49,7 @@ const SAYINGS: [RegExp, Say][] = [
   [/^Invalid escape sequence (\S*)/, (m) => `${code(m[1]!)} is not a valid escape inside double quotes: use single quotes, or write the backslash twice.`],
   [/^Comments must be separated from other tokens by white space/, () => 'A `#` right after a value: a comment needs a space before the `#`, and a `#` that belongs to the value needs quotes around the value.'],
   [/^Map keys must be unique/, (_m, r, s) => `The field ${code(/^[^:\n]*/.exec(restOfLine(r, s))![0].trim() || '?')} appears twice in one record: keep one (only one of the two values could count).`],
-  [/^Unexpected (\S+) token in YAML stream/, (_m, r, s) => `${code(restOfLine(r, s))} does not belong to any field: is a line above unfinished, or indented wrongly?`],
+  [/^Unexpected (\S+) token in YAML stream/, (_m, r, s) => `${what(r, s, 'This text')} does not belong to any field: is a line above unfinished, or indented wrongly?`],
 ];
 
 /**
