@@ -70,7 +70,7 @@ function sentencePattern(sentence: string): RegExp {
   return new RegExp(src, 'g');
 }
 
-const LEFTOVERS = SKELETON_INSTRUCTIONS.map((s) => ({ sentence: s, pattern: sentencePattern(s) }));
+const LEFTOVERS = SKELETON_INSTRUCTIONS.map(sentencePattern);
 
 /** What removes a leftover: its paragraph (and one blank line after it) when it stands alone, else the sentence and a space. */
 function leftoverRemoval(report: Report, span: Span): Span {
@@ -120,8 +120,7 @@ export const PA006: Rule = {
     const fm = report.frontMatter?.map;
     const subject = fm?.entries.find((e) => e.key === 'subject');
     if (fm && subject && isEmptyValue(subject.value)) emptyField(ctx, fm, subject, FRONT_MATTER_FIELDS.find((s) => s.name === 'subject')!, 'the report');
-    for (const { pattern } of LEFTOVERS) {
-      pattern.lastIndex = 0;
+    for (const pattern of LEFTOVERS) {
       for (const m of report.text.matchAll(pattern)) {
         const span = { start: m.index, end: m.index + m[0].length };
         ctx.report_(span, 'This is an instruction of the New Audit Report template, not part of the report: replace it with your own text, or delete it.', {
