@@ -34,6 +34,8 @@ export interface RecordView {
   index: number;
   /** 0-based line of the record's first field. */
   line: number;
+  /** Index of the record's block in the report (records move only within their block). */
+  block: number;
   fields: Record<string, unknown>;
   problems: ProblemView[];
   /** Evidence hash status for evidence records with a file. */
@@ -94,6 +96,8 @@ export type FromWebview =
   | { type: 'applyFix'; requestId?: number; version: number; diagnostic: number; fix: number }
   | { type: 'editSource'; line?: number }
   | { type: 'export'; format: 'pdf' | 'html' }
+  /** Save the document once the edits sent before this message are made (Ctrl+S in the form). */
+  | { type: 'save' }
   /** The preview has shown a render (diagrams drawn). */
   | { type: 'painted'; version: number; ms?: number };
 
@@ -103,16 +107,20 @@ const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
 const KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 
+/** A mapping of strings (a device's identifiers, an auditor): a plain object, never one with a prototype of its own. */
+function isStringMapValue(v: unknown): boolean {
+  if (!isObj(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  const entries = Object.entries(v);
+  return entries.length <= 200 && entries.every(([k, x]) => k.length > 0 && k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !['__proto__', 'constructor', 'prototype'].includes(k) && typeof x === 'string' && x.length <= 10_000);
+}
+
 function isValue(v: unknown): v is FieldValue {
   if (v === null || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (typeof v === 'string') return v.length <= 100_000;
-  // a mapping of strings (a device's identifiers): a plain object, never one with a prototype of its own
-  if (isObj(v) && Object.getPrototypeOf(v) === Object.prototype) {
-    const entries = Object.entries(v);
-    return entries.length <= 200 && entries.every(([k, x]) => k.length > 0 && k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !['__proto__', 'constructor', 'prototype'].includes(k) && typeof x === 'string' && x.length <= 10_000);
-  }
-  return Array.isArray(v) && v.length <= 1000 && v.every((x) => (typeof x === 'string' && x.length <= 10_000) || (typeof x === 'number' && Number.isFinite(x)));
+  if (isObj(v)) return isStringMapValue(v);
+  // a list of strings, numbers or mappings of strings (the auditors: `{name, org, contact}`)
+  return Array.isArray(v) && v.length <= 1000 && v.every((x) => (typeof x === 'string' && x.length <= 10_000) || (typeof x === 'number' && Number.isFinite(x)) || isStringMapValue(x));
 }
 
 function isRef(v: unknown): v is RecordRef {
@@ -156,6 +164,7 @@ export function parseWebviewMessage(v: unknown): FromWebview | undefined {
   if (!isObj(v)) return undefined;
   switch (v.type) {
     case 'ready':
+    case 'save':
       return { type: v.type };
     case 'addEvidence':
       if (v.record === undefined) return { type: 'addEvidence' };

@@ -5,7 +5,9 @@
  * referencesTo, citationsOf), new fields in the schema's order, and the
  * device identifiers / comma-list bug. Every case asserts the exact text
  * after the edit; a fast-check property runs random intents of these kinds
- * on the example and checks that nothing else changes.
+ * (and changes of the front matter's auditors, a list of names and mappings)
+ * on the example and checks that nothing else changes. Lists of mappings:
+ * edit-lists.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { applyIntent, type FieldValue, type Intent, type IntentResult } from '..
 import { citationsOf, referencesTo } from '../../src/core/edit/intents';
 import { proseSpans } from '../../src/core/edit/prose';
 import { verifyIntent } from '../../src/core/edit/verify';
-import { toPlain, type AuditRecord, type Report, type YEntry } from '../../src/core/model';
+import { toPlain, type AuditRecord, type Report, type YEntry, type YNode } from '../../src/core/model';
 import { parseReport } from '../../src/core/parse';
 import { reportSkeleton } from '../../src/core/skeleton';
 import type { TextEdit } from '../../src/core/types';
@@ -506,11 +508,14 @@ describe('property: random form intents on the example', () => {
     fc.string({ maxLength: 10 }),
     fc.constantFrom('a, b', 'x: y', '# c', '```', '---', 'two\nlines', '"q"', '', '0123', 'E1#frame=3', '[@E1]'),
   );
+  // (plain objects, as JSON.parse gives them: fast-check's dictionaries have no prototype)
+  const person = fc.dictionary(fc.constantFrom('name', 'org', 'contact', 'x key'), str, { maxKeys: 3 }).map((d): Record<string, string> => ({ ...d }));
+  const item = fc.oneof({ weight: 1, arbitrary: str }, { weight: 2, arbitrary: person });
   const value: fc.Arbitrary<FieldValue> = fc.oneof(
     { weight: 4, arbitrary: str },
     { weight: 2, arbitrary: fc.array(str, { maxLength: 3 }) },
-    // (a plain object, as JSON.parse gives it: fast-check's dictionaries have no prototype)
     { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('IMEI', 'IMSI', 'phone number'), fc.string({ maxLength: 6 }), { maxKeys: 2 }).map((d) => ({ ...d })) },
+    { weight: 1, arbitrary: fc.array(item, { maxLength: 3 }) },
     { weight: 1, arbitrary: fc.integer() },
     { weight: 2, arbitrary: fc.constant(null) },
   );
@@ -519,13 +524,19 @@ describe('property: random form intents on the example', () => {
     fc.record({ t: fc.constant('fields' as const), r: fc.nat(), fields: fc.dictionary(fc.constantFrom(...names), value, { minKeys: 1, maxKeys: 4 }) }),
     fc.record({ t: fc.constant('delete' as const), r: fc.nat() }),
     fc.record({ t: fc.constant('prose' as const), s: fc.nat(), a: fc.nat(), b: fc.nat(), put: fc.array(pieces, { maxLength: 5 }) }),
+    // the auditors as the form changes them: one item replaced, inserted or removed, or the whole list
+    fc.record({ t: fc.constant('auditors' as const), op: fc.constantFrom('set', 'insert', 'remove', 'all'), i: fc.nat(), item, all: fc.array(item, { maxLength: 3 }) }),
   );
   const REFUSED = /already used|only field|^The new text would (add|remove|start|change|leave)/;
+  // auditors written in several styles (a comment, quotes, a flow mapping): items the yaml package would write otherwise
+  const first = "  - name: Example Analyst\n    org: Privacy Audit example (re-telling of F-Secure's public 2014 test)\n";
+  assert.ok(EXAMPLE.includes(`auditors:\n${first}subject:`));
+  const START = EXAMPLE.replace(first, `${first}  - 'Second Analyst'   # reviewer\n  - {name: "Third", org: X}\n  - name: "Fourth"\n    contact: 'f@example.org'\n`);
 
   test('either an error, or edits after which nothing else changed and no parse problem appeared', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.array(step, { minLength: 1, maxLength: 3 }), (isCrlf, steps) => {
-        let text = isCrlf ? crlf(EXAMPLE) : EXAMPLE;
+        let text = isCrlf ? crlf(START) : START;
         const original = parseReport(text);
         for (const st of steps) {
           const report = parseReport(text);
@@ -535,7 +546,28 @@ describe('property: random form intents on the example', () => {
           // the records the intent may change, and the fields it may change in each (all when undefined)
           const targets = new Map<AuditRecord, Set<string> | undefined>();
           let prose: { start: number; end: number } | undefined;
-          if (st.t === 'fields') {
+          // the auditors: old item index → new item index, for the items the step leaves alone
+          let kept: Map<number, number> | undefined;
+          if (st.t === 'auditors') {
+            const list = (toPlain(report.frontMatter!.fields.get('auditors')?.value) ?? []) as (string | Record<string, string>)[];
+            const i = st.i % (list.length + 1);
+            let next = [...list];
+            kept = new Map(list.map((_, j) => [j, j]));
+            if (st.op === 'all') {
+              next = st.all;
+              kept = new Map();
+            } else if (st.op === 'insert') {
+              next.splice(i, 0, st.item);
+              kept = new Map(list.map((_, j) => [j, j < i ? j : j + 1]));
+            } else if (i < list.length && st.op === 'set') {
+              next[i] = st.item;
+              kept.delete(i);
+            } else if (i < list.length) {
+              next.splice(i, 1);
+              kept = new Map(list.flatMap((_, j) => (j === i ? [] : [[j, j < i ? j : j - 1] as [number, number]])));
+            }
+            intent = { type: 'setFrontMatter', key: 'auditors', value: next };
+          } else if (st.t === 'fields') {
             const r = report.records[st.r % n]!;
             intent = { type: 'setFields', record: { index: r.index }, fields: st.fields };
             targets.set(r, new Set(Object.keys(st.fields)));
@@ -555,6 +587,7 @@ describe('property: random form intents on the example', () => {
           }
           const res = applyIntent(report, intent);
           if ('error' in res) {
+            assert.ok(intent.type !== 'setFrontMatter', `${JSON.stringify(intent)}: ${res.error}`);
             assert.match(res.error, REFUSED, `${JSON.stringify(intent)}: ${res.error}`);
             continue;
           }
@@ -566,6 +599,19 @@ describe('property: random form intents on the example', () => {
           else assert.doesNotMatch(out, /\r/);
           if (prose) {
             assert.ok(out.startsWith(text.slice(0, prose.start)) && out.endsWith(text.slice(prose.end)), 'a change outside the prose segment');
+          }
+          if (intent.type === 'setFrontMatter') {
+            // the auditors read as sent; the other keys and the items left alone keep their text
+            assert.deepEqual(toPlain(after.frontMatter!.fields.get('auditors')!.value), intent.value);
+            for (const e of report.frontMatter!.map!.entries) {
+              if (e.key !== 'auditors') assert.equal(entryText(after, after.frontMatter!.fields.get(e.key)!), entryText(report, e), `front matter ${e.key} kept its text`);
+            }
+            const old = report.frontMatter!.fields.get('auditors')?.value;
+            const now = after.frontMatter!.fields.get('auditors')!.value;
+            const itemText = (r: Report, n: YNode) => r.text.slice(n.span.start, n.span.end).trimEnd();
+            if (old?.type === 'seq' && !old.flow && now?.type === 'seq') {
+              for (const [j, k] of kept ?? []) assert.equal(itemText(after, now.items[k]!), itemText(report, old.items[j]!), `auditor ${j} kept its text`);
+            }
           }
           // untouched records keep their exact text; in a changed record, the fields not targeted too
           for (const r of report.records) {

@@ -45,6 +45,47 @@ describe('parseWebviewMessage', () => {
     assert.equal(parseWebviewMessage({ type: 'applyFix', version: 2, diagnostic: 3, fix: 1000 }), undefined);
   });
 
+  test('lists of strings, numbers and mappings of strings (the auditors)', () => {
+    const setFm = (value: unknown) => parseWebviewMessage({ type: 'intent', requestId: 6, version: 2, intent: { type: 'setFrontMatter', key: 'auditors', value } });
+    const people = [{ name: 'Analyst', org: 'ACME', contact: 'a@example.org' }, 'Bob', 7, {}];
+    assert.deepEqual(setFm(people), { type: 'intent', requestId: 6, version: 2, intent: { type: 'setFrontMatter', key: 'auditors', value: people } });
+    // as JSON.parse gives it (the webview's messages are JSON)
+    assert.ok(setFm(JSON.parse('[{"name": "A", "org": "B"}]')));
+    assert.ok(parseWebviewMessage({ type: 'intent', requestId: 6, version: 2, intent: { type: 'setFields', record: { id: 'F1' }, fields: { 'x-people': [{ name: 'A' }] } } }));
+    assert.ok(parseWebviewMessage({ type: 'intent', requestId: 6, version: 2, intent: { type: 'addRecord', kind: 'flow', fields: { 'x-people': [{ name: 'A' }] } } }));
+    // the limits, just inside
+    assert.ok(setFm(Array.from({ length: 1000 }, () => ({ name: 'A' }))));
+    assert.ok(setFm([Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 'v']))]));
+    assert.ok(setFm([{ ['k'.repeat(200)]: 'v'.repeat(10_000) }]));
+
+    const rejected: [string, unknown][] = [
+      ['1001 items', Array.from({ length: 1001 }, () => ({ name: 'A' }))],
+      ['201 entries in an item', [Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, 'v']))]],
+      ['a key of 201 characters', [{ ['k'.repeat(201)]: 'v' }]],
+      ['a value of 10,001 characters', [{ name: 'v'.repeat(10_001) }]],
+      ['an empty key', [{ '': 'x' }]],
+      ['a control character in a key', [{ 'na\nme': 'x' }]],
+      ['__proto__', [JSON.parse('{"__proto__": "x"}')]],
+      ['constructor', [{ constructor: 'x' }]],
+      ['prototype', [{ name: 'A', prototype: 'x' }]],
+      ['a number value', [{ name: 'A', org: 7 }]],
+      ['a null value', [{ name: 'A', org: null }]],
+      ['a nested mapping', [{ name: { first: 'A' } }]],
+      ['a nested list', [{ name: ['A'] }]],
+      ['a list in a list', [['A']]],
+      ['null in a list', [null]],
+      ['true in a list', [true]],
+      ['a prototype of its own', [Object.assign(Object.create({ inherited: 'x' }) as object, { name: 'A' })]],
+      ['no prototype', [Object.assign(Object.create(null) as object, { name: 'A' })]],
+      ['a Map', [new Map([['name', 'A']])]],
+      ['a Date', [new Date(0)]],
+    ];
+    for (const [what, value] of rejected) {
+      assert.equal(setFm(value), undefined, what);
+      assert.equal(parseWebviewMessage({ type: 'intent', requestId: 6, version: 2, intent: { type: 'setField', record: { id: 'F1' }, field: 'x-people', value } }), undefined, what);
+    }
+  });
+
   test('drops everything else', () => {
     const bad: unknown[] = [
       null,

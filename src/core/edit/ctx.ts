@@ -4,7 +4,7 @@
  * the successive application of changes (apply, parse again, go on) that
  * several intents use to make one result of many changes.
  */
-import type { AuditRecord, RecordKind, Report, YEntry } from '../model';
+import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../model';
 import { parseReport, reparseEdit, textChange } from '../parse';
 import type { Span, TextEdit } from '../types';
 import { isStringMap, type FieldValue } from './serialize';
@@ -75,6 +75,20 @@ export class Ctx {
     const line = this.lineOf(offset);
     return this.text.slice(this.lineStart(line), offset).replace(/[^\s>]/g, ' ');
   }
+  /**
+   * The lines of an item of a block list: from its `-` line to its last line,
+   * and the text before the `-` (indentation, a quote's `>`). Undefined when
+   * no `-` starts the item's first line.
+   */
+  itemLines(item: YNode): { first: number; last: number; prefix: string } | undefined {
+    let i = item.span.start - 1;
+    while (i >= 0 && /\s/.test(this.text[i]!)) i--;
+    if (i < 0 || this.text[i] !== '-') return undefined;
+    const first = this.lineOf(i);
+    const prefix = this.text.slice(this.lineStart(first), i);
+    if (!/^[ \t>]*$/.test(prefix)) return undefined;
+    return { first, last: item.span.start === item.span.end ? first : Math.max(first, this.lastLineOf(item.span)), prefix };
+  }
   isBlank(line: number): boolean {
     return line >= 0 && line < this.report.lines.lineCount && this.lineStart(line) < this.text.length && this.lineText(line).trim() === '';
   }
@@ -86,14 +100,23 @@ export class Ctx {
 
 // ------------------------------------------------------------------ checks of untrusted input
 
+/** True for a plain object (as JSON.parse gives it) that maps non-empty keys to strings. */
+function isPlainStringMap(value: unknown): boolean {
+  return isStringMap(value) && Object.getPrototypeOf(value) === Object.prototype && Object.entries(value as object).every(([k, v]) => k !== '' && typeof v === 'string');
+}
+
+/** Why `value` is not a `FieldValue`, or undefined. */
 export function checkValue(value: unknown): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) ? undefined : 'A list value must hold strings or numbers only.';
-  if (isStringMap(value as FieldValue) && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.entries(value as object).every(([k, v]) => k !== '' && typeof v === 'string') ? undefined : 'A mapping value must map non-empty keys to strings.';
+  if (Array.isArray(value)) {
+    const ok = value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || isPlainStringMap(v));
+    return ok ? undefined : 'A list value must hold strings or numbers only, or mappings of non-empty keys to strings.';
   }
-  return 'A value must be a string, a number, true/false, null, a list of strings or a mapping of strings.';
+  if (isStringMap(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    return isPlainStringMap(value) ? undefined : 'A mapping value must map non-empty keys to strings.';
+  }
+  return 'A value must be a string, a number, true/false, null, a list (of strings, numbers or mappings of strings) or a mapping of strings.';
 }
 
 export function resolve(ctx: Ctx, ref: unknown): AuditRecord | string {

@@ -7,8 +7,15 @@
  */
 import { parseDocument, stringify, type ToStringOptions } from 'yaml';
 
-/** A field's new value; lists hold strings or numbers (a list of ports); a mapping holds strings (a device's identifiers). */
-export type FieldValue = string | number | boolean | null | (string | number)[] | StringMap;
+/**
+ * A field's new value. Lists hold strings, numbers (a list of ports) or
+ * mappings of strings (the auditors: `{name, org, contact}`); a mapping holds
+ * strings (a device's identifiers).
+ */
+export type FieldValue = string | number | boolean | null | ListItem[] | StringMap;
+
+/** An item of a list value. */
+export type ListItem = string | number | StringMap;
 
 /** Keys to string values, in order (`{IMEI: "…", phone number: "…"}`). */
 export interface StringMap {
@@ -61,7 +68,7 @@ const BASE: ToStringOptions = {
 
 function strings(value: FieldValue): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(value)) return value.flatMap((x) => (typeof x === 'string' ? [x] : isStringMap(x) ? Object.entries(x).flat() : []));
   if (isStringMap(value)) return Object.entries(value).flat();
   return [];
 }
@@ -75,10 +82,11 @@ function escapeRaw(out: string): string {
   return out.replace(RAW_UNSAFE_G, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function sameValue(a: unknown, b: FieldValue): boolean {
-  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+/** True when the parsed `a` is `b`: lists item by item, mappings entry by entry in the same key order. */
+export function sameValue(a: unknown, b: FieldValue): boolean {
+  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]!));
   if (isStringMap(b)) {
-    if (!isStringMap(a as FieldValue)) return false;
+    if (!isStringMap(a)) return false;
     const ea = Object.entries(a as StringMap);
     const eb = Object.entries(b);
     return ea.length === eb.length && ea.every(([k, v], i) => k === eb[i]![0] && v === eb[i]![1]);
@@ -164,28 +172,52 @@ function flowItemIs(inner: string, value: string | number | boolean | null): boo
   }
 }
 
-/** A value written on one line in flow style: a scalar, a list as `[a, b]`, a mapping as `{a: x, b: y}`. */
+/** A mapping of strings as `{a: x, b: y}`, each key and value a flow scalar. */
+function flowMap(value: StringMap): string | undefined {
+  const entries: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const key = flowScalar(k);
+    const val = flowScalar(v);
+    if (key === undefined || val === undefined) return undefined;
+    entries.push(`${key}: ${val}`);
+  }
+  return `{${entries.join(', ')}}`;
+}
+
+/**
+ * A value written on one line in flow style: a scalar, a list as `[a, b]`
+ * (mappings in it as `{name: x, org: y}`), a mapping as `{a: x, b: y}`.
+ */
 export function flowValue(value: FieldValue, style: ScalarStyle = 'plain'): string | undefined {
   if (isStringMap(value)) {
-    const entries: string[] = [];
-    for (const [k, v] of Object.entries(value)) {
-      const key = flowScalar(k);
-      const val = flowScalar(v);
-      if (key === undefined || val === undefined) return undefined;
-      entries.push(`${key}: ${val}`);
-    }
-    const text = `{${entries.join(', ')}}`;
-    return parsesTo(`k: ${text}`, value) ? text : undefined;
+    const text = flowMap(value);
+    return text !== undefined && parsesTo(`k: ${text}`, value) ? text : undefined;
   }
   if (!Array.isArray(value)) return flowScalar(value, style);
   const items: string[] = [];
   for (const item of value) {
-    const t = flowScalar(item);
+    const t = isStringMap(item) ? flowMap(item) : flowScalar(item);
     if (t === undefined) return undefined;
     items.push(t);
   }
   const text = `[${items.join(', ')}]`;
   return parsesTo(`k: ${text}`, value) ? text : undefined;
+}
+
+/**
+ * One list item in a block list, as lines: the first starts with `- `, the
+ * others are indented two spaces (a mapping's further keys, a block scalar's
+ * lines), relative to the list's dash column. Written like `blockValue`.
+ */
+export function blockItem(item: ListItem): string[] | undefined {
+  const ser = blockValue([item]);
+  if (!ser || ser.inline !== '' || ser.rest.length === 0 || !ser.rest[0]!.startsWith('  - ')) return undefined;
+  return ser.rest.map((l) => l.slice(2));
+}
+
+/** True when a list value is best written as a block list: it holds a mapping (`{name, org}` items read badly in flow style). */
+export function wantsBlockList(value: FieldValue): value is ListItem[] {
+  return Array.isArray(value) && value.some((x) => isStringMap(x));
 }
 
 /** True when `key` can be written plain as a mapping key and reads back as the same string. */

@@ -28,7 +28,12 @@ function sig(kind: string, plain: unknown): string {
   return `${kind}\u0000${JSON.stringify(plain)}`;
 }
 
-/** The keys in a fixed order: where a new field goes is the planner's choice (the schema's order), not part of its meaning. */
+/**
+ * The keys in a fixed order: where a new field goes is the planner's choice
+ * (the schema's order), not part of its meaning. Only the top level: inside a
+ * value (a list's mapping items, a device's identifiers) the order is what
+ * the intent asked for, and compared as such.
+ */
 function unordered(plain: Plain | undefined): Plain | undefined {
   return plain && Object.fromEntries(Object.entries(plain).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
