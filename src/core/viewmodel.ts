@@ -55,7 +55,7 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     // identifiers too (`001010…` and `+1202…` read as numbers); the form sends back what it shows
     const ids = r.kind === 'device' ? r.fields.get('identifiers')?.value : undefined;
     if (ids?.type === 'map') fields.identifiers = Object.fromEntries(ids.entries.map((e) => [e.key, writtenText(report.text, e) ?? '']));
-    const view: RecordView = { kind: r.kind, id: r.id, index: r.index, line: report.lines.positionAt(r.span.start).line, fields, problems: byRecord.get(r) ?? [] };
+    const view: RecordView = { kind: r.kind, id: r.id, index: r.index, line: report.lines.positionAt(r.span.start).line, block: report.blocks.indexOf(r.block), fields, problems: byRecord.get(r) ?? [] };
     const st = result.evidence.get(r);
     if (st) {
       const recorded = String(fields.sha256 ?? '').trim().toLowerCase();

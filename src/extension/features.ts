@@ -127,7 +127,8 @@ export class AuditCompletions implements vscode.CompletionItemProvider {
     const lineText = doc.lineAt(position.line).text.slice(0, position.character);
     const files = /^\s*(?:-\s+)?file:\s*\S*$/.test(lineText) ? await this.files(doc) : undefined;
     const items: vscode.CompletionItem[] = e.completions(report, offset, { taxonomy, files }).map((c) => {
-      const item = new vscode.CompletionItem(c.label, KIND_ICON[c.kind]);
+      // what a referenced record is (an evidence's kind and file, a flow's host) shows on every row, not only the selected one
+      const item = new vscode.CompletionItem(c.description ? { label: c.label, description: c.description } : c.label, KIND_ICON[c.kind]);
       item.detail = c.detail;
       if (c.documentation) item.documentation = new vscode.MarkdownString(c.documentation);
       item.insertText = c.insertText;

@@ -103,6 +103,9 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
       case 'editSource':
       case 'reveal':
         return showSource(doc, msg.line);
+      case 'save':
+        // Ctrl+S in the form: after the edit of the field being left, which the form sent just before
+        return inOrder(doc.uri, async () => doc.save());
       case 'export':
         return vscode.commands.executeCommand(msg.format === 'pdf' ? 'privacyAudit.exportPdf' : 'privacyAudit.exportHtml', doc.uri);
       case 'revealRecord': {

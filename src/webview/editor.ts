@@ -38,6 +38,7 @@ const ctx: FormContext = {
   intent(intent: Intent) {
     if (!model) return undefined;
     const id = ++requestId;
+    notice.hidden = true;
     post({ type: 'intent', requestId: id, version: model.version, intent });
     return id;
   },
@@ -181,6 +182,7 @@ class Card {
   private readonly title = el('h3');
   private readonly summary = el('span', { class: 'record-summary' });
   private readonly actions = el('span', { class: 'record-actions' });
+  private readonly buttons: Record<'up' | 'down' | 'delete' | 'source', HTMLButtonElement>;
   private readonly fields = new Map<string, Field>();
   private readonly loose = el('div', { class: 'record-problems' });
   private readonly choose?: HTMLButtonElement;
@@ -188,6 +190,18 @@ class Card {
   constructor(view: RecordView, schema: FieldSchema[]) {
     this.view = view;
     this.el = el('article', { class: 'record-card', 'data-record': view.id ?? '' }, el('header', {}, this.title, this.summary, this.actions));
+    const btn = (text: string, onClick: () => void) => {
+      const b = el('button', { type: 'button' }, text);
+      b.addEventListener('click', onClick);
+      this.actions.append(b);
+      return b;
+    };
+    this.buttons = {
+      up: btn('↑', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'up' })),
+      down: btn('↓', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'down' })),
+      delete: btn('✕', () => ctx.intent({ type: 'deleteRecord', record: refOf(this.view) })),
+      source: btn('⤴', () => post({ type: 'editSource', line: this.view.line })),
+    };
     const grid = el('div', { class: 'field-grid' });
     for (const f of schema) {
       if (f.name === 'id') continue;
@@ -217,29 +231,30 @@ class Card {
       this.title.replaceChildren(title, ...(view.hash ? [' ', el('span', { class: `badge hash-${view.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[view.hash] ?? view.hash)] : []));
     }
     this.summary.textContent = summaryOf(view);
-    if (!hasFocusWithin(this.actions)) this.drawActions(view, siblings);
+    this.updateActions(view, siblings);
     if (this.choose) this.choose.hidden = !!view.fields.file || !!view.fields.url;
     for (const [name, field] of this.fields) field.update(view.fields[name], view.problems.filter((p) => p.field === name));
     const list = problemsList(view.problems.filter((p) => p.field === undefined || !this.fields.has(p.field)), ctx);
     this.loose.replaceChildren(...(list ? [list] : []));
   }
 
-  private drawActions(r: RecordView, siblings: RecordView[]): void {
-    const i = siblings.indexOf(r);
-    const name = r.id ?? `${r.kind} ${i + 1}`;
-    const btn = (label: string, text: string, key: string, onClick: () => void, disabled = false) => {
-      const b = el('button', { type: 'button', 'aria-label': label, title: label }, text);
+  /** The buttons, changed in place (a focused ↑ keeps its focus): records move only within their block, so ↑ and ↓ stop at its ends. */
+  private updateActions(r: RecordView, siblings: RecordView[]): void {
+    const block = siblings.filter((x) => x.block === r.block);
+    const i = block.indexOf(r);
+    const name = r.id ?? `${r.kind} ${siblings.indexOf(r) + 1}`;
+    const set = (key: keyof Card['buttons'], label: string, disabled = false, why = '') => {
+      const b = this.buttons[key];
       b.dataset.key = `${recordKey(r)}.${key}`;
+      b.setAttribute('aria-label', label);
+      b.title = why || label;
       b.disabled = disabled;
-      b.addEventListener('click', onClick);
-      return b;
     };
-    this.actions.replaceChildren(
-      btn(`Move ${name} up`, '↑', 'up', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'up' }), i <= 0),
-      btn(`Move ${name} down`, '↓', 'down', () => ctx.intent({ type: 'moveRecord', record: refOf(this.view), direction: 'down' }), i < 0 || i === siblings.length - 1),
-      btn(`Delete ${name}`, '✕', 'delete', () => ctx.intent({ type: 'deleteRecord', record: refOf(this.view) })),
-      btn(`Show ${name} in the text`, '⤴', 'source', () => post({ type: 'editSource', line: this.view.line })),
-    );
+    const alone = 'Records move within their block; to move it elsewhere, cut and paste it in the text';
+    set('up', `Move ${name} up`, i <= 0, i <= 0 ? `${name} is the first record of its block. ${alone}` : '');
+    set('down', `Move ${name} down`, i < 0 || i === block.length - 1, i === block.length - 1 ? `${name} is the last record of its block. ${alone}` : '');
+    set('delete', `Delete ${name}`);
+    set('source', `Show ${name} in the text`);
   }
 
   focusFirst(): void {
@@ -403,6 +418,8 @@ class ProseSection {
 // ------------------------------------------------------------------ the page
 
 const status = el('span', { class: 'status', role: 'status' });
+/** Why the last edit was not made; stays until the next edit is sent. */
+const notice = el('span', { class: 'notice', role: 'alert', hidden: '' });
 const readOnlyBadge = el('span', { class: 'badge warn', hidden: '' }, 'The YAML has errors: fix them in the text to edit here');
 const forms = el('fieldset', { class: 'forms' });
 const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams' });
@@ -420,7 +437,7 @@ function buildPage(m: EditorModel): void {
     b.addEventListener('click', () => post({ type: 'export', format }));
     toolbar.append(b);
   }
-  toolbar.append(status, readOnlyBadge);
+  toolbar.append(notice, status, readOnlyBadge);
   front = new FrontMatterSection(m);
   forms.append(front.el, ...sections.map((s) => s.el), prose.el);
   app.replaceChildren(toolbar, el('div', { class: 'editor-layout' }, forms, pane));
@@ -479,11 +496,38 @@ async function diagrams(m: EditorModel): Promise<void> {
   }
 }
 
-/** The webview is losing focus (the analyst went to another editor): send what is typed but not sent. */
-window.addEventListener('blur', () => {
+/** Sends the text typed into the focused field and not sent yet (as leaving the field would). */
+function flushFocused(): void {
   const a = document.activeElement;
-  if (a instanceof HTMLInputElement || a instanceof HTMLTextAreaElement) a.dispatchEvent(new Event('change'));
-});
+  if ((a instanceof HTMLInputElement || a instanceof HTMLTextAreaElement) && a.dataset.unsent) a.dispatchEvent(new Event('change'));
+}
+
+/**
+ * Keys the workbench would handle before the field's text is sent. The webview's host forwards
+ * key presses to VS Code from a listener on this window; this one runs first (capture phase):
+ * - Ctrl/Cmd+S sends the field, then asks the extension to save after that edit (not before it);
+ * - Ctrl/Cmd+Z (and redo) in a field with unsent text undoes the typing in the field, as a text box does.
+ */
+window.addEventListener(
+  'keydown',
+  (e) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (!mod || e.altKey) return;
+    const key = e.key.toLowerCase();
+    if (key === 's' && !e.shiftKey) {
+      e.preventDefault();
+      e.stopPropagation();
+      flushFocused();
+      post({ type: 'save' });
+    } else if ((key === 'z' || key === 'y') && document.activeElement instanceof HTMLElement && document.activeElement.dataset.unsent) {
+      e.stopPropagation();
+    }
+  },
+  true,
+);
+
+/** The webview is losing focus (the analyst went to another editor): send what is typed but not sent. */
+window.addEventListener('blur', flushFocused);
 
 window.addEventListener('message', (e: MessageEvent) => {
   const msg = e.data as ToWebview;
@@ -498,7 +542,10 @@ window.addEventListener('message', (e: MessageEvent) => {
     // a refused edit changes nothing: the widgets show the model they have again (the one that sent it keeps
     // the typed text); an applied one is followed by the model of the edited text, which updates them
     if (!msg.ok) {
-      if (msg.error) status.textContent = msg.error;
+      if (msg.error) {
+        notice.textContent = msg.error;
+        notice.hidden = false;
+      }
       if (msg.error) sender?.refused(msg.requestId, msg.error);
       if (model) render(model);
     }

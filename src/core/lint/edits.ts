@@ -83,16 +83,23 @@ export function nextId(report: Report, kind: RecordKind): string {
   return `${ID_PREFIX[kind]}${nextIdNumber(report, kind)}`;
 }
 
-/** The number after the largest id of a kind, exactly (`E999999999999999999999` is followed by `E1000000000000000000000`, not `E1e+21`). */
+/**
+ * The number after the largest id of a kind, exactly (`E999999999999999999999` is followed by
+ * `E1000000000000000000000`, not `E1e+21`). Ids that are only named (a reference or citation left
+ * by a deleted record) count too: a new record never takes over what they meant.
+ */
 export function nextIdNumber(report: Report, kind: RecordKind): bigint {
   const prefix = ID_PREFIX[kind];
   let max = 0n;
-  for (const r of report.records) {
-    if (r.id && r.id.startsWith(prefix) && /^\d+$/.test(r.id.slice(prefix.length))) {
-      const n = BigInt(r.id.slice(prefix.length));
+  const see = (id: string | undefined) => {
+    if (id && id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length))) {
+      const n = BigInt(id.slice(prefix.length));
       if (n > max) max = n;
     }
-  }
+  };
+  for (const r of report.records) see(r.id);
+  for (const r of report.references) see(r.id);
+  for (const c of report.citations) see(c.id);
   return max + 1n;
 }
 

@@ -35,6 +35,25 @@ export abstract class Base implements Widget {
     this.el.addEventListener('focusout', (e) => {
       if (!this.el.contains(e.relatedTarget as Node | null)) queueMicrotask(() => this.update(this.latest));
     });
+    // text typed and not sent yet (the form's Ctrl+Z then undoes it in the field, and Ctrl+S sends it first)
+    const field = (t: EventTarget | null) => (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement ? t : undefined);
+    const sent = new WeakMap<HTMLElement, string>();
+    this.el.addEventListener('focusin', (e) => {
+      const f = field(e.target);
+      if (f) sent.set(f, f.value);
+    });
+    this.el.addEventListener('input', (e) => {
+      const f = field(e.target);
+      if (!f) return;
+      if (f.value !== sent.get(f)) f.dataset.unsent = '1';
+      else delete f.dataset.unsent;
+    });
+    this.el.addEventListener('change', (e) => {
+      const f = field(e.target);
+      if (!f) return;
+      sent.set(f, f.value);
+      delete f.dataset.unsent;
+    });
     this.el.addEventListener('input', () => {
       if (!this.keptRefused) return;
       this.keptRefused = false;
@@ -105,6 +124,21 @@ export interface Row {
 }
 
 /** Where an item the analyst changed now is in `list`: at its old position if it is still there, else where its text is. */
+/**
+ * Takes `row` out of the widget (its item was at `at` in the list, -1 when it
+ * had none): the rows after it move up one place, and the focus, when it was
+ * in the row, goes to the row that took its place, else to `fallback`.
+ */
+export function dropRow<R extends Row>(rows: R[], row: R, at: number, fallback: HTMLElement): R[] {
+  const i = rows.indexOf(row);
+  const hadFocus = !!document.activeElement && row.el.contains(document.activeElement);
+  row.el.remove();
+  const rest = rows.filter((r) => r !== row);
+  if (at >= 0) for (const r of rest) if (r.orig && r.orig.index > at) r.orig = { ...r.orig, index: r.orig.index - 1 };
+  if (hadFocus) (rest[i]?.el.querySelector<HTMLElement>('input:not([disabled]), select:not([disabled])') ?? fallback).focus();
+  return rest;
+}
+
 export function findItem(list: string[], orig: { index: number; value: string } | undefined): number {
   if (!orig) return -1;
   return list[orig.index] === orig.value ? orig.index : list.indexOf(orig.value);

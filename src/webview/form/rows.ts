@@ -1,6 +1,6 @@
 /** The form's editors made of rows and choices: data categories, a device's identifiers, the auditors (see base.ts for what they share). */
-import type { FieldSchema, FieldValue } from '../../core/protocol';
-import { Base, asStrings, editableList, findItem, nextId, type Row } from './base';
+import type { FieldSchema } from '../../core/protocol';
+import { Base, asStrings, dropRow, editableList, findItem, nextId, type Row } from './base';
 import { display, el, items, type FieldTarget, type FormContext } from './dom';
 
 // ------------------------------------------------------------------ data categories
@@ -47,7 +47,9 @@ export class CategoriesWidget extends Base {
     const chosen = asStrings(value);
     const editable = editableList(value);
     const cats = this.categories();
-    // chips
+    // chips; the focus on a chip's ✕ goes to the chip that takes its place, else to the filter box
+    const chipButtons = () => Array.from(this.chips.querySelectorAll<HTMLButtonElement>('button'));
+    const focusedChip = chipButtons().findIndex((b) => b === document.activeElement);
     this.chips.replaceChildren(
       ...(chosen.length ? [] : [el('span', { class: 'chips-empty' }, 'none chosen')]),
       ...chosen.map((name) => {
@@ -60,6 +62,7 @@ export class CategoriesWidget extends Base {
         return chip;
       }),
     );
+    if (focusedChip >= 0) (chipButtons()[focusedChip] ?? this.filter).focus();
     // checkboxes: built once per taxonomy, then only checked or not
     const names = cats.map((c) => c.name).join('\n');
     if (this.list.dataset.names !== names) {
@@ -119,6 +122,7 @@ interface IdRow extends Row {
 export class IdentifiersWidget extends Base {
   private readonly rows = el('div', { class: 'identifier-rows' });
   private readonly datalist: HTMLDataListElement;
+  private readonly add: HTMLButtonElement;
   private rowList: IdRow[] = [];
 
   constructor(ctx: FormContext, target: FieldTarget, schema: FieldSchema, private readonly categories: () => CategoryChoice[]) {
@@ -127,9 +131,9 @@ export class IdentifiersWidget extends Base {
     this.el.setAttribute('aria-label', target.label);
     this.el.title = "The test device's own values, by data category; every export masks them";
     this.datalist = el('datalist', { id: nextId(`${target.key}-categories`) });
-    const add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add identifier to ${target.label}` }, 'Add identifier');
-    add.addEventListener('click', () => this.addRow('', '', undefined).focus());
-    this.mount(this.rows, add, this.datalist);
+    this.add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add identifier to ${target.label}` }, 'Add identifier');
+    this.add.addEventListener('click', () => this.addRow('', '', undefined).focus());
+    this.mount(this.rows, this.add, this.datalist);
     void schema;
   }
 
@@ -207,8 +211,7 @@ export class IdentifiersWidget extends Base {
   }
 
   private remove(row: IdRow): void {
-    row.el.remove();
-    this.rowList = this.rowList.filter((r) => r !== row);
+    this.rowList = dropRow(this.rowList, row, -1, this.add);
     if (row.origKey === undefined) return;
     const entries = this.entries().filter(([x]) => x !== row.origKey);
     const map = Object.fromEntries(entries);
@@ -234,15 +237,16 @@ interface AuditorRow extends Row {
 export class AuditorsWidget extends Base {
   private readonly rows = el('div', { class: 'list-rows' });
   private rowList: AuditorRow[] = [];
+  private readonly add: HTMLButtonElement;
 
   constructor(ctx: FormContext, target: FieldTarget, schema: FieldSchema) {
     super(ctx, target, 'w-auditors');
     this.el.setAttribute('role', 'group');
     this.el.setAttribute('aria-label', target.label);
     this.el.title = schema.doc;
-    const add = el('button', { type: 'button', class: 'list-add', 'aria-label': `Add auditor to ${target.label}` }, '+ auditor');
-    add.addEventListener('click', () => this.addRow(undefined, undefined).inputs.name.focus());
-    this.mount(this.rows, add);
+    this.add = el('button', { type: 'button', class: 'list-add', 'aria-label': `Add auditor to ${target.label}` }, '+ auditor');
+    this.add.addEventListener('click', () => this.addRow(undefined, undefined).inputs.name.focus());
+    this.mount(this.rows, this.add);
   }
 
   protected override holding(): boolean {
@@ -282,12 +286,10 @@ export class AuditorsWidget extends Base {
     const texts = list.map((x) => JSON.stringify(x));
     const at = findItem(texts, row.orig);
     if (remove) {
-      row.el.remove();
-      this.rowList = this.rowList.filter((r) => r !== row);
+      this.rowList = dropRow(this.rowList, row, at, this.add);
       if (at < 0) return;
       list.splice(at, 1);
-      for (const r of this.rowList) if (r.orig && r.orig.index > at) r.orig = { ...r.orig, index: r.orig.index - 1 };
-      this.send(list as FieldValue, list);
+      this.send(list, list);
       return;
     }
     const parts = Object.fromEntries(AUDITOR_PARTS.map((p) => [p, row.inputs[p].value.trim()])) as Record<(typeof AUDITOR_PARTS)[number], string>;
@@ -308,6 +310,6 @@ export class AuditorsWidget extends Base {
     if (at >= 0) list[at] = next;
     else list.push(next);
     row.orig = { index: at >= 0 ? at : list.length - 1, value: JSON.stringify(next) };
-    this.send(list as FieldValue, list);
+    this.send(list, list);
   }
 }

@@ -1,6 +1,6 @@
 /** The form's editors of one value, of a list of items, of references, and of a narrative part (see base.ts for what they share). */
 import type { FieldSchema, FieldValue, RecordView } from '../../core/protocol';
-import { Base, asStrings, editableList, findItem, nextId, type Row } from './base';
+import { Base, asStrings, dropRow, editableList, findItem, nextId, type Row } from './base';
 import { display, el, recordLabel, type FieldTarget, type FormContext } from './dom';
 
 // ------------------------------------------------------------------ one value
@@ -100,7 +100,11 @@ export class ListWidget extends Base {
     return super.holding() || this.rowList.some((r) => !r.orig && (r.el.querySelector('input')?.value ?? '') !== '');
   }
 
+  /** The value as the model last had it (a scalar or a list). */
+  private written: unknown;
+
   protected draw(value: unknown): void {
+    this.written = value;
     this.rowList = [];
     this.rows.replaceChildren();
     const editable = editableList(value);
@@ -131,12 +135,9 @@ export class ListWidget extends Base {
     const list = asStrings(this.latest);
     const at = findItem(list, row.orig);
     if (value === '') {
-      row.el.remove();
-      this.rowList = this.rowList.filter((r) => r !== row);
+      this.rowList = dropRow(this.rowList, row, at, this.add);
       if (at < 0) return;
       list.splice(at, 1);
-      // rows after it moved up one place
-      for (const r of this.rowList) if (r.orig && r.orig.index > at) r.orig = { ...r.orig, index: r.orig.index - 1 };
     } else if (at >= 0) {
       if (list[at] === value) return;
       list[at] = value;
@@ -148,10 +149,10 @@ export class ListWidget extends Base {
     this.send(list.length ? this.typed(list) : null, list);
   }
 
-  /** Items as values: ports stay numbers. */
+  /** Items as values: ports stay numbers; a field written as one value stays one value while it has one item. */
   private typed(list: string[]): FieldValue {
-    if (this.schema.type === 'ports') return list.map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-    return list;
+    const values = this.schema.type === 'ports' ? list.map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : list;
+    return values.length === 1 && !Array.isArray(this.written) && this.written !== undefined && this.written !== null ? values[0]! : values;
   }
 }
 
@@ -196,6 +197,11 @@ export class RefsWidget extends Base {
     const list = asStrings(value);
     const editable = editableList(value);
     list.forEach((v, index) => this.addRow(v, { index, value: v }, !editable));
+    this.drawAdder(list, editable);
+  }
+
+  /** The "add" picker: the records not yet in the list. */
+  private drawAdder(list: string[], editable: boolean): void {
     const present = new Set(list.map((x) => splitRef(x)[0]));
     const free = this.candidates().filter((r) => r.id !== undefined && !present.has(r.id));
     this.adder.replaceChildren(el('option', { value: '' }, free.length ? '+ add…' : '+ add… (no other record to name)'), ...free.map((r) => el('option', { value: r.id! }, recordLabel(r))));
@@ -225,18 +231,25 @@ export class RefsWidget extends Base {
     this.rows.append(row.el);
   }
 
+  // rows are changed one by one, never redrawn, so that the focus stays where the analyst is
   private commit(row: Row | undefined, value: string): void {
     const list = asStrings(this.latest);
     const at = findItem(list, row?.orig);
     if (value === '') {
+      if (row) this.rowList = dropRow(this.rowList, row, at, this.adder);
       if (at < 0) return;
       list.splice(at, 1);
     } else if (at >= 0) {
       if (list[at] === value) return;
       list[at] = value;
-    } else list.push(value);
+      if (row) row.orig = { index: at, value };
+    } else {
+      list.push(value);
+      if (row) row.orig = { index: list.length - 1, value };
+      else this.addRow(value, { index: list.length - 1, value }, false);
+    }
     this.send(list.length ? list : null, list);
-    this.draw(list);
+    this.drawAdder(list, true);
   }
 }
 export function choicesOf(values: readonly string[]): () => { value: string; label: string }[] {

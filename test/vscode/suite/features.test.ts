@@ -62,7 +62,7 @@ suite('quick fixes', () => {
   test('PA005: a stub evidence record for an undefined citation', async () => {
     const { document: doc } = await openText(BROKEN);
     const line = lineOf(doc, '[@E99]');
-    const fix = (await quickFixes(doc, 'PA005', line)).find((a) => /E99/.test(a.title));
+    const fix = (await quickFixes(doc, 'PA005', line)).find((a) => /Add an evidence record/.test(a.title) && /E99/.test(a.title));
     assert.ok(fix?.edit, 'a fix that adds E99');
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.match(doc.getText(), /```evidence\nid: E99\nfile: ""\n[\s\S]*```\n$/);
