@@ -65,7 +65,8 @@ export interface EditorModel {
   refKinds: Record<string, Record<string, readonly string[]>>;
   schema: Record<string, FieldSchema[]>;
   frontMatterSchema: FieldSchema[];
-  categories: { name: string; label: string; sensitivity: string }[];
+  /** The taxonomy: the name the form writes, the label, the sensitivity, and every other name that means the category. */
+  categories: { name: string; label: string; sensitivity: string; aliases: string[] }[];
   diagrams: { dataflow?: string; timeline?: string };
   /** False when the YAML of the front matter or a block is broken: forms are read-only until the text is fixed. */
   editable: boolean;

@@ -74,7 +74,7 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     refKinds: REFERENCE_FIELDS,
     schema: Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, fields]) => [k, fields.map(schemaOf)])),
     frontMatterSchema: FRONT_MATTER_FIELDS.map(schemaOf),
-    categories: taxonomy.categories.map((c) => ({ name: writtenName(c), label: c.label, sensitivity: c.sensitivity })),
+    categories: taxonomy.categories.map((c) => ({ name: writtenName(c), label: c.label, sensitivity: c.sensitivity, aliases: [c.id, c.label, ...c.aliases] })),
     diagrams: extras.diagrams ?? {},
     editable: !!fm?.map && !report.problems.some((p) => p.rule === 'PA001' || p.rule === 'PA002'),
   };

@@ -245,7 +245,7 @@ class Card {
     const name = r.id ?? `${r.kind} ${siblings.indexOf(r) + 1}`;
     const set = (key: keyof Card['buttons'], label: string, disabled = false, why = '') => {
       const b = this.buttons[key];
-      b.dataset.key = `${recordKey(r)}.${key}`;
+      b.dataset.key = `${recordKey(r)}.actions.${key}`;
       b.setAttribute('aria-label', label);
       b.title = why || label;
       b.disabled = disabled;

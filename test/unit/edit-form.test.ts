@@ -384,10 +384,12 @@ describe('setProse', () => {
     assert.equal(run(fenced, { type: 'setProse', line: fs.line, old: fs.text, text: '~~~js\ncode\n~~~\n\nEnd.' }).text, `${FM}\n~~~js\ncode\n~~~\n\nEnd.\n`);
   });
 
-  test('refused: the text changed meanwhile, a wrong line, bad input', () => {
+  test('refused: the text changed meanwhile, bad input; a part that moved is found by its text', () => {
     const s = seg('The test followed');
     assert.match(err(example, { type: 'setProse', line: s.line, old: `${s.text} `, text: 'x' }), /^The text changed meanwhile/);
-    assert.match(err(example, { type: 'setProse', line: s.line + 1, old: s.text, text: 'x' }), /^The text changed meanwhile/);
+    // an edit above the part (another part, a record) moved it since the form saw it: its text still finds it
+    const moved = run(EXAMPLE, { type: 'setProse', line: s.line + 7, old: s.text, text: 'Moved, then edited.' });
+    assert.ok(moved.text.includes('\nMoved, then edited.\n') && !moved.text.includes('The test followed'));
     assert.match(err(example, { type: 'setProse', line: -1, old: s.text, text: 'x' }), /needs a line number/);
     assert.match(err(example, { type: 'setProse', line: s.line, old: s.text, text: 5 as unknown as string }), /needs a line number/);
     // no change: no edit

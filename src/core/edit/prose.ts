@@ -43,8 +43,12 @@ export function setProse(ctx: Ctx, line: unknown, old: unknown, text: unknown): 
   if (typeof line !== 'number' || !Number.isInteger(line) || line < 0 || typeof old !== 'string' || typeof text !== 'string') {
     return { error: 'setProse needs a line number, the old text and the new text.' };
   }
-  const seg = proseSpans(ctx.report).find((s) => s.line === line && s.text === old);
-  if (!seg) return { error: `The text changed meanwhile: no prose at line ${line + 1} reads as the form showed it. Try again on the current text.` };
+  // the line is where the form saw the part; an edit above it since (another part, a record) moves it,
+  // so a part that still reads as the form showed it is found by its text, the nearest one to that line
+  const seg = proseSpans(ctx.report)
+    .filter((s) => s.text === old)
+    .sort((a, b) => Math.abs(a.line - line) - Math.abs(b.line - line))[0];
+  if (!seg) return { error: `The text changed meanwhile: no prose near line ${line + 1} reads as the form showed it. Try again on the current text.` };
   // a segment is trimmed text; its line breaks are the document's
   const next = text.trim().replace(/\r\n?|\n/g, ctx.eol);
   const c = textChange(old, next);

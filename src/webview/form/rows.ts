@@ -9,9 +9,12 @@ export interface CategoryChoice {
   name: string;
   label: string;
   sensitivity: string;
+  aliases?: string[];
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** True when `written` names the category `c` (its name or any alias, in any case): `contacts` and `address book` both check Contacts. */
+const names = (c: CategoryChoice, written: string) => same(written, c.name) || (c.aliases ?? []).some((a) => same(a, written));
 
 /**
  * Data categories: the chosen ones as chips (✕ removes), then a filter box
@@ -53,34 +56,35 @@ export class CategoriesWidget extends Base {
     this.chips.replaceChildren(
       ...(chosen.length ? [] : [el('span', { class: 'chips-empty' }, 'none chosen')]),
       ...chosen.map((name) => {
-        const known = cats.find((c) => same(c.name, name));
+        const known = cats.find((c) => names(c, name));
         const chip = el('span', { class: `chip${known ? '' : ' chip-unknown'}`, title: known ? `${known.label} (${known.sensitivity})` : 'Not a category of the taxonomy' }, known ? name : `${name} (unknown)`);
         const x = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${name} from ${this.target.label}` }, '✕');
         x.disabled = !editable;
-        x.addEventListener('click', () => this.toggle(name, false));
+        x.addEventListener('click', () => this.toggle(known ?? { name, label: name, sensitivity: '' }, false));
         chip.append(x);
         return chip;
       }),
     );
     if (focusedChip >= 0) (chipButtons()[focusedChip] ?? this.filter).focus();
     // checkboxes: built once per taxonomy, then only checked or not
-    const names = cats.map((c) => c.name).join('\n');
-    if (this.list.dataset.names !== names) {
+    const all = cats.map((c) => c.name).join('\n');
+    if (this.list.dataset.names !== all) {
       this.boxes = new Map();
       this.list.replaceChildren(
         ...cats.map((c) => {
           const box = el('input', { type: 'checkbox', value: c.name });
           box.dataset.key = `${this.target.key}.cat.${c.name}`;
-          box.addEventListener('change', () => this.toggle(c.name, box.checked));
+          box.addEventListener('change', () => this.toggle(c, box.checked));
           this.boxes.set(c.name, box);
           return el('label', { class: `check sens-${c.sensitivity}`, title: c.label }, box, ` ${c.name} `, el('span', { class: 'sensitivity' }, c.sensitivity));
         }),
       );
-      this.list.dataset.names = names;
+      this.list.dataset.names = all;
       this.applyFilter();
     }
     for (const [name, box] of this.boxes) {
-      box.checked = chosen.some((x) => same(x, name));
+      const c = cats.find((x) => x.name === name);
+      box.checked = chosen.some((x) => (c ? names(c, x) : same(x, name)));
       box.disabled = !editable;
     }
   }
@@ -91,15 +95,16 @@ export class CategoriesWidget extends Base {
     for (const label of Array.from(this.list.children) as HTMLElement[]) {
       const name = (label.querySelector('input') as HTMLInputElement).value;
       const c = cats.find((x) => x.name === name);
-      label.hidden = q !== '' && !`${name} ${c?.label ?? ''} ${c?.sensitivity ?? ''}`.toLowerCase().includes(q);
+      label.hidden = q !== '' && !`${name} ${c?.label ?? ''} ${c?.sensitivity ?? ''} ${(c?.aliases ?? []).join(' ')}`.toLowerCase().includes(q);
     }
   }
 
-  private toggle(name: string, on: boolean): void {
+  /** Adds the category under its form name, or removes every item that names it (however written). */
+  private toggle(c: CategoryChoice, on: boolean): void {
     const list = asStrings(this.latest);
-    const has = list.some((x) => same(x, name));
+    const has = list.some((x) => names(c, x));
     if (on === has) return;
-    const next = on ? [...list, name] : list.filter((x) => !same(x, name));
+    const next = on ? [...list, c.name] : list.filter((x) => !names(c, x));
     this.send(next.length ? next : null, next);
     this.draw(next);
   }

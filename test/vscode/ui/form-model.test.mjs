@@ -373,7 +373,7 @@ class DeleteRecord extends Step {
     const plan = {
       what: `delete ${id}${answer ? `, answering "${answer}"` : ''}`,
       act: async () => {
-        await r.form.locator(`[data-key="${id}.delete"]`).click();
+        await r.form.locator(`[data-key="${id}.actions.delete"]`).click();
         if (!answer) return;
         await dialog.getByRole('button', { name: answer, exact: true }).click({ timeout: 15_000 });
         await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
