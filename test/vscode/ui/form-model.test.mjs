@@ -408,11 +408,9 @@ class MoveRecord extends Step {
     const a = report.records[i];
     const b = report.records[other.i];
     const what = `move ${rec.fields.id} ${dir}`;
-    const act = () => r.form.locator(`[data-key="${rec.fields.id}.${dir}"]`).click();
-    if (a.block !== b.block) {
-      // the form offers it, the report refuses it (records move within their block): nothing changes
-      return { what: `${what} (out of its block: refused)`, act, unchanged: true };
-    }
+    const act = () => r.form.locator(`[data-key="${rec.fields.id}.actions.${dir}"]`).click();
+    // records move within their block: at the end of its block the button is disabled
+    if (a.block !== b.block) return `${rec.fields.id} is at the ${dir === 'up' ? 'start' : 'end'} of its block: its ${dir} button is disabled`;
     return {
       what,
       act,

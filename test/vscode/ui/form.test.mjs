@@ -109,6 +109,19 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'IFRAME', 'the workbench\'s focus is in the webview');
   });
 
+  it('a field shows its own problem under it, and its quick fix applies from the form', async function () {
+    const form = await openSkeleton();
+    // the skeleton's empty country: PA006 under F1's country, with the text editor's fix
+    const box = form.locator('.field').filter({ has: field(form, 'F1.country') });
+    const problem = box.locator('.field-problems .problem');
+    await poll(async () => /PA006/.test((await problem.allInnerTexts()).join()), 'PA006 under F1 country');
+    const fix = box.getByRole('button', { name: 'Fix: Delete the empty `country`' });
+    await fix.click();
+    await expectSaved(SKELETON, withLine(SKELETON_TEXT, 'F1', 'country', null), 'the skeleton without F1\'s empty country line');
+    // its problem is gone from the field
+    await poll(async () => (await problem.count()) === 0, 'no problem under F1 country');
+  });
+
   it('"+ claim" adds a claim; an existing claim with a comma stays one claim', async function () {
     const form = await openExample();
     const comma = 'MIUI only requests public, non-personal data from Xiaomi servers';
