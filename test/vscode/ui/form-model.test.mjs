@@ -144,6 +144,9 @@ const display = (v) => (v === null || v === undefined ? '' : Array.isArray(v) ? 
 const asList = (v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? [...v] : [v]);
 const idOf = (item) => String(item).split('#')[0];
 const same = (a, b) => String(a).toLowerCase() === String(b).toLowerCase();
+const TAXONOMY = engine.taxonomyFor(engine.parseReport(''), engine.DEFAULT_CONFIG);
+/** True when the written category `a` means the category `b` (a name or an alias, in any case: `sms metadata` is `SMS/MMS metadata`). */
+const means = (a, b) => same(a, b) || (TAXONOMY.lookup(String(a))?.id ?? NaN) === TAXONOMY.lookup(String(b))?.id;
 
 /** The model's records of the kinds given, with their place in the list. */
 const ofKinds = (m, kinds) => m.records.map((r, i) => ({ r, i })).filter(({ r }) => kinds.includes(r.kind));
@@ -318,14 +321,15 @@ class ToggleCategory extends Step {
     const { r: rec, i } = flows[this.args.pick % flows.length];
     const name = CATEGORIES[this.args.category % CATEGORIES.length];
     const list = asList(rec.fields.data);
-    const has = list.some((x) => same(x, name));
-    if (has && list.length === 1) return `${name} is ${rec.fields.id}'s only category`;
+    // the box is checked when any item means the category; unchecking takes out every item that means it
+    const has = list.some((x) => means(x, name));
+    if (has && list.every((x) => means(x, name))) return `${name} is ${rec.fields.id}'s only category`;
     return {
       what: `${rec.fields.id}.data ${has ? '-' : '+'}= ${name}`,
       act: () => r.form.locator(`[data-key="${rec.fields.id}.data.cat.${name}"]`).click(),
       expect: () => {
         pushHistory(m, r);
-        rec.fields.data = has ? list.filter((x) => !same(x, name)) : [...list, name];
+        rec.fields.data = has ? list.filter((x) => !means(x, name)) : [...list, name];
       },
       allowed: [recordLines(report.text, report.records[i])],
     };
@@ -337,7 +341,9 @@ class AddRecord extends Step {
   plan(m, r, report) {
     const kind = KINDS[this.args.kind % KINDS.length];
     const prefix = PREFIX[kind];
-    const numbers = m.records.map((x) => new RegExp(`^${prefix}(\\d+)$`).exec(String(x.fields.id))?.[1]).filter(Boolean).map(Number);
+    // ids still named by a reference or citation of a deleted record are not given again
+    const named = [...m.records.map((x) => String(x.fields.id)), ...report.references.map((x) => x.id), ...report.citations.map((x) => x.id)];
+    const numbers = named.map((x) => new RegExp(`^${prefix}(\\d+)$`).exec(x)?.[1]).filter(Boolean).map(Number);
     const id = `${prefix}${Math.max(0, ...numbers) + 1}`;
     const mine = ofKinds(m, [kind]);
     const last = mine[mine.length - 1];
