@@ -47,6 +47,10 @@ export interface FieldSchema {
   type: string;
   values?: readonly string[];
   doc: string;
+  /** A record needs it (the form marks it). */
+  required?: boolean;
+  /** A value as it is written, shown as the empty field's hint. */
+  example?: string;
 }
 
 export interface EditorModel {

@@ -6,7 +6,14 @@ import type { EditorModel, FieldSchema, ProblemView, RecordView } from './protoc
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from './schema';
 import { writtenName } from './service';
 
-const schemaOf = (f: FieldSpec): FieldSchema => ({ name: f.name, type: f.t.type, ...(f.t.type === 'enum' ? { values: f.t.values } : {}), doc: f.doc });
+const schemaOf = (f: FieldSpec): FieldSchema => ({
+  name: f.name,
+  type: f.t.type,
+  ...(f.t.type === 'enum' ? { values: f.t.values } : {}),
+  doc: f.doc,
+  ...(f.required ? { required: true } : {}),
+  ...(f.example !== undefined ? { example: f.example } : {}),
+});
 
 export interface ModelExtras {
   diagrams?: { dataflow?: string; timeline?: string };

@@ -76,9 +76,10 @@ class Field {
   private readonly problems = el('div', { class: 'field-problems' });
   private shownProblems = '';
 
-  constructor(readonly widget: Widget, name: string) {
+  constructor(readonly widget: Widget, name: string, required = false) {
     const first = widget.el.querySelector('input, select, textarea');
-    this.label = first?.id ? el('label', { for: first.id }, name) : el('span', { class: 'label' }, name);
+    const text: (Node | string)[] = required ? [name, el('span', { class: 'required', title: 'Required: the record needs it', 'aria-label': 'required' }, ' *')] : [name];
+    this.label = first?.id ? el('label', { for: first.id }, ...text) : el('span', { class: 'label' }, ...text);
     this.box = el('div', { class: 'field' }, widget.el, this.problems);
   }
 
@@ -207,7 +208,7 @@ class Card {
       if (f.name === 'id') continue;
       const label = `${view.id ?? view.kind} ${f.name}`;
       const t = target(`${recordKey(view)}.${f.name}`, label, (value) => ({ type: 'setField', record: refOf(this.view), field: f.name, value }));
-      const field = new Field(widgetFor(f, view.kind, t), f.name);
+      const field = new Field(widgetFor(f, view.kind, t), f.name, f.required);
       this.fields.set(f.name, field);
       grid.append(field.label, field.box);
     }

@@ -20,7 +20,7 @@ export class ScalarWidget extends Base {
     } else if (schema.type === 'text') {
       this.input = el('textarea', { id, rows: '2' });
     } else {
-      const placeholder = schema.type === 'datetime' ? 'YYYY-MM-DD or YYYY-MM-DDTHH:MM' : schema.type === 'date' ? 'YYYY-MM-DD' : schema.type === 'ports' ? '443 or 80, 443' : schema.type === 'url' ? 'https://…' : '';
+      const placeholder = schema.type === 'datetime' ? 'YYYY-MM-DD or YYYY-MM-DDTHH:MM' : schema.type === 'date' ? 'YYYY-MM-DD' : schema.type === 'ports' ? '443 or 80, 443' : schema.type === 'url' ? 'https://…' : (schema.example ?? '');
       this.input = el('input', { id, type: 'text', placeholder });
     }
     this.input.dataset.key = target.key;
