@@ -180,7 +180,7 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
   it('deleting a flow that others name asks first: Cancel keeps it, "Delete Only" removes the record alone', async function () {
     const form = await openExample();
     const dialog = page.locator('.monaco-dialog-box');
-    await field(form, 'F2.delete').click();
+    await field(form, 'F2.actions.delete').click();
     await dialog.waitFor({ timeout: 15_000 });
     const message = await dialog.locator('.dialog-message-text').innerText();
     for (const by of ['V1', 'R1', 'FN1', 'FN4']) assert.match(message, new RegExp(`\\b${by}\\b`), `the question names ${by}, which names F2: ${message}`);
@@ -188,7 +188,7 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'Cancel changed nothing');
     assert.equal(await form.locator('.record-card[data-record="F2"]').count(), 1, 'F2 is still in the form');
-    await field(form, 'F2.delete').click();
+    await field(form, 'F2.actions.delete').click();
     await dialog.getByRole('button', { name: 'Delete Only' }).click();
     const f2 = PRISTINE.slice(PRISTINE.indexOf('- id: F2\n'), PRISTINE.indexOf('- id: F3\n'));
     await expectSaved(EXAMPLE, replaceOnce(PRISTINE, f2, ''), 'the example without F2, its references kept');
@@ -198,7 +198,7 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
   it('deleting a flow that others name with "Delete and Remove References" also takes it out of their fields', async function () {
     const form = await openExample();
     const dialog = page.locator('.monaco-dialog-box');
-    await field(form, 'F2.delete').click();
+    await field(form, 'F2.actions.delete').click();
     await dialog.getByRole('button', { name: 'Delete and Remove References' }).click({ timeout: 15_000 });
     const f2 = PRISTINE.slice(PRISTINE.indexOf('- id: F2\n'), PRISTINE.indexOf('- id: F3\n'));
     // V1 addresses, R1 flows and FN4 flows name F1–F4; FN1 flows F1–F3
@@ -211,7 +211,7 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
     const form = await openExample();
     const v3 = PRISTINE.slice(PRISTINE.indexOf('- id: V3\n'), PRISTINE.indexOf('- id: V4\n'));
     assert.equal(engine.parseReport(PRISTINE).references.filter((r) => r.id === 'V3').length, 0, 'nothing names V3');
-    await field(form, 'V3.delete').click();
+    await field(form, 'V3.actions.delete').click();
     await expectSaved(EXAMPLE, replaceOnce(PRISTINE, v3, ''), 'the example without V3');
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no question was asked');
   });
@@ -314,7 +314,7 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
     const form = await openExample();
     // V3 opens the second response block: records move only within their block
     assert.ok(PRISTINE.includes('```response\n- id: V3\n'), 'V3 is the first record of its block');
-    const up = field(form, 'V3.up');
+    const up = field(form, 'V3.actions.up');
     if (await up.isDisabled()) return;
     await up.click();
     await poll(async () => /V3[^.]*first record of its block|move only within a block/i.test(await form.locator('body').innerText()), 'the form saying why V3 does not move', { timeoutMs: 10_000 });
