@@ -46,6 +46,8 @@ export class AuditCodeActions implements vscode.CodeActionProvider {
     const wantQuick = !context.only || context.only.intersects(vscode.CodeActionKind.QuickFix);
     if (wantQuick) {
       for (const { diag, core } of matching(this.store, doc, context.diagnostics)) {
+        const choose = core.rule === 'PA020' ? this.chooseFile(doc, diag, core, result.report) : undefined;
+        if (choose) actions.push(choose);
         for (const fix of core.fixes ?? []) actions.push(this.quickFix(doc, diag, fix));
       }
     }
@@ -66,6 +68,25 @@ export class AuditCodeActions implements vscode.CodeActionProvider {
       action.edit = toWorkspaceEdit(doc, fix.edits);
       action.isPreferred = !!fix.preferred;
     }
+    return action;
+  }
+
+  /**
+   * PA020 on an evidence record without `file` and `url`: choose its file in the
+   * open dialog (Add Evidence File… on that record: the file, its sha256 and
+   * capture time in one edit). Picking a file needs the host, so the core
+   * cannot offer it; never in Fix all, since it asks.
+   */
+  private chooseFile(doc: vscode.TextDocument, diag: vscode.Diagnostic, core: CoreDiagnostic, report: Engine.Report): vscode.CodeAction | undefined {
+    // evidence paths are relative to the report's folder: a report not on disk has none
+    if (doc.uri.scheme !== 'file') return undefined;
+    // PA020 says "names neither a file nor a url" at the record's id; a missing file it reports at the path
+    const rec = report.records.find((r) => r.kind === 'evidence' && r.idSpan?.start === core.span.start && r.idSpan.end === core.span.end);
+    if (!rec?.id) return undefined;
+    const title = `Choose a file for ${rec.id}…`;
+    const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [diag];
+    action.command = { command: 'privacyAudit.addEvidence', title, arguments: [{ report: doc.uri, record: rec.id }] };
     return action;
   }
 
