@@ -120,6 +120,14 @@ describe('PA014, PA020: placeholders where only the analyst knows the value', ()
     assert.equal(r.fix.placeholder, true);
     assert.equal(r.still, 1, 'the warning stays until it is filled in');
   });
+  test('a response whose source is written empty (the template\'s) cites an evidence record, web sources first', async () => {
+    const text = '```response\nid: V1\ndate: 2014-08-10\nparty: vendor\nsource: ""\nstatement: Fixed.\n```\n\n```evidence\n- id: E1\n  file: a.pcap\n- id: E2\n  url: https://example.com/blog\n```\n';
+    const r = await fix(text, 'PA014', /Cite E2 as the source/);
+    assert.match(r.body, /\nsource: E2\nstatement: Fixed\./);
+    assert.equal(r.still, 0, 'the warning goes');
+    const other = await fix(text, 'PA014', /Cite E1 as the source/);
+    assert.match(other.body, /\nsource: E1\n/);
+  });
   test('an evidence record with an empty file can become a web source', async () => {
     const r = await fix('```evidence\nid: E1\nfile: ""\nkind: web\n```\n\n[@E1]\n', 'PA020', /url/);
     assert.match(r.body, /\nurl: ""\nkind: web\n/);

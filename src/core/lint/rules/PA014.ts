@@ -1,5 +1,5 @@
 import type { Fix } from '../../types';
-import { insertField } from '../edits';
+import { insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule } from '../rule';
 
 const blank = (v: unknown) => v === undefined || v === null || String(v).trim() === '';
@@ -23,6 +23,15 @@ export const PA014: Rule = {
       const fixes: Fix[] = missing
         .filter((k) => !r.fields.has(k))
         .map((k) => ({ title: `Add \`${k}:\` to fill in (${k === 'source' ? 'a URL, or the id of the evidence holding the statement' : 'when the statement was made'})`, edits: [insertField(ctx.report, r, k, '""')], placeholder: true }));
+      // a `source` written empty (the template's): cite an evidence record, web sources first
+      const written = r.fields.get('source');
+      if (missing.includes('source') && written) {
+        const evidence = ctx.report.records.filter((e) => e.kind === 'evidence' && e.id !== undefined);
+        const web = (e: (typeof evidence)[number]) => (e.fields.has('url') ? 0 : 1);
+        for (const e of [...evidence].sort((a, b) => web(a) - web(b)).slice(0, 3)) {
+          fixes.push({ title: `Cite ${e.id} as the source of the statement`, edits: [replaceValue(ctx.report, written, e.id!)] });
+        }
+      }
       ctx.report_(anchor(r), `The ${label(r)} has no ${missing.map((m) => `\`${m}\``).join(' and no ')}: a statement must be traceable to where and when it was made.`, { fixes });
     }
   },
