@@ -69,7 +69,11 @@ export interface EditorModel {
   refKinds: Record<string, Record<string, readonly string[]>>;
   schema: Record<string, FieldSchema[]>;
   frontMatterSchema: FieldSchema[];
-  /** The taxonomy: the name the form writes, the label, the sensitivity, and every other name that means the category. */
+  /**
+   * The taxonomy: the name the form writes (`name`), the one name the category is shown under
+   * everywhere (`label`, the taxonomy's label, as in the rendered report and the diagrams), the
+   * sensitivity, and every other name that means the category.
+   */
   categories: { name: string; label: string; sensitivity: string; aliases: string[] }[];
   diagrams: { dataflow?: string; timeline?: string };
   /** False when the YAML of the front matter or a block is broken: forms are read-only until the text is fixed. */

@@ -538,7 +538,9 @@ function categoryItems(taxonomy: Taxonomy, span: Span, suffix: string): Completi
   return taxonomy.categories.map((c) => {
     const written = writtenName(c);
     return {
+      // the label is what is typed and inserted; the row also shows the name the category is displayed under, when it is another
       label: written,
+      ...(written.toLowerCase() !== c.label.toLowerCase() ? { description: c.label } : {}),
       kind: 'category' as const,
       detail: `${c.sensitivity} sensitivity · ${c.group}`,
       documentation: `${c.label}${c.aliases.length ? ` — also: ${c.aliases.join(', ')}` : ''}`,

@@ -109,6 +109,17 @@ export class Taxonomy {
     return new Taxonomy([...out.values()]);
   }
 
+  /**
+   * The one name a category is shown under — tables, cards, diagrams, hovers,
+   * the form's chips and checkboxes: its label (`sms metadata` shows as
+   * `SMS/MMS metadata`, `phone number` as `Phone number (MSISDN)`). A name
+   * the taxonomy does not know is shown as written. Display only: what a
+   * report holds is never rewritten.
+   */
+  displayName(written: string): string {
+    return this.lookup(written)?.label ?? written;
+  }
+
   /** Resolve a name, id or alias, case-insensitively. */
   lookup(name: string): Category | undefined {
     return this.byName.get(norm(name));

@@ -138,8 +138,10 @@ describe('render: the bundled example', async () => {
     assert.match(f1, /<span class="country"[^>]*>CN<\/span>/);
     assert.match(f1, /<span class="badge enc enc-unknown">unknown<\/span>/);
     assert.match(f1, /<span class="badge consent consent-default-on">default-on<\/span>/);
-    assert.match(f1, /<span class="chip sens-high" title="IMEI · high sensitivity">IMEI<\/span>/);
-    assert.match(f1, /<span class="chip sens-low" title="Carrier name · low sensitivity">carrier name<\/span>/);
+    // the taxonomy's label, one name per category (the title says how the report writes it)
+    assert.match(f1, /<span class="chip sens-high" title="high sensitivity">IMEI<\/span>/);
+    assert.match(f1, /<span class="chip sens-low" title="low sensitivity · written “carrier name”">Carrier name<\/span>/);
+    assert.match(f1, /<span class="chip sens-high" title="high sensitivity · written “phone number”">Phone number \(MSISDN\)<\/span>/);
     assert.match(f1, /<a class="ref" href="#rec-S2" data-ref="S2">S2<\/a>/);
     assert.match(f1, /<a class="ref" href="#rec-E2" data-ref="E2">E2 · frame=112<\/a>/);
   });

@@ -136,8 +136,9 @@ function chips(ctx: Ctx, r: AuditRecord): string {
     .map((s) => {
       const cat = ctx.result.taxonomy.lookup(s);
       const sens = cat?.sensitivity ?? 'unknown';
-      const title = cat ? `${cat.label} · ${cat.sensitivity} sensitivity` : 'Unknown data category';
-      return `<span class="chip sens-${sens}" title="${attr(ctx, title)}">${text(ctx, s)}</span>`;
+      // the taxonomy's label (one name per category everywhere); the title says how the report writes it
+      const title = cat ? `${cat.sensitivity} sensitivity${cat.label !== s ? ` · written “${s}”` : ''}` : 'Unknown data category';
+      return `<span class="chip sens-${sens}" title="${attr(ctx, title)}">${text(ctx, cat ? cat.label : s)}</span>`;
     })
     .join(' ');
 }
@@ -285,7 +286,8 @@ function devices(ctx: Ctx, records: readonly AuditRecord[]): string {
           ids.entries
             .map((e) => {
               const cat = ctx.result.taxonomy.lookup(e.key);
-              return `<tr><th>${text(ctx, e.key)}${cat && cat.label.toLowerCase() !== e.key.toLowerCase() ? ` <span class="pa-sub">${text(ctx, cat.label)}</span>` : ''}</th><td class="pa-mono">${text(ctx, nodeText(e.value))}</td><td><span class="chip sens-${cat?.sensitivity ?? 'unknown'}">${cat ? `${cat.sensitivity}` : 'unknown category'}</span></td></tr>`;
+              const written = cat && cat.label !== e.key ? ` title="${attr(ctx, `written “${e.key}”`)}"` : '';
+              return `<tr><th${written}>${text(ctx, cat ? cat.label : e.key)}</th><td class="pa-mono">${text(ctx, nodeText(e.value))}</td><td><span class="chip sens-${cat?.sensitivity ?? 'unknown'}">${cat ? `${cat.sensitivity}` : 'unknown category'}</span></td></tr>`;
             })
             .join('') +
           `</tbody></table></div>`;

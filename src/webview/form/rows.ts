@@ -6,7 +6,9 @@ import { display, el, items, type FieldTarget, type FormContext } from './dom';
 // ------------------------------------------------------------------ data categories
 
 export interface CategoryChoice {
+  /** What a click writes into the report. */
   name: string;
+  /** What chips and checkboxes show: the taxonomy's label, the category's one display name. */
   label: string;
   sensitivity: string;
   aliases?: string[];
@@ -57,8 +59,11 @@ export class CategoriesWidget extends Base {
       ...(chosen.length ? [] : [el('span', { class: 'chips-empty' }, 'none chosen')]),
       ...chosen.map((name) => {
         const known = cats.find((c) => names(c, name));
-        const chip = el('span', { class: `chip${known ? '' : ' chip-unknown'}`, title: known ? `${known.label} (${known.sensitivity})` : 'Not a category of the taxonomy' }, known ? name : `${name} (unknown)`);
-        const x = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${name} from ${this.target.label}` }, '✕');
+        // shown under the taxonomy's label (as in the rendered report); an unknown name as written
+        const shown = known ? known.label : name;
+        const title = known ? `${known.sensitivity} sensitivity${known.label !== name ? ` · written “${name}”` : ''}` : 'Not a category of the taxonomy';
+        const chip = el('span', { class: `chip${known ? '' : ' chip-unknown'}`, title }, known ? shown : `${name} (unknown)`);
+        const x = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${shown} from ${this.target.label}` }, '✕');
         x.disabled = !editable;
         x.addEventListener('click', () => this.toggle(known ?? { name, label: name, sensitivity: '' }, false));
         chip.append(x);
@@ -76,7 +81,7 @@ export class CategoriesWidget extends Base {
           box.dataset.key = `${this.target.key}.cat.${c.name}`;
           box.addEventListener('change', () => this.toggle(c, box.checked));
           this.boxes.set(c.name, box);
-          return el('label', { class: `check sens-${c.sensitivity}`, title: c.label }, box, ` ${c.name} `, el('span', { class: 'sensitivity' }, c.sensitivity));
+          return el('label', { class: `check sens-${c.sensitivity}`, ...(c.label !== c.name ? { title: `Writes “${c.name}”` } : {}) }, box, ` ${c.label} `, el('span', { class: 'sensitivity' }, c.sensitivity));
         }),
       );
       this.list.dataset.names = all;
