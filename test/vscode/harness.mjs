@@ -378,8 +378,17 @@ export class Workbench {
    */
   async revertAndCloseAllEditors() {
     for (let open = await this.tabs.count(); open > 0; open = await this.tabs.count()) {
-      await this.command('View: Revert and Close Editor');
-      await poll(async () => (await this.tabs.count()) < open, `an editor closed (${open} open)`, { timeoutMs: 15_000, intervalMs: 200 });
+      // the command acts on the active editor: after a tab of another group closed, the active group may be
+      // an empty one, so a tab is made active first (a click on it), and again if the command missed it
+      let tries = 0;
+      await poll(async () => {
+        if ((await this.tabs.count()) < open) return true;
+        if (tries++ % 10 === 0) {
+          await this.tabs.first().click({ timeout: 5_000 }).catch(() => {});
+          await this.command('View: Revert and Close Editor');
+        }
+        return false;
+      }, `an editor closed (${open} open)`, { timeoutMs: 30_000, intervalMs: 200 });
     }
   }
 
