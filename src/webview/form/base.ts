@@ -108,10 +108,6 @@ export abstract class Base implements Widget {
     this.el.classList.toggle('refused', text !== '');
   }
 
-  flush(): void {
-    // widgets that send on `change` have nothing held back
-  }
-
   protected abstract draw(value: unknown): void;
 }
 

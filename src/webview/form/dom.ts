@@ -16,7 +16,7 @@ export function hasFocusWithin(node: Node): boolean {
 /** What a widget needs from the form: the newest model, and the way to send a change. */
 export interface FormContext {
   model(): EditorModel | undefined;
-  /** Sends a value for the widget's field; returns the request id (its result arrives as `intentResult`). */
+  /** Sends a message that is not an edit intent (show the text, add evidence, …). */
   post(m: FromWebview): void;
   /** Sends an edit intent; returns its request id, or undefined when there is no model yet. */
   intent(intent: import('../../core/protocol').Intent): number | undefined;
@@ -40,8 +40,6 @@ export interface Widget {
   readonly el: HTMLElement;
   /** The field's value in the newest model (kept even while busy, so that edits patch the newest value). */
   update(value: unknown): void;
-  /** Sends what the analyst typed and has not sent yet (the webview is losing focus). */
-  flush(): void;
   /** The extension refused request `id` (sent by this widget): keep the text and say why. */
   refused(id: number, error: string): boolean;
 }
