@@ -85,7 +85,7 @@ export type ToWebview =
    * The report as keyed parts in order. `html` is sent only for keys the webview does not have yet
    * (it keeps the elements of the previous render); `data-line` values inside a part are relative to `base`.
    */
-  | { type: 'render'; version: number; mode: string; parts: { key: string; base: number; html?: string }[]; edgeFlows: string[][] }
+  | { type: 'render'; version: number; mode: string; parts: { key: string; base: number; html?: string }[]; edgeFlows: string[][]; nodeRecords: Record<string, string> }
   | { type: 'scrollTo'; line: number }
   | { type: 'model'; model: EditorModel }
   /** `newId`: the id given to an added record (the form moves to it). */

@@ -157,11 +157,14 @@ export class PreviewManager implements vscode.Disposable {
     // the diagrams come from the front matter and the record blocks only: a prose edit reuses them
     const source = diagramSource(result.report);
     if (p.diagrams?.source !== source || p.diagrams.taxonomy !== result.taxonomy) {
-      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy), timeline: e.timelineDiagram(result.report) };
+      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' }), timeline: e.timelineDiagram(result.report) };
     }
     const { dataflow, timeline } = p.diagrams;
     const t1 = performance.now();
-    const rendered = e.renderReport(result, { mode: 'preview', diagrams: { dataflow: dataflow.text, timeline: timeline.text } });
+    const rendered = e.renderReport(result, {
+      mode: 'preview',
+      diagrams: { dataflow: dataflow.text, timeline: timeline.text, dataflowLegend: dataflow.legendItems, ...(dataflow.note ? { dataflowNote: dataflow.note } : {}) },
+    });
     const t2 = performance.now();
     const parts = (p.partKeys ??= new e.PartKeys()).key(rendered.parts);
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: diagrams ${(t1 - t0).toFixed(0)} ms, render ${(t2 - t1).toFixed(0)} ms, keys ${(performance.now() - t2).toFixed(0)} ms`);
@@ -172,6 +175,7 @@ export class PreviewManager implements vscode.Disposable {
       mode: rendered.mode,
       parts: parts.map((x) => (p.keys.has(x.key) && !force ? { key: x.key, base: x.base } : x)),
       edgeFlows: dataflow.edgeFlows,
+      nodeRecords: dataflow.nodeRecords,
     };
     p.keys = new Set(parts.map((x) => x.key));
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: posting ${(performance.now() - (p.changedAt ?? 0)).toFixed(0)} ms after the change event, ${msg.parts.filter((x) => 'html' in x).length} of ${msg.parts.length} parts with HTML`);

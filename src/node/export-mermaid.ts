@@ -61,7 +61,8 @@ export interface RenderedSvg {
 export interface MermaidPage {
   /** The page mermaid runs in (tests evaluate in it). */
   readonly page: Page;
-  render(texts: readonly string[]): Promise<RenderedSvg[]>;
+  /** Draws each text; `ids` (letters, digits, `-`, `_`) name the SVG elements, else `idPrefix-N`. */
+  render(texts: readonly string[], ids?: readonly string[]): Promise<RenderedSvg[]>;
   /** Checks each text with `mermaid.parse`. */
   parse(texts: readonly string[]): Promise<ParseResult[]>;
   /** Requests the page tried to make (all aborted except `data:`). */
@@ -172,8 +173,8 @@ export async function openMermaidPage(browser: Browser, options: MermaidPageOpti
           return out;
         }, [...texts]);
       },
-      async render(texts) {
-        const ids = texts.map(() => `${prefix}-${++counter}`);
+      async render(texts, given) {
+        const ids = texts.map((_, i) => given?.[i]?.replace(/[^A-Za-z0-9_-]/g, '') || `${prefix}-${++counter}`);
         return page.evaluate(renderInPage, { list: [...texts], ids });
       },
       async close() {

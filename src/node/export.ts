@@ -29,9 +29,13 @@ import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core
 import { Linter, type LintResult } from '../core/linter';
 import { renderReport } from '../core/render/html';
 import { BrowserNotFoundError, findBrowser, launch, type LaunchedBrowser } from './browser';
-import { openMermaidPage, type MermaidPage } from './export-mermaid';
+import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
+import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
 
 export { PAPERS, type Paper } from '../core/export/document';
+
+/** Mermaid's theme in the export (the PDF is printed light). */
+const THEME = 'default';
 
 /** The first Chromium version that prints CSS page-margin boxes (running header and footer without templates). */
 export const MARGIN_BOX_MIN_VERSION = 131;
@@ -49,6 +53,8 @@ export interface ExporterOptions {
   generator?: string;
   /** Who asks: the messages name `--browser` (`cli`, the default) or the setting `privacyAudit.export.browserPath` (`vscode`). */
   host?: 'cli' | 'vscode';
+  /** Folder of drawn diagrams kept between exports (see diagram-cache.ts); `null` turns the cache off. Default: the user's cache folder. */
+  diagramCacheDir?: string | null;
 }
 
 export interface ExportOptions {
@@ -225,7 +231,8 @@ interface Warm {
   launched: LaunchedBrowser;
   browserPath: string;
   version: string;
-  mermaid: MermaidPage;
+  /** The mermaid page, opened when a diagram is not in the cache (loading mermaid is the slow part of a cold export). */
+  mermaid?: Promise<MermaidPage>;
   /** The mermaid page's blocked requests already reported by an export. */
   mermaidCounted: number;
   /** The print context: JavaScript off, offline, every request but `data:` aborted. */
@@ -264,7 +271,7 @@ export class Exporter {
 
   constructor(private readonly options: ExporterOptions = {}) {}
 
-  /** Starts the browser and loads mermaid now (otherwise the first export does). */
+  /** Starts the browser now (otherwise the first export does); mermaid is loaded when a diagram is not in the cache. */
   async start(): Promise<{ path: string; version: string }> {
     const w = await this.ensureWarm();
     return { path: w.browserPath, version: w.version };
@@ -443,7 +450,6 @@ export class Exporter {
       const browser: Browser = launched.browser;
       const version = browser.version();
       const printRequests = { n: 0 };
-      // mermaid loads (the slow part) while the print context and its page are set up
       const openPrint = async () => {
         const print = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block', acceptDownloads: false, colorScheme: 'light' });
         await print.route('**/*', (route) => {
@@ -453,11 +459,8 @@ export class Exporter {
         });
         return { print, printPage: await print.newPage() };
       };
-      const [mermaid, { print, printPage }] = await Promise.all([
-        openMermaidPage(browser, { theme: 'default', idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) }),
-        openPrint(),
-      ]);
-      const w: Warm = { launched, browserPath, version, mermaid, mermaidCounted: 0, print, printPage, printRequests, rendering: Promise.resolve() };
+      const { print, printPage } = await openPrint();
+      const w: Warm = { launched, browserPath, version, mermaidCounted: 0, print, printPage, printRequests, rendering: Promise.resolve() };
       // a crashed or closed browser is started again by the next export
       browser.on('disconnected', () => {
         void this.warm?.then((cur) => {
@@ -469,6 +472,52 @@ export class Exporter {
       await launched.close();
       throw err;
     }
+  }
+
+  /** The export's drawings of diagram texts: from the cache, else drawn by mermaid (opened now if need be) and kept. */
+  private async drawDiagrams(w: Warm, texts: readonly string[]): Promise<(RenderedSvg | undefined)[]> {
+    const cache = this.diagramCache();
+    const keys = texts.map((t) => (cache.enabled ? cache.key(THEME, t) : undefined));
+    const out: (RenderedSvg | undefined)[] = await Promise.all(
+      keys.map(async (k) => {
+        const svg = k ? await cache.get(k) : undefined;
+        return svg === undefined ? undefined : { svg, removed: 0 };
+      }),
+    );
+    const missing = texts.map((_, i) => i).filter((i) => out[i] === undefined);
+    this.diagramStats.cached += texts.length - missing.length;
+    this.diagramStats.drawn += missing.length;
+    if (!missing.length) return out;
+    w.mermaid ??= openMermaidPage(w.launched.browser, { theme: THEME, idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) });
+    const page = await w.mermaid.catch((err: unknown) => {
+      w.mermaid = undefined; // a page that did not open is opened again by the next export
+      throw err;
+    });
+    // an id from the key: the same drawing is the same bytes, whichever export made it
+    const drawn = await page.render(
+      missing.map((i) => texts[i]!),
+      missing.map((i) => (keys[i] ? `pa-diagram-${keys[i]!.slice(0, 12)}` : `pa-diagram-${randomBytes(6).toString('hex')}`)),
+    );
+    await Promise.all(
+      missing.map(async (i, j) => {
+        const r = drawn[j];
+        out[i] = r;
+        // only a drawing the sanitiser had nothing to remove from is kept
+        if (r?.svg !== undefined && r.removed === 0 && keys[i]) await cache.set(keys[i]!, r.svg);
+      }),
+    );
+    return out;
+  }
+
+  /** Diagrams this exporter took from the cache and drew with mermaid (for tests and benchmarks). */
+  readonly diagramStats = { cached: 0, drawn: 0 };
+  private cache: DiagramCache | undefined;
+  private diagramCache(): DiagramCache {
+    if (!this.cache) {
+      const dir = this.options.diagramCacheDir === null ? undefined : (this.options.diagramCacheDir ?? defaultDiagramCacheDir());
+      this.cache = new DiagramCache(dir, () => this.options.mermaidPath ?? defaultMermaidPath());
+    }
+    return this.cache;
   }
 
   private async build(
@@ -501,10 +550,11 @@ export class Exporter {
     const redactor = redactorFor(result.report);
     if (redactor.refusals.length) throw new ExportInputError(`Not exported, so that nothing meant to be masked leaks: ${redactor.refusals.join(' ')} Fix it and export again.`);
     const mask = (s: string) => redactor.mask(s);
-    const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask });
+    // the key goes under the figure as a caption row, not into the drawing
+    const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask, legend: false });
     const timeline = timelineDiagram(result.report, { mask });
     await w.rendering;
-    const rendering = w.mermaid.render([dataflow.text, timeline.text]);
+    const rendering = this.drawDiagrams(w, [dataflow.text, timeline.text]);
     w.rendering = rendering.catch(() => {});
     const [df, tl] = await abortable(rendering, signal);
     for (const [name, r] of [['data-flow diagram', df], ['timeline', tl]] as const) {
@@ -524,6 +574,8 @@ export class Exporter {
       diagrams: {
         dataflow: dataflow.text,
         timeline: timeline.text,
+        dataflowLegend: dataflow.legendItems,
+        ...(dataflow.note ? { dataflowNote: dataflow.note } : {}),
         ...(df?.svg !== undefined ? { dataflowSvg: df.svg } : {}),
         ...(tl?.svg !== undefined ? { timelineSvg: tl.svg } : {}),
       },
@@ -629,8 +681,9 @@ export class Exporter {
     });
     const w = await warm;
     // the requests the mermaid page tried for this report's diagrams
-    const mermaidRequests = w.mermaid.requests - w.mermaidCounted;
-    w.mermaidCounted = w.mermaid.requests;
+    const tried = w.mermaid ? await w.mermaid.then((m) => m.requests, () => 0) : 0;
+    const mermaidRequests = tried - w.mermaidCounted;
+    w.mermaidCounted = tried;
     check(signal);
     return { ...built, w, options, t, start, mermaidRequests, prepareMs: performance.now() - start };
   }

@@ -11,6 +11,7 @@ declare function acquireVsCodeApi(): { postMessage(m: FromWebview): void; getSta
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 let edgeFlows: string[][] = [];
+let nodeRecords: Record<string, string> = {};
 let lastRender: Extract<ToWebview, { type: 'render' }> | undefined;
 
 function post(m: FromWebview): void {
@@ -50,24 +51,48 @@ async function drawDiagrams(within: readonly Element[] = [app]): Promise<void> {
   );
 }
 
-/** A click on an edge of the data-flow diagram reveals the first flow it stands for. */
+/**
+ * The data-flow diagram's edges, their labels and its nodes reveal their
+ * records: an edge or its label the first flow it stands for, a device node
+ * its device record, an endpoint the first flow that reaches it.
+ */
 function wireEdges(holder: HTMLElement): void {
-  const paths = Array.from(holder.querySelectorAll<SVGPathElement>('.edgePaths path, path.flowchart-link'));
-  const unique = Array.from(new Set(paths));
-  unique.forEach((path, i) => {
+  const makeLink = (el: Element, id: string, what: string) => {
+    const target = el as SVGElement;
+    target.dataset.reveal = id;
+    target.setAttribute('tabindex', '0');
+    target.setAttribute('role', 'link');
+    target.setAttribute('aria-label', `Show ${what} in the editor`);
+  };
+  const paths = Array.from(new Set(Array.from(holder.querySelectorAll<SVGPathElement>('.edgePaths path, path.flowchart-link'))));
+  paths.forEach((path, i) => {
     const flows = edgeFlows[i];
     if (!flows?.length) return;
-    path.style.cursor = 'pointer';
-    path.setAttribute('tabindex', '0');
-    path.setAttribute('role', 'link');
-    path.setAttribute('aria-label', `Show flow ${flows.join(', ')} in the editor`);
-    const go = () => post({ type: 'revealRecord', id: flows[0]! });
-    path.addEventListener('click', go);
-    path.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') go();
-    });
+    const what = `flow ${flows.join(', ')}`;
+    makeLink(path, flows[0]!, what);
+    // the label of this edge: mermaid names it after the edge (`L_n1_n3_0`), else it is the i-th label
+    const name = /(L_[A-Za-z0-9]+_[A-Za-z0-9]+_\d+)$/.exec(path.id)?.[1];
+    const label = (name && holder.querySelector(`.edgeLabels [data-id="${CSS.escape(name)}"]`)?.closest('.edgeLabel')) || holder.querySelectorAll('.edgeLabels .edgeLabel')[i];
+    if (label) makeLink(label, flows[0]!, what);
   });
+  for (const node of Array.from(holder.querySelectorAll<SVGGElement>('g.node'))) {
+    const id = /-flowchart-(n\d+)-\d+$/.exec(node.id)?.[1];
+    const record = id ? nodeRecords[id] : undefined;
+    if (record) makeLink(node, record, record);
+  }
 }
+
+// a click (or Enter) on a diagram element marked with data-reveal shows its record
+function revealFrom(target: EventTarget | null): boolean {
+  const el = target instanceof Element ? target.closest<SVGElement | HTMLElement>('[data-reveal]') : null;
+  const id = el?.dataset.reveal;
+  if (!id) return false;
+  post({ type: 'revealRecord', id });
+  return true;
+}
+app.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && revealFrom(e.target)) e.preventDefault();
+});
 
 /** The parts of the shown report by key: unchanged parts stay in the page (diagrams drawn, no flash). */
 let held = new Map<string, HTMLElement>();
@@ -76,6 +101,7 @@ function render(msg: Extract<ToWebview, { type: 'render' }>): void {
   const started = performance.now();
   lastRender = msg;
   edgeFlows = msg.edgeFlows;
+  nodeRecords = msg.nodeRecords ?? {};
   const y = window.scrollY;
   let article = app.querySelector<HTMLElement>(':scope > article.pa-report');
   if (!article) {
@@ -135,6 +161,7 @@ function scrollToLine(line: number): void {
 
 // clicks: a record (flow row, card) or an element with a line reveals it in the text editor
 app.addEventListener('click', (e) => {
+  if (revealFrom(e.target)) return;
   const target = e.target as HTMLElement;
   const link = target.closest('a');
   if (link?.getAttribute('href')?.startsWith('#')) return; // in-page anchors work as usual

@@ -53,7 +53,7 @@ const ALLOWED_TAGS = new Set([
 ]);
 const ALLOWED_ATTRS = new Set([
   'class', 'id', 'href', 'rel', 'title', 'role', 'aria-level', 'colspan', 'start',
-  'data-line', 'data-record', 'data-ref', 'data-rule', 'data-kind', 'data-diagram',
+  'data-line', 'data-record', 'data-ref', 'data-rule', 'data-kind', 'data-diagram', 'data-figure', 'aria-label', 'aria-hidden',
 ]);
 
 /**

@@ -30,6 +30,24 @@ export interface DataFlowOptions {
   maxEdges?: number;
   /** Redaction, applied to every label before escaping. */
   mask?: (s: string) => string;
+  /**
+   * Draw the legend inside the diagram (default true: the `diagram`
+   * command's text stands alone). The preview and the export show it as a
+   * caption row in HTML instead (`legendItems`).
+   */
+  legend?: boolean;
+  /**
+   * `light` (default): fixed light fills, as printed. `theme`: nodes get no
+   * fill or text colour of their own, so mermaid's theme (light, dark,
+   * high contrast) colours them; strokes and edge colours stay.
+   */
+  palette?: 'light' | 'theme';
+}
+
+/** One entry of the diagram's key: the edge style and what it means. */
+export interface LegendItem {
+  risk: Risk;
+  text: string;
 }
 
 export type Collapse = 'none' | 'domain' | 'country';
@@ -50,7 +68,22 @@ export interface DataFlowDiagram {
   legendNodes: number;
   /** Sample edges drawn in the legend, after the flow edges (not in `edges`). */
   legendEdges: number;
+  /** For each flow edge, its style (`danger`, `fixed`, `normal`). */
+  edgeRisks: Risk[];
+  /** The key to the edge styles, for a legend drawn outside the diagram. */
+  legendItems: LegendItem[];
+  /** How the endpoints were collapsed to fit, when they were (e.g. "grouped by domain (42 flows)"). */
+  note?: string;
+  /** Mermaid node id → the record a click on it shows first (a device's record, else the first flow). */
+  nodeRecords: Record<string, string>;
 }
+
+/** The key to the edge styles (our own text). */
+export const LEGEND: readonly LegendItem[] = [
+  { risk: 'danger', text: 'high-sensitivity data unencrypted or without opt-in consent' },
+  { risk: 'fixed', text: 'verified fixed by a retest' },
+  { risk: 'normal', text: 'other flows' },
+];
 
 export const DEFAULT_MAX_EDGES = 30;
 const MAX_MAX_EDGES = 400;
@@ -355,6 +388,8 @@ const RESULT_TEXT: Record<RetestResult, string> = { fixed: 'verified fixed', 'no
 
 interface Ctx {
   mask: ((s: string) => string) | undefined;
+  legend: boolean;
+  palette: 'light' | 'theme';
   caps: Caps;
   devices: Map<string, AuditRecord>;
 }
@@ -401,7 +436,7 @@ export function dataFlowDiagram(report: Report, taxonomy: Taxonomy, options: Dat
     const view = chooseView(flows, limit);
     let caps = CAPS;
     for (;;) {
-      const out = build(flows, view, { mask: options.mask, caps, devices });
+      const out = build(flows, view, { mask: options.mask, caps, devices, legend: options.legend !== false, palette: options.palette === 'theme' ? 'theme' : 'light' });
       if (out.text.length <= TEXT_BUDGET || (limit === 1 && caps.node <= 8)) return out;
       if (caps.node <= 8) break;
       caps = { node: caps.node >> 1, line: caps.line >> 1, data: caps.data >> 1, title: caps.title >> 1 };
@@ -428,6 +463,7 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
   const lines: string[] = ['flowchart LR'];
   const nodeIds = new Map<string, string>();
   const nodeFlows: Record<string, string[]> = {};
+  const nodeRecords: Record<string, string> = {};
   const flowIds = (fs: readonly Flow[]) => [...new Set(fs.map((f) => f.id).filter(Boolean))].sort(compareIds);
 
   // senders, in key order; a device's components share a subgraph with it
@@ -451,6 +487,7 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
         const id = nextId();
         nodeIds.set(x, id);
         nodeFlows[id] = flowIds(senders.get(x)!.flows);
+        if (ctx.devices.has(info.device)) nodeRecords[id] = info.device;
         const text = component !== undefined ? `${info.device}/${component}` : `${info.device} (device itself)`;
         lines.push(`    ${id}["${lbl(ctx, text, ctx.caps.node)}"]:::device`);
         emitted.add(x);
@@ -463,6 +500,7 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
     nodeFlows[id] = flowIds(g.flows);
     const count = () => plural(new Set(g.flows.map((x) => x.from.key)).size, 'sender');
     let text: string;
+    if (info && ctx.devices.has(info.device)) nodeRecords[id] = info.device;
     if (info) text = deviceTitle(ctx, info.device);
     else if (k === ALL_SENDERS) text = `All senders (${count()})`;
     else if (k === OTHER_SENDERS) text = `Other senders (${count()})`;
@@ -504,34 +542,37 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
   });
 
   // legend: sample edges after the flows' edges, so edge i is still flow edge i
-  const legend: [Risk, string][] = [
-    ['danger', 'high-sensitivity data unencrypted or without opt-in consent'],
-    ['fixed', 'verified fixed by a retest'],
-    ['normal', 'other flows'],
-  ];
-  const lg = nextId();
-  lines.push(`  subgraph ${lg}["${lbl(ctx, 'Legend', ctx.caps.title)}"]`, '    direction LR');
+  const note = view.note ? `${view.note} (${plural(flows.length, 'flow')})` : undefined;
   let legendNodes = 0;
-  legend.forEach(([risk, text], i) => {
-    const a = nextId();
-    const b = nextId();
-    legendNodes += 2;
-    byRisk[risk].push(edges.length + i);
-    lines.push(`    ${a}[" "]:::legendDot ${ARROW[risk]}|"${lbl(ctx, text, 90)}"| ${b}[" "]:::legendDot`);
-  });
-  if (view.note) {
-    legendNodes++;
-    lines.push(`    ${nextId()}["${lbl(ctx, `${view.note} (${plural(flows.length, 'flow')})`, 120)}"]:::legendNote`);
+  let legendEdges = 0;
+  if (ctx.legend) {
+    const lg = nextId();
+    lines.push(`  subgraph ${lg}["${lbl(ctx, 'Legend', ctx.caps.title)}"]`, '    direction LR');
+    LEGEND.forEach(({ risk, text }, i) => {
+      const a = nextId();
+      const b = nextId();
+      legendNodes += 2;
+      legendEdges++;
+      byRisk[risk].push(edges.length + i);
+      lines.push(`    ${a}[" "]:::legendDot ${ARROW[risk]}|"${lbl(ctx, text, 90)}"| ${b}[" "]:::legendDot`);
+    });
+    if (note) {
+      legendNodes++;
+      lines.push(`    ${nextId()}["${lbl(ctx, note, 120)}"]:::legendNote`);
+    }
+    lines.push('  end');
   }
-  lines.push('  end');
 
-  // fixed styles (our own text, never report content)
+  // fixed styles (our own text, never report content); the theme palette leaves fills and text to the theme
   lines.push(
-    '  classDef device fill:#e8f0fe,stroke:#1a73e8,color:#0b2a4a',
-    '  classDef danger fill:#fdecea,stroke:#c62828,stroke-width:3px,color:#8e1b1b',
-    '  classDef fixed fill:#f5f5f5,stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:5 3,color:#757575',
-    '  classDef legendDot fill:none,stroke:none',
-    '  classDef legendNote fill:#fffde7,stroke:#f9a825,color:#202124',
+    ...(ctx.palette === 'theme'
+      ? ['  classDef device stroke:#1a73e8,stroke-width:1.5px', '  classDef danger stroke:#d32f2f,stroke-width:3px', '  classDef fixed stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:5 3']
+      : [
+          '  classDef device fill:#e8f0fe,stroke:#1a73e8,color:#0b2a4a',
+          '  classDef danger fill:#fdecea,stroke:#c62828,stroke-width:3px,color:#8e1b1b',
+          '  classDef fixed fill:#f5f5f5,stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:5 3,color:#757575',
+        ]),
+    ...(ctx.legend ? ['  classDef legendDot fill:none,stroke:none', '  classDef legendNote fill:#fffde7,stroke:#f9a825,color:#202124'] : []),
   );
   const endpointClass = { danger: [] as string[], fixed: [] as string[] };
   for (const [k, risks] of endpointRisk) {
@@ -545,7 +586,24 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
   if (byRisk.fixed.length) lines.push(`  linkStyle ${byRisk.fixed.join(',')} stroke:#9e9e9e,stroke-width:1.5px`);
 
   const nodes = Object.keys(nodeFlows).length;
-  return { text: lines.join('\n') + '\n', nodes, edges: edges.length, collapsed: view.collapsed, edgeFlows, nodeFlows, legendNodes, legendEdges: legend.length };
+  // a node with no record of its own (an endpoint) shows its first flow
+  for (const [id, fs] of Object.entries(nodeFlows)) if (!nodeRecords[id] && fs[0]) nodeRecords[id] = fs[0];
+  const present = new Set(edges.map((e) => e.risk));
+  return {
+    text: lines.join('\n') + '\n',
+    nodes,
+    edges: edges.length,
+    collapsed: view.collapsed,
+    edgeFlows,
+    nodeFlows,
+    legendNodes,
+    legendEdges,
+    edgeRisks: edges.map((e) => e.risk),
+    // the key lists the styles the diagram uses (all three when it has no edge)
+    legendItems: LEGEND.filter((l) => present.size === 0 || present.has(l.risk)).map((l) => ({ ...l })),
+    ...(note ? { note } : {}),
+    nodeRecords,
+  };
 }
 
 function endpointLabel(ctx: Ctx, e: EndpointGroup): string {

@@ -23,6 +23,8 @@ import { toPlain, writtenText, type AuditRecord, type RecordBlock } from '../mod
 import { ENUMS } from '../schema';
 import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './context';
 import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
+import type { LegendItem } from '../diagram/dataflow';
+import { figureAttrs, figureMark, numberFigures } from './figures';
 import { markdown, type MdEnv } from './markdown';
 import { urlHtml } from './records';
 
@@ -35,7 +37,18 @@ export interface RenderOptions {
    * `timelineSvg`: rendered, sanitised SVG. Preview prefers the source,
    * export prefers the SVG; either falls back to the other.
    */
-  diagrams?: { dataflow?: string; timeline?: string; dataflowSvg?: string; timelineSvg?: string };
+  diagrams?: {
+    dataflow?: string;
+    timeline?: string;
+    dataflowSvg?: string;
+    timelineSvg?: string;
+    /** The data-flow diagram's key, shown as a caption row (draw the diagram with `legend: false`). */
+    dataflowLegend?: readonly LegendItem[];
+    /** How the diagram was collapsed to fit, shown under it. */
+    dataflowNote?: string;
+    /** The timeline as HTML from the diagram module (masked and escaped there): used in place of the mermaid timeline. */
+    timelineHtml?: string;
+  };
   /**
    * Redaction: applied to every report text before it is escaped (prose
    * text nodes, code, link targets, record values, front matter, lint
@@ -212,7 +225,6 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
     if (gi === timelineGroup && timeline) part += timeline;
     bodyParts.push(part);
   });
-  const body = bodyParts.join('');
   const floating = [flowGroup < 0 ? dataflow : '', timelineGroup < 0 ? timeline : ''].filter(Boolean);
 
   // ---- the top of the report
@@ -228,8 +240,10 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
   if (leftover.length) top += `<section class="report-problems"><div class="pa-label">Report problems</div>${problemsHtml(ctx, leftover)}</section>`;
   if (floating.length) top += `<section class="diagrams"><h2 class="diagrams-title">Diagrams</h2>${floating.join('')}</section>`;
 
-  const html = `<article class="pa-report pa-mode-${mode}">\n${header}${top}${body}</article>\n`;
-  const parts = [header + top, ...bodyParts].filter((p) => p !== '');
+  // figures are numbered in document order, and citations of them resolved
+  const numbered = numberFigures([header + top, ...bodyParts]).parts;
+  const html = `<article class="pa-report pa-mode-${mode}">\n${numbered.join('')}</article>\n`;
+  const parts = numbered.filter((p) => p !== '');
   return { html, parts, mode, title, headings: ctx.headings.map((h): RenderHeading => ({ ...h })), errors };
 }
 
@@ -339,6 +353,16 @@ function statsHtml(ctx: Ctx): string {
 // ---------------------------------------------------------------- diagrams
 
 const CAPTION = { dataflow: 'Data flows observed in this audit', timeline: 'Timeline of events' } as const;
+const LEGEND_NAME = { danger: 'danger', fixed: 'fixed', normal: 'normal' } as const;
+
+/** The data-flow diagram's key as one compact row: a line sample per edge style, then the collapse note. */
+function legendHtml(items: readonly LegendItem[] | undefined, note: string | undefined): string {
+  const entries = (items ?? [])
+    .filter((i) => i.risk in LEGEND_NAME)
+    .map((i) => `<li class="legend-${LEGEND_NAME[i.risk]}"><span class="legend-line" aria-hidden="true"></span>${escapeHtml(i.text)}</li>`);
+  if (!entries.length && !note) return '';
+  return (entries.length ? `<ul class="diagram-legend" aria-label="Key to the lines">${entries.join('')}</ul>` : '') + (note ? `<div class="diagram-note">${escapeHtml(note)}</div>` : '');
+}
 
 /** SVG that visibly holds active content is not embedded (the caller sanitises; this is a second line). */
 /**
@@ -363,6 +387,10 @@ function unsafeSvg(svg: string): boolean {
 function diagramHtml(which: 'dataflow' | 'timeline', options: RenderOptions, line: number): string {
   const d = options.diagrams;
   if (!d) return '';
+  const caption = `<figcaption><span class="figure-label">Figure ${figureMark(which)}</span> — ${CAPTION[which]}${which === 'dataflow' ? legendHtml(d.dataflowLegend, d.dataflowNote) : ''}</figcaption>`;
+  const open = `<figure class="diagram diagram-${which} code-line" ${figureAttrs(which)} data-diagram="${which}" data-line="${line}">`;
+  // the timeline in HTML (the core's own markup, masked and escaped there) reads better than a drawing
+  if (which === 'timeline' && d.timelineHtml) return `${open}<div class="timeline-html">${d.timelineHtml}</div>${caption}</figure>\n`;
   const source = which === 'dataflow' ? d.dataflow : d.timeline;
   const svg = which === 'dataflow' ? d.dataflowSvg : d.timelineSvg;
   const useSvg = svg !== undefined && svg.trim() !== '' && (options.mode === 'export' || source === undefined || source.trim() === '');
@@ -374,6 +402,6 @@ function diagramHtml(which: 'dataflow' | 'timeline', options: RenderOptions, lin
   } else if (source !== undefined && source.trim() !== '') {
     inner = `<pre class="mermaid" data-diagram="${which}">${escapeHtml(source)}</pre>`;
   } else return '';
-  return `<figure class="diagram diagram-${which} code-line" data-diagram="${which}" data-line="${line}">${inner}<figcaption>${CAPTION[which]}</figcaption></figure>\n`;
+  return `${open}${inner}${caption}</figure>\n`;
 }
 
