@@ -90,9 +90,7 @@ export class ExportCommands implements vscode.Disposable {
       this.output.info(`Exported ${target.fsPath} → ${dest} in ${Math.round(result.timings.total)} ms`);
       const detail = result.pdf ? `${result.pdf.pages} page${result.pdf.pages === 1 ? '' : 's'}` : 'one self-contained file';
       const notice = result.errors ? ` The report has ${result.errors} lint error${result.errors === 1 ? '' : 's'}; the document says so.` : '';
-      void vscode.window.showInformationMessage(`Exported ${path.basename(dest)} (${detail}).${notice}`, 'Open').then((a) => {
-        if (a === 'Open') void vscode.env.openExternal(vscode.Uri.file(dest));
-      });
+      void offerExport(vscode.Uri.file(dest), `Exported ${path.basename(dest)} (${detail}).${notice}`);
       return dest;
     } catch (err) {
       if (err instanceof e.ExportCancelledError) return undefined;
@@ -105,4 +103,32 @@ export class ExportCommands implements vscode.Disposable {
   dispose(): void {
     void this.exporter?.dispose();
   }
+}
+
+/**
+ * The notice after an export, with what can be done with the file where the
+ * user is: on a desktop with the files on this machine, open it with the
+ * system's viewer or show it in its folder; in a browser (code-server,
+ * vscode.dev-like remotes) or a remote window, where no viewer of this
+ * machine can be reached, download it to the user's browser or show it in
+ * the Explorer.
+ */
+export async function offerExport(file: vscode.Uri, message: string): Promise<void> {
+  const local = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
+  if (local) {
+    const a = await vscode.window.showInformationMessage(message, 'Open', 'Show in Folder');
+    if (a === 'Open') await vscode.env.openExternal(file);
+    else if (a === 'Show in Folder') await vscode.commands.executeCommand('revealFileInOS', file);
+    return;
+  }
+  const inWorkspace = !!vscode.workspace.getWorkspaceFolder(file);
+  if (!inWorkspace) {
+    void vscode.window.showInformationMessage(`${message} It was written to ${file.fsPath}, outside the workspace: export into the workspace to download it from here.`);
+    return;
+  }
+  const a = await vscode.window.showInformationMessage(message, 'Download', 'Show in Explorer');
+  if (!a) return;
+  // the Explorer downloads what it has selected: select the file first
+  await vscode.commands.executeCommand('revealInExplorer', file);
+  if (a === 'Download') await vscode.commands.executeCommand('explorer.download');
 }
