@@ -178,15 +178,18 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     // what the diagram must be: the example as in the repository (reset() restored it; the editor shows it)
     const engine = require(path.join(extensionUnderTest(), 'dist', 'engine.js'));
     const result = await new engine.Linter().lint(PRISTINE);
-    const expected = engine.dataFlowDiagram(result.report, result.taxonomy);
+    // as the preview draws it: the key is a caption row under the figure, not part of the drawing
+    const expected = engine.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' });
     const editor = await openStructuredEditor();
     await editSource(editor);
     const preview = await openPreview();
     const to = pristineField('F2', 'to').value;
     await poll(async () => (await preview.locator('[data-record="F2"] .host').first().textContent()) === to, `the preview showing F2 → ${to}`);
     const edges = await preview.locator('.diagram[data-diagram="dataflow"] .edgePaths path').count();
-    // the legend draws its own sample edges: count those apart
-    assert.equal(edges - (expected.legendEdges ?? 0), expected.edges, `edges drawn (${edges}) vs edges generated (${expected.edges}) plus the legend's (${expected.legendEdges ?? 0})`);
+    assert.equal(expected.legendEdges, 0);
+    assert.equal(edges, expected.edges, `edges drawn (${edges}) vs edges generated (${expected.edges})`);
+    assert.equal(await preview.locator('figure.diagram-dataflow .diagram-legend li').count(), expected.legendItems.length, 'the key as a caption row');
+    assert.equal((await preview.locator('figure.diagram-dataflow figcaption .figure-label').textContent())?.trim(), 'Figure 1');
     assert.equal(await preview.locator('[data-record^="F"]').count() >= 4, true);
     await shot('webview-03-preview-light');
     await wb.setTheme('dark');
@@ -197,6 +200,40 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await wb.revertAndCloseAllEditors();
     await openStructuredEditor();
     await shot('webview-05-structured-editor-dark');
+  });
+
+  it('a click on an edge, its label or a node of the data-flow diagram shows the record in the text editor; the preview reads in light, dark and high contrast', async function () {
+    const lineOf = (id) => PRISTINE.split('\n').findIndex((l) => l === `id: ${id}` || l === `- id: ${id}`) + 1;
+    const editor = await openStructuredEditor();
+    await editSource(editor);
+    const preview = await openPreview();
+    const figure = preview.locator('figure.diagram-dataflow');
+    // each click is made from another line of the text editor, so that only the click can bring the cursor there
+    const clickShows = async (target, id, what) => {
+      await wb.goToLine(1);
+      await target.click();
+      await poll(async () => (await wb.cursorLine()) === lineOf(id), `${what}: the cursor on ${id}'s line ${lineOf(id)} (now ${await wb.cursorLine()})`, { timeoutMs: 15_000 });
+    };
+    assert.ok(lineOf('F1') > 1 && lineOf('D1') > 1, 'the example has F1 and D1');
+    // the edge's label (the data it carries) and the endpoint node show the first flow; the device node its device
+    await clickShows(figure.locator('.edgeLabel[data-reveal]').first(), 'F1', 'the edge label');
+    await clickShows(figure.locator('g.node[data-reveal]', { hasText: 'api.account.xiaomi.com' }).first(), 'F1', 'the endpoint node');
+    await clickShows(figure.locator('g.node[data-reveal]', { hasText: 'D1' }).first(), 'D1', 'the device node');
+    assert.equal(await figure.locator('[data-reveal][role="link"][tabindex="0"]').count() >= 3, true, 'edge, label and nodes are links a keyboard reaches');
+    await figure.scrollIntoViewIfNeeded();
+    await shot('webview-08-preview-figure-light');
+    for (const kind of ['dark', 'hc-black']) {
+      await wb.setTheme(kind);
+      const cls = kind === 'dark' ? 'vscode-dark' : 'vscode-high-contrast';
+      await poll(async () => (await preview.locator(`body.${cls}`).count()) > 0, `the ${kind} theme in the preview`);
+      await poll(async () => (await figure.locator('svg g.node[data-reveal]').count()) >= 2, `the diagram redrawn in the ${kind} theme`);
+      // the theme colours the nodes: no light fill of ours is left on a dark page
+      const fills = await figure.locator('svg g.node rect, svg g.node path').evaluateAll((els) => els.map((e) => getComputedStyle(e).fill));
+      const light = fills.filter((f) => { const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(f); return m && Number(m[1]) + Number(m[2]) + Number(m[3]) > 600; });
+      assert.deepEqual(light, [], `no light node fill in the ${kind} theme (fills: ${fills.join(' ')})`);
+      await figure.scrollIntoViewIfNeeded();
+      await shot(`webview-09-preview-figure-${kind}`);
+    }
   });
 
   it('the structured editor and the preview pass axe\'s WCAG 2 A/AA checks (no serious or critical violation)', async function () {
