@@ -9,6 +9,9 @@
  * 24 months one period per year; a period shows at most 8 events and then
  * "+N more". Every label goes through `mermaidText`, which also keeps `:`
  * (the timeline's event separator), `#` (its comment) and `%` escaped.
+ *
+ * `collectTimeline` gives the same events with their details as written,
+ * for the HTML layout (timeline-html.ts).
  */
 import type { Report, AuditRecord } from '../model';
 import { toPlain } from '../model';
@@ -50,12 +53,44 @@ const EVENT_CHARS = 90;
 const BY_CHARS = 48;
 const RESULT_TEXT: Record<string, string> = { fixed: 'fixed', 'not-fixed': 'not fixed', 'partially-fixed': 'partially fixed', inconclusive: 'inconclusive' };
 
-interface Dated extends TimelineItem {
+/**
+ * What a dated event says beyond its label, as written (neither masked nor
+ * escaped): for layouts that show the whole text (timeline-html.ts).
+ */
+export interface TimelineDetail {
+  /** `response.party` (also on the fix it claims). */
+  party?: string;
+  /** `response.by`. */
+  by?: string;
+  channel?: string;
+  verdict?: string;
+  /** `retest.result`. */
+  result?: string;
+  /** The main text: a step's action, a capture's description, a statement, a retest's observation (or notes), a claimed fix. */
+  text?: string;
+  /** A step's device. */
+  device?: string;
+  /** A retest's build. */
+  build?: string;
+  /** A retest's flows. */
+  flows?: string[];
+  /** The responses a retest verifies. */
+  verifies?: string[];
+  /** An evidence kind. */
+  evidenceKind?: string;
+  /** The report's status (on the report-date event). */
+  status?: string;
+}
+
+/** A dated event with its details (see `collectTimeline`). */
+export interface TimelineEvent extends TimelineItem {
   /** Full date-time as written, for ordering within a day. */
   at: string;
   /** For grouping: the item's short text when grouped with others of its kind. */
   groupable: boolean;
+  detail: TimelineDetail;
 }
+type Dated = TimelineEvent;
 
 function dateOf(r: AuditRecord, name: string): { day: string; at: string } | undefined {
   const v = field(r, name);
@@ -63,21 +98,35 @@ function dateOf(r: AuditRecord, name: string): { day: string; at: string } | und
   return { day: v.slice(0, 10), at: v };
 }
 
-function collect(report: Report): Dated[] {
+/** Defined fields only, so a detail lists what the record says. */
+function defined(d: TimelineDetail): TimelineDetail {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  return out as TimelineDetail;
+}
+
+/**
+ * Every dated event of a report in date order (then kind order, date-time,
+ * id): steps, evidence captures, responses, the fixes they claim, retests,
+ * and the report's own date. Labels and details are as written (not masked).
+ */
+export function collectTimeline(report: Report): TimelineEvent[] {
   const out: Dated[] = [];
-  const push = (d: { day: string; at: string }, kind: Dated['kind'], label: string, recordId: string | undefined, groupable = false) =>
-    out.push({ date: d.day, at: d.at, kind, label, ...(recordId ? { recordId } : {}), groupable });
+  const push = (d: { day: string; at: string }, kind: Dated['kind'], label: string, recordId: string | undefined, detail: TimelineDetail, groupable = false) =>
+    out.push({ date: d.day, at: d.at, kind, label, ...(recordId ? { recordId } : {}), groupable, detail: defined(detail) });
   for (const r of report.records) {
     const id = r.id ?? '';
     switch (r.kind) {
       case 'step': {
         const d = dateOf(r, 'date');
-        if (d) push(d, 'step', [id && `Step ${id}`, field(r, 'action')].filter(Boolean).join(' · ') || 'Step', r.id, true);
+        const action = field(r, 'action');
+        if (d) push(d, 'step', [id && `Step ${id}`, action].filter(Boolean).join(' · ') || 'Step', r.id, { text: action, device: field(r, 'device') }, true);
         break;
       }
       case 'evidence': {
         const d = dateOf(r, 'captured');
-        if (d) push(d, 'evidence', `${id ? `${id} ` : 'Evidence '}captured${field(r, 'kind') ? ` (${field(r, 'kind')})` : ''}`, r.id, true);
+        const kind = field(r, 'kind');
+        if (d) push(d, 'evidence', `${id ? `${id} ` : 'Evidence '}captured${kind ? ` (${kind})` : ''}`, r.id, { text: field(r, 'description'), evidenceKind: kind }, true);
         break;
       }
       case 'response': {
@@ -87,12 +136,12 @@ function collect(report: Report): Dated[] {
         const verdict = field(r, 'verdict');
         if (d) {
           const who = [party, by && truncate(normalizeSpace(by), BY_CHARS)].filter(Boolean).join(': ');
-          push(d, 'response', `${id || 'Response'}${who ? ` ${who}` : ''}${verdict ? ` — verdict ${verdict}` : ''}`, r.id);
+          push(d, 'response', `${id || 'Response'}${who ? ` ${who}` : ''}${verdict ? ` — verdict ${verdict}` : ''}`, r.id, { party, by, channel: field(r, 'channel'), verdict, text: field(r, 'statement') });
         }
         const fix = field(r, 'fix');
         // a fix given as a date goes on that date; any other fix on the response's date
         const fixDate = fix && isIsoDateTime(fix) ? { day: fix.slice(0, 10), at: fix } : d;
-        if (fix && fixDate) push(fixDate, 'fix', `Fix claimed${id ? ` (${id})` : ''}: ${fix}`, r.id);
+        if (fix && fixDate) push(fixDate, 'fix', `Fix claimed${id ? ` (${id})` : ''}: ${fix}`, r.id, { party, by, text: fix });
         break;
       }
       case 'retest': {
@@ -100,7 +149,14 @@ function collect(report: Report): Dated[] {
         if (!d) break;
         const result = field(r, 'result');
         const flows = refIds(r, 'flows');
-        push(d, 'retest', `${id || 'Retest'} retest${result ? ` — ${RESULT_TEXT[result] ?? result}` : ''}${flows.length ? ` (${idRanges(flows)})` : ''}`, r.id);
+        push(d, 'retest', `${id || 'Retest'} retest${result ? ` — ${RESULT_TEXT[result] ?? result}` : ''}${flows.length ? ` (${idRanges(flows)})` : ''}`, r.id, {
+          result,
+          flows,
+          verifies: refIds(r, 'verifies'),
+          build: field(r, 'build'),
+          // what the retest saw, else its notes
+          text: field(r, 'observed') ?? field(r, 'notes'),
+        });
         break;
       }
       default:
@@ -112,8 +168,9 @@ function collect(report: Report): Dated[] {
   const dv = date?.value ? toPlain(date.value) : undefined;
   const ds = typeof dv === 'string' ? dv.trim() : undefined;
   if (ds && isIsoDateTime(ds)) {
-    const status = fm?.get('status')?.value ? toPlain(fm.get('status')!.value) : undefined;
-    out.push({ date: ds.slice(0, 10), at: ds, kind: 'report', label: `Report date${typeof status === 'string' && status.trim() ? ` (${status.trim()})` : ''}`, groupable: false });
+    const sv = fm?.get('status')?.value ? toPlain(fm.get('status')!.value) : undefined;
+    const status = typeof sv === 'string' && sv.trim() ? sv.trim() : undefined;
+    out.push({ date: ds.slice(0, 10), at: ds, kind: 'report', label: `Report date${status ? ` (${status})` : ''}`, groupable: false, detail: defined({ status }) });
   }
   out.sort((a, b) => compareStrings(a.date, b.date) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareStrings(a.at, b.at) || compareIds(a.recordId ?? '', b.recordId ?? '') || compareStrings(a.label, b.label));
   return out;
@@ -143,7 +200,7 @@ function monthName(ym: string): string {
 /** The timeline diagram of a report (see the module comment). */
 export function timelineDiagram(report: Report, options: TimelineOptions = {}): TimelineDiagram {
   const mask = options.mask;
-  const all = collect(report);
+  const all = collectTimeline(report);
   const items: TimelineItem[] = all.map((i) => ({
     date: i.date,
     // mask a wider window, then cut: a value that straddles the cut is masked whole
