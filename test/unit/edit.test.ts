@@ -528,7 +528,7 @@ describe('addRecord', () => {
   test('the result names the new id', () => {
     const res = applyIntent(parseReport(EXAMPLE), { type: 'addRecord', kind: 'evidence' });
     assert.ok('edits' in res);
-    assert.equal(res.newId, 'E14');
+    assert.equal(res.newId, 'E15');
   });
 
   test('a given free id is used; errors for a taken id, an unknown kind, an unknown anchor', () => {

@@ -173,17 +173,18 @@ describe('export of the example', () => {
     for (const s of ['F1', 'F2', 'F3', 'F4', 'api.account.xiaomi.com', '42.62.48.113']) assert.ok(all.includes(squash(s)), `${s} is in the PDF`);
     // text that only the data-flow diagram and the timeline draw: vector text, selectable and searchable
     for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Legend', 'Timeline · FSEC-2014-RM1S', 'Evidence captured: E1, E5–E13', 'Report date (final)']) assert.ok(all.includes(squash(s)), `diagram text "${s}" is in the PDF`);
-    // nothing was printed as a bitmap (a CSS filter on an SVG group makes Chromium rasterise it, text and all)
+    // nothing was printed as a bitmap (a CSS filter on an SVG group makes Chromium rasterise it, text and all):
+    // the only raster image is the evidence screenshot E14, at its own 480 × 320 pixels
     const images = execFileSync('pdfimages', ['-list', pdf()], { encoding: 'utf8' }).trim().split('\n').slice(2);
-    assert.deepEqual(images, [], 'the PDF holds no raster image');
+    assert.deepEqual(images.map((r) => r.trim().split(/\s+/).slice(2, 5)), [['image', '480', '320']], 'the PDF holds one raster image, the screenshot');
     // every evidence hash, in full, and the check made at export time
     const hashes = [...readFileSync(EXAMPLE, 'utf8').matchAll(/sha256: ([0-9a-f]{64})/g)].map((m) => m[1]!);
-    assert.equal(hashes.length, 9);
+    assert.equal(hashes.length, 10);
     for (const h of hashes) assert.ok(all.includes(h), `sha256 ${h.slice(0, 12)}… is in the PDF`);
-    assert.deepEqual(result.evidence, { records: 13, files: 9, verified: 9 });
+    assert.deepEqual(result.evidence, { records: 14, files: 10, verified: 10 });
     const appendix = pagesWith(pages, 'Evidence appendix').filter((p) => p > 2);
     assert.ok(appendix.length >= 1);
-    assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('9of9evidencefilesmatchtheirrecordedsha256'));
+    assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('10of10evidencefilesmatchtheirrecordedsha256'));
     assert.ok(pagesWith(pages, '✓Verified').length >= 1, 'the appendix marks verified files');
     // running header and footer on every page but the cover
     const n = pages.length;
@@ -259,9 +260,10 @@ describe('export of the example', () => {
     assert.equal(opened.pwned, undefined);
     assert.deepEqual(opened.requests, [], 'opening it loads nothing');
     const dom = await inspectDom(html());
-    assert.deepEqual({ ...dom, external: [] }, { scripts: 0, external: [], handlers: [], active: 0 });
+    // the one image is the evidence screenshot, embedded as a data: URI
+    assert.deepEqual({ ...dom, external: [] }, { scripts: 0, external: [], handlers: [], active: 1 });
     // the only outside references are the report's own web links (evidence URLs), never loaded
-    assert.ok(dom.external.length > 0 && dom.external.every((e) => /^a href (https?|mailto):/.test(e)), dom.external.join('\n'));
+    assert.ok(dom.external.length > 0 && dom.external.every((e) => /^a href (https?|mailto):/.test(e) || /^img src data:image\/png;base64,/.test(e)), dom.external.join('\n'));
   });
 });
 
@@ -784,7 +786,7 @@ describe('files and errors', () => {
     const r = await exportCommand(path.relative(dir, EXAMPLE), { pdf: 'r.pdf', html: 'r.html', browser: CHROMIUM, paper: 'a4', root: REPO }, dir);
     assert.ok(existsSync(path.join(dir, 'r.pdf')) && existsSync(path.join(dir, 'r.html')));
     const { out, err } = exportSummary(r, dir);
-    assert.match(out, /^Wrote r\.pdf \(\d+ pages, \d+ kB\)\nWrote r\.html \(\d+ kB\)\nEvidence: 9 of 9 files verified; \d+\.\d s\n$/);
+    assert.match(out, /^Wrote r\.pdf \(\d+ pages, \d+ kB\)\nWrote r\.html \(\d+ kB\)\nEvidence: 10 of 10 files verified; \d+\.\d s\n$/);
     assert.equal(err, '');
     await assert.rejects(exportCommand('nope.audit.md', { pdf: 'x.pdf' }, dir), /Cannot read nope\.audit\.md/);
     await assert.rejects(exportCommand(EXAMPLE, {}, dir), /give --pdf FILE, --html FILE or both/);
@@ -800,7 +802,7 @@ describe('files and errors', () => {
     assert.deepEqual(seen, [EXAMPLE, 'b/other.audit.md', 'b/missing.audit.md'], 'each report is announced as it is done');
     assert.deepEqual(readdirSync(path.join(dir, 'out')).sort(), ['other.html', 'other.pdf', 'redmi-1s.html', 'redmi-1s.pdf']);
     assert.equal(items[0]!.result!.pdf!.pages, pdfPages(path.join(dir, 'out', 'redmi-1s.pdf')).length);
-    assert.equal(items[0]!.result!.evidence.verified, 9);
+    assert.equal(items[0]!.result!.evidence.verified, 10);
     assert.ok(items[1]!.result!.errors > 0, 'the broken report is exported with its errors marked');
     assert.match(items[2]!.error ?? '', /Cannot read b\/missing\.audit\.md/);
     // two reports that would write the same file: nothing is written

@@ -6,16 +6,20 @@
  * - mask and escape every text node;
  * - give block elements `data-line` (and headings unique slugs);
  * - let only http(s), mailto and `#…` links through (others become text);
- * - never emit `<img>` (images become placeholders);
+ * - emit `<img>` only for an image the host loaded and gave as a `data:`
+ *   URI of a raster type (`RenderOptions.images`, src/node/images.ts); any
+ *   other image becomes a placeholder that says why;
  * - never copy inline `style=` (table alignment becomes a class);
  * - render record blocks through `records.ts` instead of as code.
  */
+import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
-import { isRecordKind } from '../model';
+import { isRecordKind, scalarText, writtenText, type AuditRecord, type Report } from '../model';
 import { citationPlugin } from '../parse';
 import { attr, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
+import { figureAttrs, figureMark } from './figures';
 import { renderRecordBlock } from './records';
 
 type Token = MarkdownIt.Token;
@@ -24,6 +28,137 @@ type StateCore = MarkdownIt.StateCore;
 export type MdEnv = MarkdownIt.Env & { ctx: Ctx };
 
 const ctxOf = (env: unknown): Ctx => (env as MdEnv).ctx;
+
+// ---------------------------------------------------------------- images
+
+/** The image types that are embedded: raster formats only (an SVG can carry script). */
+export const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+export type ImageMime = (typeof IMAGE_MIMES)[number];
+
+/**
+ * An image of the report as the host read it (src/node/images.ts), keyed in
+ * `RenderOptions.images` by its source as `imageSources` gives it. `bytes`
+ * is the file's size, `sha256` the hash of exactly the bytes in `dataUri`;
+ * `width`/`height` are the pixel size read from the file's header, when known.
+ */
+export type ImageView =
+  | { ok: true; dataUri: string; mime: ImageMime; bytes: number; sha256: string; width?: number; height?: number }
+  | { ok: false; reason: string };
+
+/** The only `src` an `<img>` of ours may have: base64 data of one of IMAGE_MIMES (checked again here; the map comes from the host). */
+const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/;
+
+/** The largest box an image is shown in, in CSS pixels (about the text width of an A4 page); smaller images keep their size. */
+const IMAGE_BOX = { width: 640, height: 720 };
+
+/** An image token's source as the author wrote it: markdown-it percent-encodes the address, this reads it back. */
+function imageSrc(t: Token): string {
+  return markdown().normalizeLinkText(String(t.attrGet('src') ?? '')).trim();
+}
+
+/**
+ * The sources of the report's Markdown images, in order of appearance, each
+ * once, as written (after Markdown escapes): what a host loads and passes
+ * back as `RenderOptions.images`. Record blocks hold no images.
+ */
+export function imageSources(report: Report): string[] {
+  if (!report.text.includes('![')) return [];
+  const found = new Set<string>();
+  const walk = (tokens: readonly Token[]) => {
+    for (const t of tokens) {
+      if (t.type === 'image') found.add(imageSrc(t));
+      if (t.children) walk(t.children);
+    }
+  };
+  walk(markdown().parse(report.text, {}));
+  return [...found];
+}
+
+/** `width`/`height` attributes that fit the image into IMAGE_BOX, keeping its proportions. */
+function sizeAttrs(view: { width?: number; height?: number }): string {
+  const { width: w, height: h } = view;
+  if (!w || !h) return '';
+  const scale = Math.min(1, IMAGE_BOX.width / w, IMAGE_BOX.height / h);
+  return ` width="${Math.max(1, Math.round(w * scale))}" height="${Math.max(1, Math.round(h * scale))}"`;
+}
+
+/** Whether an evidence record's `file` names the image at `src` (`./a.png` and `a.png` are one file). */
+function namesFile(r: AuditRecord, src: string): boolean {
+  const file = r.kind === 'evidence' ? scalarText(r.fields.get('file'))?.trim() : undefined;
+  return !!file && path.posix.normalize(file) === path.posix.normalize(src);
+}
+
+/**
+ * The hash check of an embedded image against an evidence record that names
+ * its file: the recorded sha256 as the evidence table reads it (as written,
+ * trimmed, any case) against the hash of the bytes shown.
+ */
+function hashMark(ctx: Ctx, r: AuditRecord, actual: string): string {
+  const who = r.id !== undefined ? refLink(ctx, r.id, undefined) : 'evidence';
+  const recorded = writtenText(ctx.report.text, r.fields.get('sha256'))?.trim();
+  if (!recorded) return `<span class="hash hash-none" title="Record the file's sha256 to make it verifiable">${who} · no sha256 recorded</span>`;
+  if (recorded.toLowerCase() === actual.toLowerCase()) return `<span class="hash hash-ok" title="The image shown matches its recorded sha256"><span class="mark">✓</span> ${who} · sha256 verified</span>`;
+  return `<span class="hash hash-bad" title="${attr(ctx, `The image shown has sha256 ${actual}`)}"><span class="mark">✗</span> ${who} · sha256 differs</span>`;
+}
+
+/** Figure keys handed out in a render: an image's evidence id the first time, else `image-N`. */
+const figureKeys = new WeakMap<Ctx, Set<string>>();
+
+function figureKey(ctx: Ctx, id: string | undefined): string {
+  let used = figureKeys.get(ctx);
+  if (!used) figureKeys.set(ctx, (used = new Set()));
+  let key = id !== undefined && /^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(id) && !used.has(id) ? id : `image-${used.size + 1}`;
+  while (used.has(key)) key = `${key}-${used.size + 1}`;
+  used.add(key);
+  return key;
+}
+
+/**
+ * An image: embedded when the host loaded it, else a placeholder that says
+ * why. The alt text (caption and `alt`) is masked like all text; the image's
+ * bytes are not, and cannot be: a screenshot must be redacted before it is
+ * added to the report.
+ */
+function imageHtml(ctx: Ctx, t: Token): string {
+  const alt = inlineText(t.children).trim();
+  const src = imageSrc(t);
+  const view = ctx.images?.get(src);
+  if (view?.ok && DATA_IMAGE.test(view.dataUri)) {
+    const named = ctx.report.records.filter((r) => namesFile(r, src));
+    const marks = named.map((r) => hashMark(ctx, r, view.sha256)).join(' ');
+    // the bytes go in as they are: masking applies to text, never to pixels. DATA_IMAGE admits
+    // no character that an attribute would need escaped
+    const img = `<img src="${view.dataUri}" alt="${attr(ctx, alt)}"${sizeAttrs(view)}>`;
+    const caption = alt ? `<span class="evidence-caption">${text(ctx, alt)}</span>` : '';
+    if ((t.meta as { block?: boolean } | null)?.block) {
+      const key = figureKey(ctx, named[0]?.id);
+      const label = `<span class="figure-label">Figure ${figureMark(key)}</span>`;
+      return `<figure class="evidence-image" ${figureAttrs(key)}>${img}<figcaption>${[label + (caption ? ` — ${caption}` : ''), marks].filter(Boolean).join(' ')}</figcaption></figure>`;
+    }
+    return `<span class="evidence-image evidence-image-inline">${img}${[caption, marks].filter(Boolean).map((x) => ` ${x}`).join('')}</span>`;
+  }
+  const why = view ? (view.ok ? 'its data is not a PNG, JPEG, GIF or WebP image' : view.reason) : undefined;
+  return `<span class="image-placeholder">[image: ${text(ctx, alt || 'no description')} — ${text(ctx, describeUrl(src) || 'no address')}${why ? ` — ${text(ctx, why)}` : ''}]</span>`;
+}
+
+/**
+ * A paragraph of embedded images only (and line breaks between them) becomes
+ * a `<div class="evidence-images">` whose images are figures: a `<figure>`
+ * may not stand in a `<p>`.
+ */
+function markImageParagraph(ctx: Ctx, tokens: Token[], i: number): void {
+  const open = tokens[i]!;
+  const inline = tokens[i + 1];
+  const close = tokens[i + 2];
+  if (open.type !== 'paragraph_open' || open.hidden || inline?.type !== 'inline' || close?.type !== 'paragraph_close') return;
+  const children = inline.children ?? [];
+  const images = children.filter((c) => c.type === 'image');
+  const onlyImages = children.every((c) => c.type === 'image' || c.type === 'softbreak' || c.type === 'hardbreak' || (c.type === 'text' && c.content.trim() === ''));
+  if (!images.length || !onlyImages || !images.some((c) => ctx.images?.get(imageSrc(c))?.ok)) return;
+  open.tag = close.tag = 'div';
+  open.attrJoin('class', 'evidence-images');
+  for (const c of images) c.meta = { ...(c.meta ?? {}), block: true };
+}
 
 /** Plain text of inline tokens (for alt texts and heading slugs), unmasked and unescaped. */
 export function inlineText(tokens: readonly Token[] | null): string {
@@ -69,7 +204,9 @@ function markLinks(children: Token[]): void {
 
 /** Core rule: data-line on block tokens, heading ids, alignment classes, link policy. */
 function decorate(state: StateCore): void {
-  const ctx = ctxOf(state.env);
+  // `imageSources` parses without a render context
+  const ctx = (state.env as Partial<MdEnv>).ctx;
+  if (!ctx) return;
   const tokens = state.tokens;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -94,6 +231,7 @@ function decorate(state: StateCore): void {
     if (t.type === 'inline' && t.children) {
       markLinks(t.children);
     }
+    if (t.type === 'paragraph_open' && ctx.images?.size) markImageParagraph(ctx, tokens, i);
   }
 }
 
@@ -130,13 +268,7 @@ export function markdown(): MarkdownIt.MarkdownIt {
     const lang = /^[A-Za-z0-9_+-]{1,40}$/.test(kind) ? ` class="language-${kind}"` : '';
     return `<pre${attrs(t)}><code${lang}>${text(ctx, t.content)}</code></pre>\n`;
   };
-  rules.image = (tokens, idx, _o, env) => {
-    const t = tokens[idx]!;
-    const ctx = ctxOf(env);
-    const alt = inlineText(t.children).trim() || 'no description';
-    const src = String(t.attrGet('src') ?? '');
-    return `<span class="image-placeholder">[image: ${text(ctx, alt)} — ${text(ctx, describeUrl(src) || 'no address')}]</span>`;
-  };
+  rules.image = (tokens, idx, _o, env) => imageHtml(ctxOf(env), tokens[idx]!);
   rules.link_open = (tokens, idx, _o, env) => {
     const t = tokens[idx]!;
     const ctx = ctxOf(env);
