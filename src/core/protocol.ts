@@ -75,7 +75,12 @@ export interface EditorModel {
    * sensitivity, and every other name that means the category.
    */
   categories: { name: string; label: string; sensitivity: string; aliases: string[] }[];
-  diagrams: { dataflow?: string; timeline?: string };
+  /**
+   * The side pane's figures: the data-flow diagram as mermaid text (drawn in the page) with its key,
+   * and the timeline as HTML from the core (masked and escaped there; `timeline` is its mermaid text,
+   * for a host that sends no HTML).
+   */
+  diagrams: { dataflow?: string; timeline?: string; timelineHtml?: string; dataflowLegend?: { risk: string; text: string }[] };
   /** False when the YAML of the front matter or a block is broken: forms are read-only until the text is fixed. */
   editable: boolean;
 }

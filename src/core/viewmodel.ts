@@ -16,7 +16,7 @@ const schemaOf = (f: FieldSpec): FieldSchema => ({
 });
 
 export interface ModelExtras {
-  diagrams?: { dataflow?: string; timeline?: string };
+  diagrams?: EditorModel['diagrams'];
   /** Rendered prose segments (the text between front matter and record blocks). */
   prose?: { line: number; text: string; html: string }[];
 }

@@ -4,6 +4,7 @@
  * following the editor's scroll; a click on a flow row or an edge reveals the
  * record in the text editor.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToWebview } from '../core/protocol';
 import type * as Engine from './engine';
@@ -29,10 +30,13 @@ interface Preview {
   shown: string;
   timer?: ReturnType<typeof setTimeout>;
   /** The diagrams of the last render and what they were made from. */
-  diagrams?: { source: string; taxonomy: Engine.Taxonomy; dataflow: Engine.DataFlowDiagram; timeline: Engine.TimelineDiagram };
+  diagrams?: { source: string; taxonomy: Engine.Taxonomy; dataflow: Engine.DataFlowDiagram; timeline: string };
   /** When the last change arrived, and when the last quick render started. */
   changedAt?: number;
   quickAt?: number;
+  /** The report's images as last read (src/node/images.ts), and what they were read for; `loading`: the key of a read under way. */
+  images?: { key: string; map: ReadonlyMap<string, Engine.ImageView> };
+  imagesLoading?: string;
 }
 
 /** The text the diagrams are made from: the front matter and every record block, in order. */
@@ -150,20 +154,22 @@ export class PreviewManager implements vscode.Disposable {
     // the lint found what the quick render already showed (often: no problems): nothing to redraw
     const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}`;
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: ${result.diagnostics.length} diagnostics${result.diagnostics.length ? ` (${result.diagnostics.slice(0, 3).map((d) => `${d.rule} ${d.message.slice(0, 60)}`).join('; ')})` : ''}, ${result.evidence.size} evidence, same as shown: ${shown === p.shown}`);
-    if (!force && shown === p.shown) return;
-    p.shown = shown;
+    const images = this.imagesFor(p, result);
+    if (!force && `${shown}:${p.images?.key ?? ''}` === p.shown) return;
+    p.shown = `${shown}:${p.images?.key ?? ''}`;
     const e = engine();
     const t0 = performance.now();
     // the diagrams come from the front matter and the record blocks only: a prose edit reuses them
     const source = diagramSource(result.report);
     if (p.diagrams?.source !== source || p.diagrams.taxonomy !== result.taxonomy) {
-      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' }), timeline: e.timelineDiagram(result.report) };
+      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' }), timeline: e.timelineHtml(result.report).html };
     }
     const { dataflow, timeline } = p.diagrams;
     const t1 = performance.now();
     const rendered = e.renderReport(result, {
       mode: 'preview',
-      diagrams: { dataflow: dataflow.text, timeline: timeline.text, dataflowLegend: dataflow.legendItems, ...(dataflow.note ? { dataflowNote: dataflow.note } : {}) },
+      ...(images ? { images } : {}),
+      diagrams: { dataflow: dataflow.text, timelineHtml: timeline, dataflowLegend: dataflow.legendItems, ...(dataflow.note ? { dataflowNote: dataflow.note } : {}) },
     });
     const t2 = performance.now();
     const parts = (p.partKeys ??= new e.PartKeys()).key(rendered.parts);
@@ -180,6 +186,38 @@ export class PreviewManager implements vscode.Disposable {
     p.keys = new Set(parts.map((x) => x.key));
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: posting ${(performance.now() - (p.changedAt ?? 0)).toFixed(0)} ms after the change event, ${msg.parts.filter((x) => 'html' in x).length} of ${msg.parts.length} parts with HTML`);
     void p.panel.webview.postMessage(msg).then(() => this.emitter.fire({ uri: p.doc.uri, version, html: rendered.html }));
+  }
+
+  /**
+   * The report's images as last read. When the images the report names, or
+   * their evidence hashes, differ from those of the last read, they are read
+   * again in the background and the preview is rendered again when they are
+   * there (until then: the last images, or placeholders).
+   */
+  private imagesFor(p: Preview, result: Engine.LintResult): ReadonlyMap<string, Engine.ImageView> | undefined {
+    const e = engine();
+    const sources = e.imageSources(result.report);
+    if (!sources.length || p.doc.uri.scheme !== 'file') return undefined;
+    const hashes = [...result.evidence.values()].map((st) => (st.state === 'ok' ? st.sha256 : st.state)).join();
+    const key = `${sources.join('\u0000')}\u0001${hashes}`;
+    if (p.images?.key !== key && p.imagesLoading !== key) {
+      p.imagesLoading = key;
+      const folder = vscode.workspace.getWorkspaceFolder(p.doc.uri);
+      const filePath = p.doc.uri.fsPath;
+      void e.loadImages(sources, { filePath, root: folder?.uri.scheme === 'file' ? folder.uri.fsPath : path.dirname(filePath) }).then(
+        (map) => {
+          if (p.imagesLoading !== key || this.previews.get(p.doc.uri.toString()) !== p) return;
+          p.imagesLoading = undefined;
+          p.images = { key, map };
+          const last = this.store.lastResult(p.doc);
+          if (last && !p.doc.isClosed) this.post(p, last, p.doc.version, true);
+        },
+        () => {
+          if (p.imagesLoading === key) p.imagesLoading = undefined;
+        },
+      );
+    }
+    return p.images?.map;
   }
 
   dispose(): void {

@@ -205,11 +205,12 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
 
   private model(result: Engine.LintResult, version: number) {
     const e = engine();
-    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy);
-    const timeline = e.timelineDiagram(result.report);
+    // drawn in the theme's colours, its key as a row under it; the timeline as HTML
+    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' });
+    const timeline = e.timelineHtml(result.report);
     const ids = new Set(result.report.byId.keys());
     const prose = e.proseSegments(result.report).map((p) => ({ line: p.line, text: p.text, html: e.renderProse(p.text, result.taxonomy, ids) }));
-    return e.buildEditorModel(result, version, { diagrams: { dataflow: dataflow.text, timeline: timeline.text }, prose });
+    return e.buildEditorModel(result, version, { diagrams: { dataflow: dataflow.text, timelineHtml: timeline.html, dataflowLegend: dataflow.legendItems }, prose });
   }
 
   dispose(): void {

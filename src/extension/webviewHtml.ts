@@ -38,6 +38,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${esc(opts.title)}</title>
 <link rel="stylesheet" href="${uri('media', 'report.css')}">
+<link rel="stylesheet" href="${uri('media', 'timeline.css')}">
 <link rel="stylesheet" href="${uri('media', 'webview.css')}">
 </head>
 <body class="${esc(opts.bodyClass)}">

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import { Linter } from '../../src/core/linter';
 import { parseReport } from '../../src/core/parse';
-import { redactionMask } from '../../src/core/redact';
+import { maskHtml, redactionMask, redactorFor, verifyHtml } from '../../src/core/redact';
 import { renderReport } from '../../src/core/render/html';
 import { imageSources, type ImageView } from '../../src/core/render/markdown';
 import { dataUri, imageSize, loadImages, sniffImage } from '../../src/node/images';
@@ -300,5 +300,22 @@ describe('rendering images', () => {
     const html = await rendered(reportText({ body }));
     assert.equal(assertOnlyDataImages(html), 5);
     assert.match(html, /\[image: e — evidence\/link-out.png — the path is a symbolic link/);
+  });
+});
+
+describe('the export\'s last masking pass and embedded pixels', () => {
+  test('a redact pattern that matches inside the base64 leaves the picture whole; the alt text is masked and verified', () => {
+    const report = parseReport(['---', 'audit-format: 1', 'id: T-1', 'title: t', 'status: draft', 'date: 2014-08-06', 'auditors: [A]', 'redact: ["/[0-9]{4}/"]', '---', ''].join('\n'));
+    const redactor = redactorFor(report);
+    assert.deepEqual(redactor.refusals, []);
+    const src = `data:image/png;base64,${Buffer.concat([PNG, Buffer.from('1234 5678 90123456')]).toString('base64')}AAAA1234`;
+    const html = `<figure><img src="${src}" alt="IMEI 8699 shown"><figcaption>screen 4321</figcaption></figure>`;
+    const masked = maskHtml(html, redactor);
+    assert.ok(masked.includes(`src="${src}"`), 'the src is untouched');
+    assert.doesNotMatch(masked, /8699|4321/, 'the alt text and the caption are masked');
+    assert.deepEqual(verifyHtml(masked, redactor), []);
+    // a src that is not a raster data URI is read as text like any attribute
+    assert.match(maskHtml('<img src="https://x.example/1234.png">', redactor), /src="https:\/\/x\.example\/\[redacted\]\.png"/);
+    assert.notDeepEqual(verifyHtml('<img src="data:image/svg+xml;base64,1234">', redactor), []);
   });
 });

@@ -74,10 +74,20 @@ function memo(redactor: Redactor): (s: string) => string {
   };
 }
 
+/**
+ * An embedded picture's bytes (`src="data:image/png;base64,…"`): pixels, not
+ * text. Masking them would only corrupt the image (a pattern can match inside
+ * base64), and no reader sees them as text. What a screenshot shows is the
+ * analyst's to black out (docs/redaction.md).
+ */
+const RASTER_DATA = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*$/;
+const isPixels = (name: string, value: string) => /^src$/i.test(name) && RASTER_DATA.test(value);
+
 function maskTag(tag: string, redactor: Redactor, mask: (s: string) => string): string {
   if (tag.startsWith('<!--')) return redactor.leaks(tag) ? '<!-- [redacted] -->' : tag;
   if (!tag.includes('=')) return tag;
   return tag.replace(ATTR, (all, name: string, eq: string, dq: string | undefined, sq: string | undefined) => {
+    if (isPixels(name, dq ?? sq ?? '')) return all;
     const value = readAttr(name, dq ?? sq ?? '');
     const masked = mask(value);
     return masked === value ? all : `${name}${eq}"${escapeAttr(masked)}"`;
@@ -124,6 +134,7 @@ export function verifyHtml(html: string, redactor: Redactor): string[] {
   for (const p of pieces) {
     if (p.text !== undefined) continue;
     for (const m of p.raw.matchAll(ATTR)) {
+      if (isPixels(m[1]!, m[3] ?? m[4] ?? '')) continue;
       const value = readAttr(m[1]!, m[3] ?? m[4] ?? '');
       if (checked.has(value)) continue;
       checked.add(value);

@@ -7,6 +7,7 @@ import type { LintResult } from '../linter';
 import type { AuditRecord, RecordBlock, Report } from '../model';
 import type { Diagnostic } from '../types';
 import { escapeAttr, escapeHtml, visibleText } from './escape';
+import type { ImageView } from './markdown';
 
 export interface RenderHeading {
   level: number;
@@ -43,6 +44,8 @@ export interface Ctx {
   headings: RenderHeading[];
   /** Ids that exist outside the rendered text (RenderOptions.knownIds). */
   knownIds: ReadonlySet<string>;
+  /** The report's images as the host loaded them (RenderOptions.images). */
+  images?: ReadonlyMap<string, ImageView>;
 }
 
 /**

@@ -25,7 +25,7 @@ import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './conte
 import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
 import type { LegendItem } from '../diagram/dataflow';
 import { figureAttrs, figureMark, numberFigures } from './figures';
-import { markdown, type MdEnv } from './markdown';
+import { markdown, type ImageView, type MdEnv } from './markdown';
 import { urlHtml } from './records';
 
 export interface RenderOptions {
@@ -66,6 +66,14 @@ export interface RenderOptions {
    * carry `data-record` instead of a link.
    */
   knownIds?: ReadonlySet<string>;
+  /**
+   * The report's images, read by the host (src/node/images.ts) and keyed by
+   * their sources as `imageSources(report)` lists them. An image that is
+   * `ok` is embedded as its `data:` URI; any other, or one not in the map,
+   * is a placeholder (with the reason, when there is one). Without the map
+   * every image is a placeholder.
+   */
+  images?: ReadonlyMap<string, ImageView>;
 }
 
 export interface RenderedReport {
@@ -158,6 +166,7 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
     blocksByLine: new Map(),
     knownIds: options.knownIds ?? new Set(),
     headings: [],
+    ...(options.images ? { images: options.images } : {}),
   };
 
   // record anchors first, so heading slugs never take a record's id
@@ -390,7 +399,7 @@ function diagramHtml(which: 'dataflow' | 'timeline', options: RenderOptions, lin
   const caption = `<figcaption><span class="figure-label">Figure ${figureMark(which)}</span> — ${CAPTION[which]}${which === 'dataflow' ? legendHtml(d.dataflowLegend, d.dataflowNote) : ''}</figcaption>`;
   const open = `<figure class="diagram diagram-${which} code-line" ${figureAttrs(which)} data-diagram="${which}" data-line="${line}">`;
   // the timeline in HTML (the core's own markup, masked and escaped there) reads better than a drawing
-  if (which === 'timeline' && d.timelineHtml) return `${open}<div class="timeline-html">${d.timelineHtml}</div>${caption}</figure>\n`;
+  if (which === 'timeline' && d.timelineHtml) return `${open}${d.timelineHtml}${caption}</figure>\n`;
   const source = which === 'dataflow' ? d.dataflow : d.timeline;
   const svg = which === 'dataflow' ? d.dataflowSvg : d.timelineSvg;
   const useSvg = svg !== undefined && svg.trim() !== '' && (options.mode === 'export' || source === undefined || source.trim() === '');
