@@ -160,3 +160,14 @@ describe('the cache of drawn diagrams', () => {
     }
   });
 });
+
+describe('citing a figure', () => {
+  test('[@fig:dataflow] reads "Figure 1" and links to the figure, before or after it; an unknown figure reads "Figure ?"', async () => {
+    const html = await renderedExample('\nAs [@fig:dataflow] and [@fig:timeline] show; see also [@fig:nothing].\n');
+    assert.match(html, /As <a class="figure-ref" href="#fig-dataflow">Figure 1<\/a> and <a class="figure-ref" href="#fig-timeline">Figure \d+<\/a> show; see also <a class="figure-ref" href="#fig-nothing">Figure \?<\/a>\./);
+    const timelineNo = /<figure[^>]*id="fig-timeline"[\s\S]*?<span class="figure-label">Figure (\d+)<\/span>/.exec(html)![1];
+    assert.match(html, new RegExp(`href="#fig-timeline">Figure ${timelineNo}</a>`));
+    // written as a citation of a record it is not: `[@fig]` stays a citation and `fig:` never becomes one
+    assert.doesNotMatch(html, /<!--pa-fig/);
+  });
+});

@@ -19,7 +19,7 @@ import { isRecordKind, scalarText, writtenText, type AuditRecord, type Report } 
 import { citationPlugin } from '../parse';
 import { attr, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
-import { figureAttrs, figureMark } from './figures';
+import { figureAttrs, figureCitationPlugin, figureMark } from './figures';
 import { renderRecordBlock } from './records';
 
 type Token = MarkdownIt.Token;
@@ -245,6 +245,7 @@ export function markdown(): MarkdownIt.MarkdownIt {
   md.validateLink = () => true;
   md.use(frontMatterPlugin, () => undefined);
   md.use(citationPlugin);
+  md.use(figureCitationPlugin);
   md.core.ruler.push('audit_render', decorate);
   const rules = md.renderer.rules;
 
