@@ -18,7 +18,7 @@ import { scalarText, toPlain, writtenText, type AuditRecord } from '../model';
 import { escapeAttr, escapeHtml, safeIdPart, visibleText } from '../render/escape';
 import type { RenderedReport } from '../render/html';
 import { ENUMS } from '../schema';
-import { idRanges } from '../diagram/util';
+import { fieldList, idRanges } from '../diagram/util';
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];
@@ -55,6 +55,22 @@ export interface ExportDocumentInput {
   sourceName?: string;
   /** e.g. `Privacy Audit 0.1.0`. */
   generator?: string;
+  /** What prints the PDF, for its Producer: e.g. `Chromium 156 / Skia`. */
+  printer?: string;
+}
+
+/** The PDF's document information: plain text, masked as the document is. */
+export interface DocumentInfo {
+  title: string;
+  /** The auditors, `Name (Org)`, separated by `; `. */
+  author: string;
+  subject: string;
+  /** The report id, devices, data categories (display names) and `privacy audit`, separated by `; `. */
+  keywords: string;
+  creator: string;
+  producer: string;
+  /** When the document was made (`exportedAt`). */
+  date: Date;
 }
 
 export interface ExportDocument {
@@ -65,8 +81,10 @@ export interface ExportDocument {
   /** For `page.pdf({ displayHeaderFooter })` when `marginBoxes` is false; escaped HTML. */
   headerTemplate: string;
   footerTemplate: string;
-  /** The entries of the table of contents, in order. */
+  /** The entries of the table of contents, in order (each has a page-number slot, filled by the printer). */
   toc: { level: number; text: string; id: string; records?: string }[];
+  /** For the PDF's Info dictionary. */
+  info: DocumentInfo;
   /** Evidence records listed in the appendix, and how many files matched their recorded hash. */
   evidence: { records: number; files: number; verified: number };
   draft: boolean;
@@ -292,7 +310,8 @@ function tocHtml(entries: readonly TocEntry[], findings: string): string {
       }
     }
     const records = t.records ? `<span class="pa-toc-records">${escapeHtml(oneLine(t.records, 80))}</span>` : '';
-    html += `<li><a href="#${escapeAttr(t.id)}"><span class="pa-toc-text">${escapeHtml(t.text)}</span>${records}</a>`;
+    // the page number's slot: empty here, its width reserved (export.css), filled by the printer once it knows the page
+    html += `<li><a href="#${escapeAttr(t.id)}"><span class="pa-toc-text">${escapeHtml(t.text)}</span>${records}<span class="pa-toc-page"></span></a>`;
     open = true;
   }
   if (open) html += '</li>';
@@ -332,6 +351,43 @@ function findingsOverview(input: ExportDocumentInput): string {
   });
   const more = findings.length > MAX_FINDINGS_LISTED ? `<p class="pa-toc-more">and ${findings.length - MAX_FINDINGS_LISTED} more in the report.</p>` : '';
   return `<div class="pa-toc-findings"><div class="pa-toc-sub">Findings by severity</div><table class="pa-findings-table"><tbody>${rows.join('')}</tbody></table>${more}</div>`;
+}
+
+// ------------------------------------------------------------------ PDF document information
+
+const MAX_KEYWORDS = 40;
+
+/** Title, author, subject and keywords for the PDF, from the facts (already masked) and the report's devices and data categories (masked here). */
+function documentInfo(input: ExportDocumentInput, f: Facts): DocumentInfo {
+  const { result, mask } = input;
+  const line = (s: string, max = 300) => oneLine(visibleText(s), max);
+  const generator = line(input.generator ?? 'Privacy Audit', 120);
+  const keywords: string[] = [];
+  const seen = new Set<string>();
+  const add = (s: string) => {
+    const k = line(mask(s), 120);
+    if (k && !seen.has(k.toLowerCase()) && keywords.length < MAX_KEYWORDS) seen.add(k.toLowerCase()), keywords.push(k);
+  };
+  if (f.id) add(f.id);
+  const field = (r: AuditRecord, k: string) => plain(toPlain(r.fields.get(k)?.value)).trim();
+  for (const r of result.report.records) {
+    if (r.kind !== 'device') continue;
+    const product = [field(r, 'vendor'), field(r, 'model')].filter(Boolean).join(' ');
+    add(product || field(r, 'name'));
+  }
+  for (const r of result.report.records) {
+    if (r.kind === 'flow') for (const name of fieldList(r, 'data')) add(result.taxonomy.displayName(name));
+  }
+  add('privacy audit');
+  return {
+    title: line(f.title, 1000),
+    author: f.auditors.map((a) => (a.org ? `${line(a.name)} (${line(a.org)})` : line(a.name))).join('; '),
+    subject: f.subject ? line(f.subject, 1000) : f.id ? `Privacy audit report ${line(f.id)}` : 'Privacy audit report',
+    keywords: keywords.join('; '),
+    creator: generator,
+    producer: input.printer ? `${generator} (${line(input.printer, 120)})` : generator,
+    date: input.exportedAt,
+  };
 }
 
 // ------------------------------------------------------------------ evidence appendix
@@ -540,6 +596,7 @@ export function exportDocument(input: ExportDocumentInput): ExportDocument {
     headerTemplate: t.header,
     footerTemplate: t.footer,
     toc,
+    info: documentInfo(input, f),
     evidence: { records: appendix.records, files: appendix.files, verified: appendix.verified },
     draft,
   };
