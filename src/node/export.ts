@@ -22,7 +22,7 @@ import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProjectConfig } from '../core/config';
-import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
+import { dataFlowDiagram, timelineHtml } from '../core/diagram';
 import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
@@ -30,7 +30,9 @@ import { Linter, type LintResult } from '../core/linter';
 import { renderReport } from '../core/render/html';
 import { BrowserNotFoundError, findBrowser, launch, type LaunchedBrowser } from './browser';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
+import { loadImages } from './images';
 import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
+import { appendInfo, destinationPages, fillContents, measureContents, PdfStructureError, printViewport, type PdfInfo } from './pdf-info';
 
 export { PAPERS, type Paper } from '../core/export/document';
 
@@ -189,7 +191,7 @@ function mediaDirFor(explicit: string | undefined): string {
   if (explicit) return explicit;
   // a bundle in dist/ → ../media; src/node → ../../media
   const candidates = [path.join(__dirname, '..', 'media'), path.join(__dirname, '..', '..', 'media')];
-  const found = candidates.find((d) => existsSync(path.join(d, 'report.css')) && existsSync(path.join(d, 'export.css')));
+  const found = candidates.find((d) => ['report.css', 'timeline.css', 'export.css'].every((f) => existsSync(path.join(d, f))));
   if (!found) throw new Error(`The export style sheets were not found (looked for report.css and export.css in ${candidates.join(', ')}).`);
   return found;
 }
@@ -418,7 +420,9 @@ export class Exporter {
   private styles(): { report: string; export: string } {
     if (!this.css) {
       const dir = mediaDirFor(this.options.mediaDir);
-      this.css = { report: readFileSync(path.join(dir, 'report.css'), 'utf8'), export: readFileSync(path.join(dir, 'export.css'), 'utf8') };
+      // the timeline's own sheet goes with the report's
+      const read = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+      this.css = { report: `${read('report.css')}\n${read('timeline.css')}`, export: read('export.css') };
     }
     return this.css;
   }
@@ -540,6 +544,9 @@ export class Exporter {
     t.lint = performance.now() - t0;
     check(signal);
     if (options.pdf && result.report.records.length > PRINT_LIMITS.maxRecords) tooMuchToPrint(`${result.report.records.length} records (the limit is ${PRINT_LIMITS.maxRecords})`);
+    // the report's images as data: URIs (the print page loads nothing else), from the workspace only; see images.ts
+    const images = await loadImages(result.report, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)) });
+    check(signal);
     // the browser started before the lint; from here on it is needed
     const w = await abortable(warm, signal);
 
@@ -552,12 +559,13 @@ export class Exporter {
     const mask = (s: string) => redactor.mask(s);
     // the key goes under the figure as a caption row, not into the drawing
     const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask, legend: false });
-    const timeline = timelineDiagram(result.report, { mask });
+    // the timeline is HTML of the core's own (masked and escaped there): nothing to draw
+    const timeline = timelineHtml(result.report, { mask });
     await w.rendering;
-    const rendering = this.drawDiagrams(w, [dataflow.text, timeline.text]);
+    const rendering = this.drawDiagrams(w, [dataflow.text]);
     w.rendering = rendering.catch(() => {});
-    const [df, tl] = await abortable(rendering, signal);
-    for (const [name, r] of [['data-flow diagram', df], ['timeline', tl]] as const) {
+    const [df] = await abortable(rendering, signal);
+    for (const [name, r] of [['data-flow diagram', df]] as const) {
       if (r?.svg === undefined) warnings.push(`The ${name} could not be drawn (${r?.error ?? 'no output'}); the export shows its mermaid text instead.`);
       else if (r.removed > 0) warnings.push(`The ${name} held ${r.removed} element${r.removed === 1 ? '' : 's'} or attribute${r.removed === 1 ? '' : 's'} that could load or run something; they were removed.`);
     }
@@ -571,13 +579,13 @@ export class Exporter {
       mode: 'export',
       mask,
       header: true,
+      images,
       diagrams: {
         dataflow: dataflow.text,
-        timeline: timeline.text,
+        timelineHtml: timeline.html,
         dataflowLegend: dataflow.legendItems,
         ...(dataflow.note ? { dataflowNote: dataflow.note } : {}),
         ...(df?.svg !== undefined ? { dataflowSvg: df.svg } : {}),
-        ...(tl?.svg !== undefined ? { timelineSvg: tl.svg } : {}),
       },
     });
     const marginBoxes = options.marginBoxes ?? chromiumMajor(w.version) >= MARGIN_BOX_MIN_VERSION;
@@ -593,54 +601,132 @@ export class Exporter {
       exportedAt: options.now ?? new Date(),
       sourceName: mask(path.basename(filePath)),
       generator: this.options.generator ?? 'Privacy Audit',
+      printer: `Chromium ${chromiumMajor(w.version)} / Skia`,
     });
     // the last pass reads the document as a reader does (a value split by markup is one value), then checks it
     doc.html = maskHtml(doc.html, redactor);
     doc.headerTemplate = maskHtml(doc.headerTemplate, redactor);
     doc.footerTemplate = maskHtml(doc.footerTemplate, redactor);
     const leaks = [doc.html, doc.headerTemplate, doc.footerTemplate].flatMap((h) => verifyHtml(h, redactor));
-    if (leaks.length || redactor.leaks(doc.title)) throw new ExportInputError(`Not exported: a value to be masked would still be readable in ${leaks[0] ?? 'the title'}. Please report this as a bug.`);
+    // the PDF's document information too (title, author, subject, keywords, creator, producer)
+    const infoLeak = Object.entries(doc.info).find(([, v]) => typeof v === 'string' && redactor.leaks(v))?.[0];
+    if (leaks.length || redactor.leaks(doc.title) || infoLeak) throw new ExportInputError(`Not exported: a value to be masked would still be readable in ${leaks[0] ?? (infoLeak ? `the PDF's ${infoLeak}` : 'the title')}. Please report this as a bug.`);
     t.render = performance.now() - t0;
     return { doc, result, warnings, marginBoxes };
   }
 
-  private async print(w: Warm, html: string, paper: Paper, marginBoxes: boolean, headerTemplate: string, footerTemplate: string, signal: AbortSignal | undefined): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
+  /**
+   * Loads `html` into the print page and prints it. The contents' page
+   * numbers are measured in the page before the one print (pdf-info.ts) and
+   * checked afterwards against where the PDF's own link destinations landed;
+   * a mismatch (rare) is printed once more with the PDF's numbers, and should
+   * that disagree too, without numbers. A measuring that fails or takes too
+   * long leaves the contents without numbers. `info` becomes the PDF's
+   * document information (an incremental update).
+   */
+  private async print(
+    w: Warm,
+    html: string,
+    paper: Paper,
+    marginBoxes: boolean,
+    headerTemplate: string,
+    footerTemplate: string,
+    signal: AbortSignal | undefined,
+    info?: PdfInfo,
+  ): Promise<{ pdf: Buffer; load: number; print: number; requests: number; contents: 'numbered' | 'corrected' | 'unnumbered' | 'none' }> {
     const before = w.printRequests.n;
-    // one page, reused: each export replaces its document (a cancelled export closes it, and the next opens another)
-    if (!w.printPage || w.printPage.isClosed()) {
-      const fresh = await w.print.newPage();
-      // a crashed page is not closed: let the next export open another
-      fresh.on('crash', () => {
-        if (w.printPage === fresh) w.printPage = undefined;
-      });
-      w.printPage = fresh;
-    }
-    const page = w.printPage;
+    const open = async (): Promise<Page> => {
+      // one page, reused: each export replaces its document (a cancelled export closes it, and the next opens another)
+      if (!w.printPage || w.printPage.isClosed()) {
+        const fresh = await w.print.newPage();
+        // a crashed page is not closed: let the next export open another
+        fresh.on('crash', () => {
+          if (w.printPage === fresh) w.printPage = undefined;
+        });
+        w.printPage = fresh;
+      }
+      return w.printPage;
+    };
+    let page = await open();
     const stop = () => {
       // the next export must not reuse a page that is still closing
-      if (w.printPage === page) w.printPage = undefined;
-      void page.close().catch(() => {});
+      const closing = page;
+      if (w.printPage === closing) w.printPage = undefined;
+      void closing.close().catch(() => {});
+    };
+    const load = async () => {
+      // the measuring lays the document out as it prints (print media, the page's width); page.pdf() prints so anyway
+      await abortable(page.emulateMedia({ media: 'print' }), signal, stop);
+      await abortable(page.setViewportSize(printViewport(paper)), signal, stop);
+      // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
+      await abortable(page.goto('about:blank'), signal, stop);
+      await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, stop);
     };
     let t0 = performance.now();
-    // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
-    await abortable(page.goto('about:blank'), signal, stop);
-    await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, stop);
-    const load = performance.now() - t0;
+    await load();
+    let loadMs = performance.now() - t0;
     t0 = performance.now();
-    const pdf = await abortable(
-      page.pdf({
-        preferCSSPageSize: true,
-        printBackground: true,
-        // bookmarks from the headings; Chromium builds them from the tagged (accessible) PDF's structure
-        outline: true,
-        tagged: true,
-        ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
-        ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
-      }),
-      signal,
-      stop,
-    );
-    return { pdf, load, print: performance.now() - t0, requests: w.printRequests.n - before };
+    // the contents' page numbers, measured before printing (bounded: a slow measuring leaves them out)
+    let measured = await abortable(measureContents(page, paper, 10_000 + html.length / 200), signal, stop);
+    if (measured && 'timedOut' in measured) {
+      // the page is still busy laying out: print from a fresh one, without numbers
+      stop();
+      page = await open();
+      const t1 = performance.now();
+      await load();
+      loadMs += performance.now() - t1;
+      measured = undefined;
+    }
+    const entries = measured?.entries;
+    const printOnce = () =>
+      abortable(
+        page.pdf({
+          preferCSSPageSize: true,
+          printBackground: true,
+          // bookmarks from the headings; Chromium builds them from the tagged (accessible) PDF's structure
+          outline: true,
+          tagged: true,
+          ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
+          ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
+        }),
+        signal,
+        stop,
+      );
+    /** The pages where the PDF's link destinations of the entries landed, when it says so for every numbered entry. */
+    const landed = (pdf: Buffer, numbers: readonly (number | null)[]): (number | null)[] | undefined => {
+      if (!entries) return undefined;
+      const dests = destinationPages(pdf, entries.map((e) => e.id));
+      if (!dests) return undefined;
+      return entries.map((e, i) => dests.get(e.id) ?? (numbers[i] === null ? null : -1));
+    };
+    const same = (a: readonly (number | null)[], b: readonly (number | null)[]) => a.every((x, i) => x === b[i]);
+    let contents: 'numbered' | 'corrected' | 'unnumbered' | 'none' = entries ? 'numbered' : 'none';
+    let pdf: Buffer;
+    if (!entries) {
+      pdf = await printOnce();
+    } else {
+      let numbers: (number | null)[] = entries.map((e) => e.page);
+      await abortable(fillContents(page, numbers), signal, stop);
+      pdf = await printOnce();
+      let actual = landed(pdf, numbers);
+      if (actual && !same(actual, numbers) && actual.every((p) => p === null || p > 0)) {
+        // the measuring and the print disagree: once more with the printed pages (the slots keep their width)
+        numbers = actual;
+        await abortable(fillContents(page, numbers), signal, stop);
+        pdf = await printOnce();
+        actual = landed(pdf, numbers);
+        contents = 'corrected';
+      }
+      if (actual && !same(actual, numbers)) {
+        // never wrong numbers: without any
+        await abortable(fillContents(page, undefined), signal, stop);
+        pdf = await printOnce();
+        contents = 'unnumbered';
+      }
+    }
+    const printMs = performance.now() - t0;
+    if (info) pdf = appendInfo(pdf, info);
+    return { pdf, load: loadMs, print: printMs, requests: w.printRequests.n - before, contents };
   }
 
   private async run(options: ExportOptions): Promise<ExportResult> {
@@ -706,9 +792,13 @@ export class Exporter {
 
     let pdf: Buffer | undefined;
     if (options.pdf) {
-      if (doc.html.length > PRINT_LIMITS.maxHtmlChars) tooMuchToPrint(`a ${(doc.html.length / 1048576).toFixed(1)} MiB document (the limit is ${PRINT_LIMITS.maxHtmlChars / 1048576} MiB)`);
+      // embedded pictures are bytes the browser decodes, not document to lay out: they have their own cap (images.ts)
+      const markup = doc.html.length - [...doc.html.matchAll(/src="data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*"/g)].reduce((n, m) => n + m[0].length, 0);
+      if (markup > PRINT_LIMITS.maxHtmlChars) tooMuchToPrint(`a ${(markup / 1048576).toFixed(1)} MiB document (the limit is ${PRINT_LIMITS.maxHtmlChars / 1048576} MiB, embedded images not counted)`);
       progress?.('print', 'Printing the PDF');
-      const printed = await this.print(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal);
+      const { date, ...text } = doc.info;
+      const printed = await this.print(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal, { ...text, created: date, modified: date });
+      if (printed.contents === 'unnumbered') warnings.push('The contents have no page numbers: the pages measured before printing did not match the printed ones.');
       pdf = printed.pdf;
       t.load = printed.load;
       t.pdf = printed.print;
@@ -753,7 +843,8 @@ function plainFailure(err: unknown): Error {
 
 /** Cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts it afresh. */
 function isExpectedFailure(err: unknown): boolean {
-  return err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
+  // a PDF whose structure the metadata update cannot read is the file's problem, not the browser's: keep the browser
+  return err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || err instanceof PdfStructureError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */

@@ -130,6 +130,14 @@ function pagesWith(pages: string[], needle: string | RegExp): number[] {
   return pages.flatMap((p, i) => (typeof needle === 'string' ? squash(p).includes(squash(needle)) : needle.test(p.replace(/\s+/g, ' '))) ? [i + 1] : []);
 }
 
+/** The pages the timeline takes: from its summary line to its caption. */
+function timelinePages(pages: string[]): number[] {
+  const first = pagesWith(pages, /\d+ dated events?, from/)[0];
+  const last = pagesWith(pages, /Figure \d+ — Timeline of events/)[0];
+  assert.ok(first !== undefined && last !== undefined && last >= first, `the timeline's pages (from ${first} to ${last})`);
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
 /** Asserts that the text from `start` to `end` (one card, row or figure) is on a single page (pages in `skip` are ignored). */
 function onOnePage(pages: string[], start: string | RegExp, end: string | RegExp, what: string, skip: number[] = []): number {
   const a = pagesWith(pages, start).filter((p) => !skip.includes(p));
@@ -171,8 +179,9 @@ describe('export of the example', () => {
     }
     // the flows table
     for (const s of ['F1', 'F2', 'F3', 'F4', 'api.account.xiaomi.com', '42.62.48.113']) assert.ok(all.includes(squash(s)), `${s} is in the PDF`);
-    // text that only the data-flow diagram and the timeline draw: vector text, selectable and searchable
-    for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Legend', 'Timeline · FSEC-2014-RM1S', 'Evidence captured: E1, E5–E13', 'Report date (final)']) assert.ok(all.includes(squash(s)), `diagram text "${s}" is in the PDF`);
+    // text that only the data-flow diagram, its key and the timeline show: vector text, selectable and searchable
+    for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Figure 1 — Data flows observed in this audit', 'high-sensitivity data unencrypted or without opt-in consent', '34 dated events, from 6 August 2014 to 24 October 2014', 'Evidence captured (3) E2, E3, E14', 'Report date', 'Timeline of events']) assert.ok(all.includes(squash(s)), `figure text "${s}" is in the PDF`);
+    assert.ok(!all.includes('Legend'), 'the key is a caption row, not a legend drawn in the diagram');
     // nothing was printed as a bitmap (a CSS filter on an SVG group makes Chromium rasterise it, text and all):
     // the only raster image is the evidence screenshot E14, at its own 480 × 320 pixels
     const images = execFileSync('pdfimages', ['-list', pdf()], { encoding: 'utf8' }).trim().split('\n').slice(2);
@@ -240,12 +249,51 @@ describe('export of the example', () => {
     for (const fn of ['FN1', 'FN2', 'FN3', 'FN4']) {
       onOnePage(pages, field(fn, 'title').slice(0, 40), field(fn, 'recommendation').slice(-40), `finding ${fn}`, contents);
     }
-    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(pages, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`);
+    // the timeline repeats each statement in full: its pages are not the cards'
+    // (its first page may also hold the last cards before it)
+    const timeline = timelinePages(pages).slice(1);
+    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(pages, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`, timeline);
     onOnePage(pages, 'DEVICE UNDER TEST', field('D1', 'notes').slice(-40), 'device D1');
     onOnePage(pages, 'Retest of 2014-08-14', field('R1', 'notes').slice(-40), 'retest R1');
     onOnePage(pages, '09:12:44Z', '13:41:05Z', 'the flows table (first and last row)');
-    onOnePage(pages, 'Legend', 'Figure—Dataflowsobservedinthisaudit', 'the data-flow diagram');
-    onOnePage(pages, 'Timeline·FSEC-2014-RM1S', 'Figure—Timelineofevents', 'the timeline');
+    onOnePage(pages, 'CN·China', 'high-sensitivitydataunencryptedorwithoutopt-inconsent', 'the data-flow diagram with its key');
+  });
+
+  test('the timeline: every event in full, at 9 pt or more (pdftotext -bbox), its figure number resolved', () => {
+    const report = parseReport(readFileSync(EXAMPLE, 'utf8'));
+    const field = (id: string, key: string) => String(scalarText(report.byId.get(id)!.fields.get(key))).replace(/\s+/g, ' ').trim();
+    const range = timelinePages(pages);
+    // pdftotext joins a word hyphenated at a line end: hyphens are left out of the comparison
+    const flat = (t: string) => squash(t).replace(/-/g, '');
+    const text = flat(range.map((p) => pages[p - 1]!).join('\n'));
+    // never truncated: every step's action and every statement, whole
+    const steps = report.records.filter((r) => r.kind === 'step').map((r) => r.id!);
+    const responses = report.records.filter((r) => r.kind === 'response').map((r) => r.id!);
+    assert.ok(steps.length >= 10 && responses.length >= 7);
+    for (const id of steps) assert.ok(text.includes(flat(field(id, 'action'))), `step ${id}'s action in full on the timeline`);
+    for (const id of responses) assert.ok(text.includes(flat(field(id, 'statement'))), `statement ${id} in full on the timeline`);
+    assert.match(pages.join('\n').replace(/\s+/g, ' '), /Figure \d+ — Timeline of events/);
+    // the size of every word of the timeline, as pdftotext measures it (the box height is about the font size)
+    const bbox = execFileSync('pdftotext', ['-bbox', '-f', String(range[0]), '-l', String(range[range.length - 1]), pdf(), '-'], { encoding: 'utf8' });
+    const pageBlocks = bbox.split(/<page /).slice(1);
+    const small: string[] = [];
+    let words = 0;
+    pageBlocks.forEach((block, i) => {
+      const list = [...block.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)];
+      // the timeline's words: from its summary line to its caption (running header and footer left out)
+      const from = i === 0 ? list.findIndex((m) => m[5] === 'dated') - 1 : 0;
+      const toCaption = list.findIndex((m, k) => k > from && m[5] === 'Timeline' && list[k + 1]?.[5] === 'of');
+      const to = i === pageBlocks.length - 1 && toCaption >= 0 ? toCaption : list.length;
+      for (const m of list.slice(Math.max(0, from), to)) {
+        const y = Number(m[2]);
+        if (y < 50 || y > 800) continue; // header and footer rows
+        words++;
+        const h = Number(m[4]) - y;
+        if (h < 9) small.push(`${m[5]} (${h.toFixed(1)} pt)`);
+      }
+    });
+    assert.ok(words > 300, `the timeline's words were found (${words})`);
+    assert.deepEqual(small.slice(0, 10), [], `${small.length} words of the timeline under 9 pt`);
   });
 
   test('the HTML export: one self-contained file, inline CSS and SVG, no script, no outside reference', async () => {
@@ -253,7 +301,8 @@ describe('export of the example', () => {
     assert.equal(result.html!.bytes, Buffer.byteLength(h));
     assert.match(h, /^<!doctype html>/);
     assert.match(h, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;/);
-    assert.ok((h.match(/<svg[\s>]/g) ?? []).length >= 2, 'both diagrams are inline SVG');
+    assert.equal((h.match(/<svg[\s>]/g) ?? []).length, 1, 'the data-flow diagram is inline SVG');
+    assert.equal((h.match(/<div class="pa-timeline"/g) ?? []).length, 1, 'the timeline is HTML');
     assert.ok(h.includes('.pa-report') && h.includes('.pa-cover'), 'report.css and export.css are inline');
     // open it in Chromium with JavaScript on and look at the DOM
     const opened = await openWithJavaScript(browser(), html());
@@ -465,7 +514,10 @@ describe('paper, watermark, header templates, extra CSS', () => {
     const pages = pdfPages(out);
     assert.equal(r.pdf!.pages, pages.length);
     assert.deepEqual(pagesWith(pdfPages(out, true), 'DRAFT'), pages.map((_, i) => i + 1), 'DRAFT on every page');
-    assert.deepEqual(pagesWith(pages, 'DRAFT'), [1], 'the watermark is diagonal (the status badge on the cover says DRAFT too)');
+    // the watermark is diagonal: DRAFT reads horizontally only in the status badges, on the cover and at the timeline's report date
+    const reportDate = pagesWith(pages, /REPORT Report date/i);
+    assert.equal(reportDate.length, 1);
+    assert.deepEqual(pagesWith(pages, 'DRAFT'), [1, reportDate[0]!], 'the watermark is diagonal (the status badges on the cover and the timeline say DRAFT too)');
     assert.ok(squash(pages[0]!).includes('Draft.Thisreportisnotfinal'));
     pageImages(out, 'example-draft-letter');
   });

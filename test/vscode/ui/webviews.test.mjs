@@ -197,8 +197,28 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     await poll(async () => (await preview.locator('.diagram[data-diagram="dataflow"] svg').count()) > 0, 'the diagram redrawn');
     await shot('webview-04-preview-dark');
     await poll(async () => (await editor.locator('body.vscode-dark').count()) > 0, 'the dark theme in the structured editor');
+    // the preview's timeline is HTML: text at reading size, every event there
+    const tl = preview.locator('figure.diagram-timeline .pa-timeline');
+    await tl.waitFor({ state: 'visible' });
+    const smallest = await tl.locator('li, p, span').evaluateAll((els) => Math.min(...els.filter((e) => e.textContent.trim()).map((e) => parseFloat(getComputedStyle(e).fontSize))));
+    assert.ok(smallest >= 11, `the timeline's smallest text is ${smallest}px`);
     await wb.revertAndCloseAllEditors();
-    await openStructuredEditor();
+    const form = await openStructuredEditor();
+    // the side pane's timeline: readable at the pane's width, nothing cut off
+    const paneTimeline = form.locator('.diagram-pane .pa-timeline');
+    await paneTimeline.waitFor({ state: 'visible' });
+    const fit = await paneTimeline.evaluate((el) => {
+      const sizes = [...el.querySelectorAll('*')].filter((e) => e.childElementCount === 0 && e.textContent.trim()).map((e) => parseFloat(getComputedStyle(e).fontSize));
+      const clipped = [...el.querySelectorAll('*')].filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden').length;
+      return { smallest: Math.min(...sizes), clipped, wider: el.scrollWidth > el.clientWidth + 1 };
+    });
+    assert.ok(fit.smallest >= 11, `the pane's timeline text is at least 11px (smallest ${fit.smallest}px)`);
+    assert.equal(fit.clipped, 0, 'no timeline element clips its text');
+    assert.equal(fit.wider, false, 'the timeline fits the pane\'s width');
+    // a click on an event shows its record's card
+    await paneTimeline.locator('[data-record="V1"]').first().click();
+    await poll(async () => (await form.locator('.record-card.flash[data-record="V1"]').count()) === 1, 'V1\'s card shown from the timeline');
+    await paneTimeline.scrollIntoViewIfNeeded();
     await shot('webview-05-structured-editor-dark');
   });
 
