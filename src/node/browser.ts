@@ -211,7 +211,10 @@ export async function launch(browserPath: string): Promise<LaunchedBrowser> {
   checkExecutable(browserPath);
   // playwright-core never downloads by itself; make sure nothing else tries
   process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
-  const { chromium } = await import('playwright-core');
+  // loaded here, on first use, and synchronously: an asynchronous import() goes through the ES module loader, whose
+  // steps interleave with the reading and checking done meanwhile and delayed the browser's start by a quarter second
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
   let browser: Browser;
   try {
     // no signal handlers of playwright's: they wait for the event loop, so a Ctrl+C during a long computation did

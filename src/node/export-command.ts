@@ -11,7 +11,7 @@ import { PAPERS, type Paper } from '../core/export/document';
 import { visible } from '../core/format/visible';
 import { parseReport } from '../core/parse';
 import { maskFileName, redactorFor } from '../core/redact';
-import { Exporter, exportReport, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
+import { Exporter, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
 import { exportOutputClash, readReportFile } from './files';
 
 export { PAPERS, type Paper };
@@ -43,11 +43,19 @@ export class ExportCommandError extends Error {}
 export async function exportCommand(file: string, options: ExportCommandOptions, cwd: string): Promise<ExportResult> {
   if (!options.pdf && !options.html) throw new ExportCommandError('Nothing to export: give --pdf FILE, --html FILE or both.');
   checkPaper(options.paper);
-  const job = await exportJob(file, options, cwd, { pdf: options.pdf, html: options.html });
+  const exporter = new Exporter(exporterOptions(options));
   try {
-    return await exportReport({ ...job, ...exporterOptions(options) });
-  } catch (err) {
-    throw new ExportCommandError((err as Error).message);
+    // the browser starts now, while the report is read and checked (a failure to start is reported by the export)
+    exporter.start().catch(() => {});
+    // the exporter checks the outputs against the report and its evidence once it has parsed the report
+    const job = await exportJob(file, options, cwd, { pdf: options.pdf, html: options.html }, [], false);
+    try {
+      return await exporter.export(job);
+    } catch (err) {
+      throw new ExportCommandError((err as Error).message);
+    }
+  } finally {
+    await exporter.dispose();
   }
 }
 
@@ -154,7 +162,7 @@ function exporterOptions(options: ExportCommandOptions): ExporterOptions {
  * are the report, another report of the batch (`batch`), or one of the
  * report's evidence files, whatever path leads to them.
  */
-async function exportJob(file: string, options: ExportCommandOptions, cwd: string, out: { pdf?: string | undefined; html?: string | undefined }, batch: readonly string[] = []): Promise<ExportOptions> {
+async function exportJob(file: string, options: ExportCommandOptions, cwd: string, out: { pdf?: string | undefined; html?: string | undefined }, batch: readonly string[] = [], checkNow = true): Promise<ExportOptions> {
   const reportPath = path.resolve(cwd, file);
   let text: string;
   try {
@@ -164,11 +172,12 @@ async function exportJob(file: string, options: ExportCommandOptions, cwd: strin
   }
   const pdf = out.pdf ? path.resolve(cwd, out.pdf) : undefined;
   const html = out.html ? path.resolve(cwd, out.html) : undefined;
-  await checkOutputs(reportPath, text, cwd, [pdf, html], batch);
+  if (checkNow) await checkOutputs(reportPath, text, cwd, [pdf, html], batch);
   const root = path.resolve(cwd, options.root ?? '.');
   return {
     text,
     filePath: reportPath,
+    shownPath: (p) => visible(shownPath(p, cwd)),
     root: isInside(root, reportPath) ? root : path.dirname(reportPath),
     ...(options.config ? { config: options.config } : {}),
     ...(pdf ? { pdf } : {}),
@@ -200,6 +209,8 @@ export function exportSummary(r: ExportResult, cwd: string): { out: string; err:
   if (r.pdf) lines.push(`Wrote ${rel(r.pdf.path)} (${r.pdf.pages} page${r.pdf.pages === 1 ? '' : 's'}, ${size(r.pdf.bytes)})`);
   if (r.html) lines.push(`Wrote ${rel(r.html.path)} (${size(r.html.bytes)})`);
   lines.push(`Evidence: ${r.evidence.verified} of ${r.evidence.files} file${r.evidence.files === 1 ? '' : 's'} verified; ${(r.timings.total / 1000).toFixed(1)} s`);
+  // where the time went, for a slow export (PRIVACY_AUDIT_TIMINGS=1)
+  if (process.env.PRIVACY_AUDIT_TIMINGS) lines.push(`Timings (ms): ${Object.entries(r.timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   const notes = [...r.warnings];
   if (r.errors > 0) notes.unshift(`the report has ${r.errors} lint error${r.errors === 1 ? '' : 's'}; the export marks each one (run privacy-audit lint for details)`);
   return { out: lines.map((l) => `${l}\n`).join(''), err: notes.map((n) => `privacy-audit: warning: ${n}\n`).join('') };

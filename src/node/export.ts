@@ -67,6 +67,8 @@ export interface ExportOptions {
   /** The workspace root that evidence may not leave (default: the report's folder). */
   root?: string;
   config?: ProjectConfig;
+  /** How a path is named in a message (default: its file name). */
+  shownPath?: (p: string) => string;
   /** Where to write the PDF. */
   pdf?: string;
   /** Where to write the self-contained HTML file. */
@@ -478,8 +480,11 @@ export class Exporter {
     }
   }
 
-  /** The export's drawings of diagram texts: from the cache, else drawn by mermaid (opened now if need be) and kept. */
-  private async drawDiagrams(w: Warm, texts: readonly string[]): Promise<(RenderedSvg | undefined)[]> {
+  /**
+   * The export's drawings of diagram texts: from the cache, else drawn by
+   * mermaid (the browser awaited and mermaid opened only then) and kept.
+   */
+  private async drawDiagrams(warm: Promise<Warm>, texts: readonly string[], signal: AbortSignal | undefined): Promise<(RenderedSvg | undefined)[]> {
     const cache = this.diagramCache();
     const keys = texts.map((t) => (cache.enabled ? cache.key(THEME, t) : undefined));
     const out: (RenderedSvg | undefined)[] = await Promise.all(
@@ -492,6 +497,20 @@ export class Exporter {
     this.diagramStats.cached += texts.length - missing.length;
     this.diagramStats.drawn += missing.length;
     if (!missing.length) return out;
+    const w = await abortable(warm, signal);
+    // one drawing at a time on the mermaid page (a cancelled export does not wait for its own; the next one does)
+    await w.rendering;
+    let done: () => void = () => {};
+    w.rendering = new Promise<void>((resolve) => (done = resolve));
+    try {
+      return await this.drawMissing(w, texts, keys, missing, out);
+    } finally {
+      done();
+    }
+  }
+
+  private async drawMissing(w: Warm, texts: readonly string[], keys: readonly (string | undefined)[], missing: readonly number[], out: (RenderedSvg | undefined)[]): Promise<(RenderedSvg | undefined)[]> {
+    const cache = this.diagramCache();
     w.mermaid ??= openMermaidPage(w.launched.browser, { theme: THEME, idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) });
     const page = await w.mermaid.catch((err: unknown) => {
       w.mermaid = undefined; // a page that did not open is opened again by the next export
@@ -543,12 +562,17 @@ export class Exporter {
     const result = await Promise.race([linting, warm.then(() => linting)]);
     t.lint = performance.now() - t0;
     check(signal);
+    // the same file by another path (a folder link, a hard link, another case): the report, its evidence, or the other output;
+    // checked on the linted report (no second parse), and long before anything is written
+    const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
+    const clash = await exportOutputClash({ reportPath: filePath, text: options.text, report: result.report, outputs: targets, shown: options.shownPath ?? ((p) => path.basename(p)) });
+    if (clash) throw new ExportInputError(clash);
     if (options.pdf && result.report.records.length > PRINT_LIMITS.maxRecords) tooMuchToPrint(`${result.report.records.length} records (the limit is ${PRINT_LIMITS.maxRecords})`);
     // the report's images as data: URIs (the print page loads nothing else), from the workspace only; see images.ts
     const images = await loadImages(result.report, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)) });
     check(signal);
-    // the browser started before the lint; from here on it is needed
-    const w = await abortable(warm, signal);
+    // the browser started before the lint; it is needed to draw a diagram the cache does not hold, and to print:
+    // everything else is done while it starts
 
     // diagrams: masked labels → mermaid → sanitised SVG
     t0 = performance.now();
@@ -561,10 +585,7 @@ export class Exporter {
     const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask, legend: false });
     // the timeline is HTML of the core's own (masked and escaped there): nothing to draw
     const timeline = timelineHtml(result.report, { mask });
-    await w.rendering;
-    const rendering = this.drawDiagrams(w, [dataflow.text]);
-    w.rendering = rendering.catch(() => {});
-    const [df] = await abortable(rendering, signal);
+    const [df] = await abortable(this.drawDiagrams(warm, [dataflow.text], signal), signal);
     for (const [name, r] of [['data-flow diagram', df]] as const) {
       if (r?.svg === undefined) warnings.push(`The ${name} could not be drawn (${r?.error ?? 'no output'}); the export shows its mermaid text instead.`);
       else if (r.removed > 0) warnings.push(`The ${name} held ${r.removed} element${r.removed === 1 ? '' : 's'} or attribute${r.removed === 1 ? '' : 's'} that could load or run something; they were removed.`);
@@ -588,9 +609,9 @@ export class Exporter {
         ...(df?.svg !== undefined ? { dataflowSvg: df.svg } : {}),
       },
     });
-    const marginBoxes = options.marginBoxes ?? chromiumMajor(w.version) >= MARGIN_BOX_MIN_VERSION;
     const css = this.styles();
-    const doc = exportDocument({
+    // the running header and footer depend on the browser's version: assume a current one, and lay out again if not
+    const layout = (marginBoxes: boolean, version: string | undefined) => exportDocument({
       result,
       rendered,
       mask,
@@ -601,8 +622,14 @@ export class Exporter {
       exportedAt: options.now ?? new Date(),
       sourceName: mask(path.basename(filePath)),
       generator: this.options.generator ?? 'Privacy Audit',
-      printer: `Chromium ${chromiumMajor(w.version)} / Skia`,
+      ...(version ? { printer: `Chromium ${chromiumMajor(version)} / Skia` } : {}),
     });
+    let marginBoxes = options.marginBoxes ?? true;
+    let doc = layout(marginBoxes, undefined);
+    const w = await abortable(warm, signal);
+    const fits = options.marginBoxes ?? chromiumMajor(w.version) >= MARGIN_BOX_MIN_VERSION;
+    if (fits !== marginBoxes) doc = layout((marginBoxes = fits), w.version);
+    else doc.info.producer = `${this.options.generator ?? 'Privacy Audit'} (Chromium ${chromiumMajor(w.version)} / Skia)`;
     // the last pass reads the document as a reader does (a value split by markup is one value), then checks it
     doc.html = maskHtml(doc.html, redactor);
     doc.headerTemplate = maskHtml(doc.headerTemplate, redactor);
@@ -744,9 +771,7 @@ export class Exporter {
     const source = path.resolve(options.filePath);
     const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
     if (targets.some((p) => p === source)) throw new ExportInputError('The export would overwrite the report itself; choose another output path.');
-    // the same file by another path (a folder link, a hard link, another case): the report, its evidence, or the other output
-    const clash = await exportOutputClash({ reportPath: source, text: options.text, outputs: targets, shown: (p) => path.basename(p) });
-    if (clash) throw new ExportInputError(clash);
+    // (an output that is the report's evidence or the other output, by another path, is refused once the report is parsed)
     for (const p of targets) {
       const dir = path.dirname(p);
       if (!existsSync(dir)) throw new ExportInputError(`The folder ${dir} does not exist.`);

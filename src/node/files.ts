@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING, unsafePathReason } from '../core/evidence';
 import { visible } from '../core/format/visible';
-import { scalarText } from '../core/model';
+import { scalarText, type Report } from '../core/model';
 import { parseReport } from '../core/parse';
 import { LIMITS } from '../core/yaml';
 
@@ -227,6 +227,16 @@ export async function realTarget(output: string): Promise<string> {
   return path.join((await realpathOf(dir)) ?? dir, path.basename(output));
 }
 
+interface ClashQuery {
+  reportPath: string;
+  text: string;
+  /** The report parsed from `text`, when the caller has it (saves a parse). */
+  report?: Report;
+  outputs: readonly (string | undefined)[];
+  batch?: readonly string[];
+  shown: (p: string) => string;
+}
+
 /**
  * Why an export must not write `outputs`: one would replace the report,
  * another report of the same run (`batch`), or an evidence file of the
@@ -234,13 +244,13 @@ export async function realTarget(output: string): Promise<string> {
  * one file. Undefined when the outputs are safe. `shown` names a path for
  * the message.
  */
-export async function exportOutputClash(o: { reportPath: string; text: string; outputs: readonly (string | undefined)[]; batch?: readonly string[]; shown: (p: string) => string }): Promise<string | undefined> {
+export async function exportOutputClash(o: ClashQuery): Promise<string | undefined> {
   const targets = o.outputs.filter((x): x is string => x !== undefined);
   if (targets.length === 2 && (await realTarget(targets[0]!)) === (await realTarget(targets[1]!))) return 'The PDF and the HTML file must have different paths.';
   const shownReport = o.shown(o.reportPath);
   const inputs: ProtectedInput[] = [{ path: o.reportPath, what: `the report ${shownReport} itself` }];
   for (const other of o.batch ?? []) if (other !== o.reportPath) inputs.push({ path: other, what: `the report ${o.shown(other)}, also exported` });
-  for (const r of parseReport(o.text).records) {
+  for (const r of (o.report ?? parseReport(o.text)).records) {
     const written = r.kind === 'evidence' ? scalarText(r.fields.get('file'))?.trim() : undefined;
     if (written && !unsafePathReason(written)) inputs.push({ path: path.resolve(path.dirname(o.reportPath), written), what: `the evidence file ${visible(written)} of ${shownReport}` });
   }
