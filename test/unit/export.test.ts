@@ -249,10 +249,10 @@ describe('export of the example', () => {
     for (const fn of ['FN1', 'FN2', 'FN3', 'FN4']) {
       onOnePage(pages, field(fn, 'title').slice(0, 40), field(fn, 'recommendation').slice(-40), `finding ${fn}`, contents);
     }
-    // the timeline repeats each statement in full: its pages are not the cards'
-    // (its first page may also hold the last cards before it)
-    const timeline = timelinePages(pages).slice(1);
-    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(pages, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`, timeline);
+    // the timeline, after the cards, repeats each statement in full: the cards are looked for in the text before it
+    const first = timelinePages(pages)[0]!;
+    const beforeTimeline = pages.map((p, i) => (i + 1 < first ? p : i + 1 === first ? p.slice(0, p.search(/\d+ dated events?, from/)) : ''));
+    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(beforeTimeline, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`);
     onOnePage(pages, 'DEVICE UNDER TEST', field('D1', 'notes').slice(-40), 'device D1');
     onOnePage(pages, 'Retest of 2014-08-14', field('R1', 'notes').slice(-40), 'retest R1');
     onOnePage(pages, '09:12:44Z', '13:41:05Z', 'the flows table (first and last row)');
