@@ -6,7 +6,7 @@
  *   browser's raw `page.pdf()` of the same final HTML (goal: within 1.3×),
  *   with the diagram rendering reported apart.
  *
- * Medians of several runs; the browser is started (and mermaid loaded) once,
+ * Medians of several runs; the browser is started once (mermaid is loaded on the first diagram the cache lacks),
  * before the clock. Needs Chromium (CHROMIUM_PATH, default found as the
  * export finds it). `node --import tsx bench/export-bench.ts`
  */
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     const info = await exporter.start();
-    console.log(`browser: ${info.path} (${info.version}); start and mermaid load ${s(performance.now() - t0)} (not counted below)`);
+    console.log(`browser: ${info.path} (${info.version}); started in ${s(performance.now() - t0)} (not counted below)`);
 
     // ---- the example, warm
     const text = readFileSync(EXAMPLE, 'utf8');
