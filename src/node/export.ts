@@ -242,6 +242,8 @@ interface Warm {
   /** The print context: JavaScript off, offline, every request but `data:` aborted. */
   print: BrowserContext;
   printPage?: Page;
+  /** The print page has never held a document (nothing to empty before the next one). */
+  printPageUnused?: boolean;
   printRequests: { n: number };
   /** The diagram rendering under way (a cancelled export does not wait for it; the next one does). */
   rendering: Promise<unknown>;
@@ -466,7 +468,7 @@ export class Exporter {
         return { print, printPage: await print.newPage() };
       };
       const { print, printPage } = await openPrint();
-      const w: Warm = { launched, browserPath, version, mermaidCounted: 0, print, printPage, printRequests, rendering: Promise.resolve() };
+      const w: Warm = { launched, browserPath, version, mermaidCounted: 0, print, printPage, printPageUnused: true, printRequests, rendering: Promise.resolve() };
       // a crashed or closed browser is started again by the next export
       browser.on('disconnected', () => {
         void this.warm?.then((cur) => {
@@ -671,6 +673,7 @@ export class Exporter {
           if (w.printPage === fresh) w.printPage = undefined;
         });
         w.printPage = fresh;
+        w.printPageUnused = true;
       }
       return w.printPage;
     };
@@ -686,7 +689,8 @@ export class Exporter {
       await abortable(page.emulateMedia({ media: 'print' }), signal, stop);
       await abortable(page.setViewportSize(printViewport(paper)), signal, stop);
       // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
-      await abortable(page.goto('about:blank'), signal, stop);
+      if (!w.printPageUnused) await abortable(page.goto('about:blank'), signal, stop);
+      w.printPageUnused = false;
       await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, stop);
     };
     let t0 = performance.now();
