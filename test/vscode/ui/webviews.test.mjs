@@ -256,6 +256,35 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     }
   });
 
+  it('in browser-based VS Code an export offers Download, which brings the PDF to the browser, and Show in Explorer', async function () {
+    const pdf = path.join(session.workspace, path.dirname(EXAMPLE), 'redmi-1s.pdf');
+    fs.rmSync(pdf, { force: true });
+    try {
+      const editor = await openStructuredEditor();
+      await editor.getByRole('button', { name: 'Export to PDF' }).click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Exported redmi-1s.pdf' });
+      await toast.waitFor({ timeout: 90_000 });
+      assert.ok(fs.readFileSync(pdf).subarray(0, 5).toString('latin1') === '%PDF-', 'the PDF beside the report');
+      // code-server is VS Code in a browser: no viewer of the server's machine can be reached, so no "Open"
+      const buttons = await toast.locator('.monaco-button').allInnerTexts();
+      assert.deepEqual(buttons.map((b) => b.trim()), ['Download', 'Show in Explorer']);
+      await shot('webview-10-export-download');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), toast.getByRole('button', { name: 'Download' }).click()]);
+      assert.equal(download.suggestedFilename(), 'redmi-1s.pdf');
+      const saved = path.join(session.workspace, '..', `downloaded-${process.pid}.pdf`);
+      await download.saveAs(saved);
+      try {
+        assert.ok(fs.readFileSync(saved).equals(fs.readFileSync(pdf)), 'the browser received the exported PDF, byte for byte');
+      } finally {
+        fs.rmSync(saved, { force: true });
+      }
+      // the Explorer shows the file selected
+      await poll(async () => (await page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'redmi-1s.pdf' }).count()) === 1, 'redmi-1s.pdf selected in the Explorer');
+    } finally {
+      fs.rmSync(pdf, { force: true });
+    }
+  });
+
   it('the structured editor and the preview pass axe\'s WCAG 2 A/AA checks (no serious or critical violation)', async function () {
     const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
     /** axe-core run in a webview's document (through the debugger protocol, so the webview's CSP does not apply to it). */
