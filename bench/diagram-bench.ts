@@ -9,10 +9,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_CONFIG } from '../src/core/config';
-import { dataFlowDiagram, timelineDiagram } from '../src/core/diagram';
-import { taxonomyFor } from '../src/core/linter';
-import { parseReport } from '../src/core/parse';
+import { DEFAULT_CONFIG } from '../src/core/lint/config';
+import { dataFlowDiagram, timelineDiagram } from '../src/core/present/diagram';
+import { taxonomyFor } from '../src/core/lint/linter';
+import { parseReport } from '../src/core/report/parse';
 import { generate } from './lint-bench';
 
 const FLOWS = 2000;

@@ -31,15 +31,15 @@ import { getHeapStatistics } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { parseDocument } from 'yaml';
-import { dataFlowDiagram, redactionMask, timelineDiagram } from '../src/core/diagram';
-import { exportDocument } from '../src/core/export/document';
+import { dataFlowDiagram, redactionMask, timelineDiagram } from '../src/core/present/diagram';
+import { exportDocument } from '../src/core/present/document';
 import { RULES_BY_ID } from '../src/core/lint';
-import { Linter, type LintResult } from '../src/core/linter';
-import { RECORD_KINDS } from '../src/core/model';
-import { parseReport } from '../src/core/parse';
-import { renderReport } from '../src/core/render/html';
-import { RECORD_FIELDS } from '../src/core/schema';
-import { parseYaml } from '../src/core/yaml';
+import { Linter, type LintResult } from '../src/core/lint/linter';
+import { RECORD_KINDS } from '../src/core/report/model';
+import { parseReport } from '../src/core/report/parse';
+import { renderReport } from '../src/core/present/render/html';
+import { RECORD_FIELDS } from '../src/core/report/schema';
+import { parseYaml } from '../src/core/report/yaml';
 
 const REPO = path.resolve(__dirname, '..');
 

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { Linter } from '../src/core/linter';
+import { Linter } from '../src/core/lint/linter';
 
 const FLOWS = 2000;
 const EVIDENCE = 40;

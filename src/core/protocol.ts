@@ -8,7 +8,7 @@
 
 // the intents are the edit module's own types (type-only: nothing of it reaches the webview bundle)
 import type { FieldValue, Intent, RecordRef } from './edit/intents';
-import { RECORD_KINDS, type RecordKind } from './model';
+import { RECORD_KINDS, type RecordKind } from './report/model';
 
 export type { FieldValue, Intent, RecordRef };
 

@@ -2,7 +2,7 @@
 export { Exporter, ExportCancelledError, ExportInputError, type ExportResult, type ExportStage } from '../node/export';
 
 import * as path from 'node:path';
-import { parseReport } from '../core/parse';
+import { parseReport } from '../core/report/parse';
 import { maskFileName, redactorFor } from '../core/redact';
 
 /** Where an export goes by default: beside the report, its name masked with the report's own redaction. */

@@ -5,11 +5,11 @@
  * Chromium-family browser (see mermaid.ts). Labels are masked with the
  * report's own redaction (`redact`, device identifiers).
  */
-import { DEFAULT_CONFIG, type ProjectConfig } from '../core/config';
-import { dataFlowDiagram, timelineDiagram } from '../core/diagram';
+import { DEFAULT_CONFIG, type ProjectConfig } from '../core/lint/config';
+import { dataFlowDiagram, timelineDiagram } from '../core/present/diagram';
 import { redactorFor } from '../core/redact';
-import { taxonomyFor } from '../core/linter';
-import { parseReport } from '../core/parse';
+import { taxonomyFor } from '../core/lint/linter';
+import { parseReport } from '../core/report/parse';
 import { renderMermaidSvg, type MermaidTheme } from './mermaid';
 
 export const DIAGRAM_KINDS = ['dataflow', 'timeline'] as const;

@@ -5,11 +5,11 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { ProjectConfig } from '../core/config';
-import { isInside } from '../core/evidence';
-import { PAPERS, type Paper } from '../core/export/document';
-import { visible } from '../core/format/visible';
-import { parseReport } from '../core/parse';
+import type { ProjectConfig } from '../core/lint/config';
+import { isInside } from '../core/lint/evidence';
+import { PAPERS, type Paper } from '../core/present/document';
+import { visible } from '../core/lint/format/visible';
+import { parseReport } from '../core/report/parse';
 import { maskFileName, redactorFor } from '../core/redact';
 import { Exporter, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
 import { exportOutputClash, readReportFile } from './files';

@@ -1,7 +1,7 @@
 /**
  * HTML and PDF export of a report: the preview's HTML (one renderer, so the
  * PDF looks like the preview) inside a document with a cover, contents and
- * an evidence appendix (src/core/export/document.ts), printed by a local
+ * an evidence appendix (src/core/present/document.ts), printed by a local
  * Chromium-family browser's own PDF engine.
  *
  * 1. The diagrams are drawn to SVG by the bundled mermaid (securityLevel
@@ -21,20 +21,20 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ProjectConfig } from '../core/config';
-import { dataFlowDiagram, timelineHtml } from '../core/diagram';
+import type { ProjectConfig } from '../core/lint/config';
+import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
 import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
-import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/export/document';
-import { Linter, type LintResult } from '../core/linter';
-import { renderReport } from '../core/render/html';
+import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/present/document';
+import { Linter, type LintResult } from '../core/lint/linter';
+import { renderReport } from '../core/present/render/html';
 import { BrowserNotFoundError, findBrowser, launch, type LaunchedBrowser } from './browser';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
 import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
 import { appendInfo, destinationPages, fillContents, measureContents, PdfStructureError, printViewport, type PdfInfo } from './pdf-info';
 
-export { PAPERS, type Paper } from '../core/export/document';
+export { PAPERS, type Paper } from '../core/present/document';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';

@@ -16,11 +16,11 @@
 import { promises as fsp, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING, unsafePathReason } from '../core/evidence';
-import { visible } from '../core/format/visible';
-import { scalarText, type Report } from '../core/model';
-import { parseReport } from '../core/parse';
-import { LIMITS } from '../core/yaml';
+import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING, unsafePathReason } from '../core/lint/evidence';
+import { visible } from '../core/lint/format/visible';
+import { scalarText, type Report } from '../core/report/model';
+import { parseReport } from '../core/report/parse';
+import { LIMITS } from '../core/report/yaml';
 
 /**
  * The most bytes read of a report. The linter's limit is in UTF-16 code

@@ -20,11 +20,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EvidenceChecker, fileTypeOf, formatBytes, nodeEvidenceFs, notARegularFile, OPEN_NONBLOCKING, tooLargeToHash, type EvidenceFs } from '../core/evidence';
-import type { Report } from '../core/model';
-import { imageSources, type ImageMime, type ImageView } from '../core/render/markdown';
+import { EvidenceChecker, fileTypeOf, formatBytes, nodeEvidenceFs, notARegularFile, OPEN_NONBLOCKING, tooLargeToHash, type EvidenceFs } from '../core/lint/evidence';
+import type { Report } from '../core/report/model';
+import { imageSources, type ImageMime, type ImageView } from '../core/present/render/markdown';
 
-export type { ImageView } from '../core/render/markdown';
+export type { ImageView } from '../core/present/render/markdown';
 
 /** The largest image file that is embedded. */
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { PAGE_MARGIN, PAPER_SIZE, type Paper } from '../core/export/document';
+import { PAGE_MARGIN, PAPER_SIZE, type Paper } from '../core/present/document';
 
 export class PdfStructureError extends Error {
   override readonly name = 'PdfStructureError';

@@ -1,4 +1,4 @@
-import type { TextEdit } from '../../src/core/types';
+import type { TextEdit } from '../../src/core/report/types';
 
 /** Applies non-overlapping edits to a text, as an editor would. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

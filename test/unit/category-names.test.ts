@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dataFlowDiagram } from '../../src/core/diagram';
-import { Linter, type LintResult } from '../../src/core/linter';
-import { renderReport } from '../../src/core/render/html';
-import { completions, hover } from '../../src/core/service';
-import { BUILT_IN_CATEGORIES, Taxonomy } from '../../src/core/taxonomy';
-import { buildEditorModel } from '../../src/core/viewmodel';
+import { dataFlowDiagram } from '../../src/core/present/diagram';
+import { Linter, type LintResult } from '../../src/core/lint/linter';
+import { renderReport } from '../../src/core/present/render/html';
+import { completions, hover } from '../../src/core/features/service';
+import { BUILT_IN_CATEGORIES, Taxonomy } from '../../src/core/report/taxonomy';
+import { buildEditorModel } from '../../src/core/edit/viewmodel';
 
 const TEXT = `---
 audit-format: 1

@@ -4,11 +4,11 @@
  */
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CONFIG } from '../../src/core/config';
-import { taxonomyFor } from '../../src/core/linter';
-import type { Report } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
-import type { Taxonomy } from '../../src/core/taxonomy';
+import { DEFAULT_CONFIG } from '../../src/core/lint/config';
+import { taxonomyFor } from '../../src/core/lint/linter';
+import type { Report } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
+import type { Taxonomy } from '../../src/core/report/taxonomy';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const EXAMPLE = path.join(REPO, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { dataFlowDiagram, timelineDiagram } from '../../src/core/diagram';
+import { dataFlowDiagram, timelineDiagram } from '../../src/core/present/diagram';
 import { BrowserNotFoundError, findBrowser } from '../../src/node/browser';
 import { diagramOutput, diagramText } from '../../src/node/diagram-command';
 import { openMermaid, type MermaidSession } from '../../src/node/mermaid';

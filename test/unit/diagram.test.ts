@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { dataFlowDiagram, domainOf, flowRisk, redactionMask, timelineDiagram, type DataFlowDiagram } from '../../src/core/diagram';
-import { escapeMermaid, mermaidText, truncate } from '../../src/core/diagram/escape';
+import { dataFlowDiagram, domainOf, flowRisk, redactionMask, timelineDiagram, type DataFlowDiagram } from '../../src/core/present/diagram';
+import { escapeMermaid, mermaidText, truncate } from '../../src/core/present/diagram/escape';
 import { BROKEN, exampleText, HOSTILE, hostileReportText, largeReportText, load, mixedReportText } from './diagram-fixtures';
 
 // ---------------------------------------------------------------- helpers

@@ -18,11 +18,11 @@ import { applyIntent, type FieldValue, type Intent, type IntentResult } from '..
 import { citationsOf, referencesTo } from '../../src/core/edit/intents';
 import { proseSpans } from '../../src/core/edit/prose';
 import { verifyIntent } from '../../src/core/edit/verify';
-import { toPlain, type AuditRecord, type Report, type YEntry, type YNode } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
-import { reportSkeleton } from '../../src/core/skeleton';
-import type { TextEdit } from '../../src/core/types';
-import { proseSegments } from '../../src/core/viewmodel';
+import { toPlain, type AuditRecord, type Report, type YEntry, type YNode } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
+import { reportSkeleton } from '../../src/core/features/skeleton';
+import type { TextEdit } from '../../src/core/report/types';
+import { proseSegments } from '../../src/core/edit/viewmodel';
 import { applyEdits } from '../support/edits';
 
 const EXAMPLE = readFileSync(path.join(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');

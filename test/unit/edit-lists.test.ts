@@ -13,10 +13,10 @@ import { describe, test } from 'node:test';
 import { applyIntent, type FieldValue, type Intent, type IntentResult } from '../../src/core/edit';
 import { blockItem, blockValue, flowValue } from '../../src/core/edit/serialize';
 import { verifyIntent } from '../../src/core/edit/verify';
-import { toPlain, type Report } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
-import { reportSkeleton } from '../../src/core/skeleton';
-import type { TextEdit } from '../../src/core/types';
+import { toPlain, type Report } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
+import { reportSkeleton } from '../../src/core/features/skeleton';
+import type { TextEdit } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 
 const EXAMPLE = readFileSync(path.join(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');

@@ -12,11 +12,11 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { applyIntent, type FieldValue, type Intent } from '../../src/core/edit';
 import { verifyIntent } from '../../src/core/edit/verify';
-import { toPlain, type AuditRecord, type Report } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
+import { toPlain, type AuditRecord, type Report } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
 import { nextId } from '../../src/core/lint/edits';
-import { RECORD_FIELDS } from '../../src/core/schema';
-import type { TextEdit } from '../../src/core/types';
+import { RECORD_FIELDS } from '../../src/core/report/schema';
+import type { TextEdit } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 
 const EXAMPLE = readFileSync(path.join(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EvidenceChecker, nodeEvidenceFs, unsafePathReason, type EvidenceFs } from '../../src/core/evidence';
-import { Linter, lintText } from '../../src/core/linter';
-import type { Diagnostic, TextEdit } from '../../src/core/types';
+import { EvidenceChecker, nodeEvidenceFs, unsafePathReason, type EvidenceFs } from '../../src/core/lint/evidence';
+import { Linter, lintText } from '../../src/core/lint/linter';
+import type { Diagnostic, TextEdit } from '../../src/core/report/types';
 
 // ---------------------------------------------------------------- helpers
 

@@ -1,5 +1,5 @@
 /**
- * The HTML and PDF export (src/node/export.ts, src/core/export/document.ts)
+ * The HTML and PDF export (src/node/export.ts, src/core/present/document.ts)
  * in Debian's Chromium, checked with poppler's tools:
  *
  * - the example: title, flows, text from inside the diagram, every evidence
@@ -27,9 +27,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { largeExportReport } from '../../bench/export-bench';
-import { cssString } from '../../src/core/export/document';
-import { scalarText } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
+import { cssString } from '../../src/core/present/document';
+import { scalarText } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
 import { launch, type LaunchedBrowser } from '../../src/node/browser';
 import { ExportCancelledError, Exporter, writeFileAtomic, type ExportResult } from '../../src/node/export';
 import { exportCommand, exportMany, exportSummary } from '../../src/node/export-command';

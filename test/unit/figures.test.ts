@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { dataFlowDiagram, timelineDiagram } from '../../src/core/diagram';
-import { Linter } from '../../src/core/linter';
-import { numberFigures } from '../../src/core/render/figures';
-import { renderReport } from '../../src/core/render/html';
+import { dataFlowDiagram, timelineDiagram } from '../../src/core/present/diagram';
+import { Linter } from '../../src/core/lint/linter';
+import { numberFigures } from '../../src/core/present/render/figures';
+import { renderReport } from '../../src/core/present/render/html';
 import { DiagramCache, defaultDiagramCacheDir, MAX_FILES } from '../../src/node/diagram-cache';
 import { Exporter } from '../../src/node/export';
 import { EXAMPLE, exampleText, load } from './diagram-fixtures';

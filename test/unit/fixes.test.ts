@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { lintText } from '../../src/core/linter';
-import type { Diagnostic, Fix } from '../../src/core/types';
+import { lintText } from '../../src/core/lint/linter';
+import type { Diagnostic, Fix } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n# R\n\n';

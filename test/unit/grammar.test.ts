@@ -13,7 +13,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
-import { parseReport } from '../../src/core/parse';
+import { parseReport } from '../../src/core/report/parse';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SYNTAXES = path.join(REPO, 'syntaxes');

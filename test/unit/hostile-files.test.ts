@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main';
-import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/evidence';
+import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/lint/evidence';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

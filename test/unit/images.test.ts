@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { Linter } from '../../src/core/linter';
-import { parseReport } from '../../src/core/parse';
+import { Linter } from '../../src/core/lint/linter';
+import { parseReport } from '../../src/core/report/parse';
 import { maskHtml, redactionMask, redactorFor, verifyHtml } from '../../src/core/redact';
-import { renderReport } from '../../src/core/render/html';
-import { imageSources, type ImageView } from '../../src/core/render/markdown';
+import { renderReport } from '../../src/core/present/render/html';
+import { imageSources, type ImageView } from '../../src/core/present/render/markdown';
 import { dataUri, imageSize, loadImages, sniffImage } from '../../src/node/images';
 
 // ---------------------------------------------------------------- image files

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { Report, YNode } from '../../src/core/model';
-import { parseReport, reparseEdit } from '../../src/core/parse';
-import { carryDiagnostics, Linter } from '../../src/core/linter';
+import type { Report, YNode } from '../../src/core/report/model';
+import { parseReport, reparseEdit } from '../../src/core/report/parse';
+import { carryDiagnostics, Linter } from '../../src/core/lint/linter';
 
 const EXAMPLE = readFileSync(path.resolve(__dirname, '../../examples/xiaomi-redmi-1s/redmi-1s.audit.md'), 'utf8');
 const BROKEN = readFileSync(path.resolve(__dirname, '../../examples/broken/records.audit.md'), 'utf8');

@@ -1,9 +1,9 @@
 /** Parser tests: the model and its exact source ranges (0-based lines, UTF-16 columns). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Report } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
-import type { Span } from '../../src/core/types';
+import type { Report } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
+import type { Span } from '../../src/core/report/types';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
 

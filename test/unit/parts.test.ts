@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PartKeys } from '../../src/core/render/parts';
+import { PartKeys } from '../../src/core/present/render/parts';
 
 describe('preview part keys', () => {
   const para = (line: number, text: string) => `<p class="code-line" data-line="${line}">${text}</p>\n`;

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Linter } from '../../src/core/linter';
-import { RECORD_KINDS } from '../../src/core/model';
+import { Linter } from '../../src/core/lint/linter';
+import { RECORD_KINDS } from '../../src/core/report/model';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Rules that judge what is written (a false alarm here is a wrong claim about a correct report). */

@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/evidence';
+import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/lint/evidence';
 import { ALL_RULE_IDS } from '../../src/core/lint/ids';
-import { Linter, lintText, type LintResult } from '../../src/core/linter';
-import { parseReport } from '../../src/core/parse';
-import type { Diagnostic } from '../../src/core/types';
+import { Linter, lintText, type LintResult } from '../../src/core/lint/linter';
+import { parseReport } from '../../src/core/report/parse';
+import type { Diagnostic } from '../../src/core/report/types';
 
 /** Correctness bound for one hostile input (not a benchmark). */
 const BOUND_MS = 2000;

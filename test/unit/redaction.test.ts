@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseReport } from '../../src/core/parse';
+import { parseReport } from '../../src/core/report/parse';
 import { collectRedaction, maskHtml, RedactionBudgetError, redactorFor, REDACTED, Redactor, verifyHtml } from '../../src/core/redact';
-import { renderReport } from '../../src/core/render/html';
-import { lintText } from '../../src/core/linter';
+import { renderReport } from '../../src/core/present/render/html';
+import { lintText } from '../../src/core/lint/linter';
 
 const IMEI = '869999012345677';
 const PHONE = '+12025550101';

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Linter, type LintResult } from '../../src/core/linter';
-import { scalarText } from '../../src/core/model';
-import { linkPolicy, slugify } from '../../src/core/render/escape';
-import { elementAt as elementAtOrUndefined } from '../../src/core/export/document';
-import { renderReport, type RenderOptions } from '../../src/core/render/html';
+import { Linter, type LintResult } from '../../src/core/lint/linter';
+import { scalarText } from '../../src/core/report/model';
+import { linkPolicy, slugify } from '../../src/core/present/render/escape';
+import { elementAt as elementAtOrUndefined } from '../../src/core/present/document';
+import { renderReport, type RenderOptions } from '../../src/core/present/render/html';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');

@@ -11,8 +11,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { RULES } from '../../src/core/lint';
-import { Linter } from '../../src/core/linter';
-import type { Diagnostic, TextEdit } from '../../src/core/types';
+import { Linter } from '../../src/core/lint/linter';
+import type { Diagnostic, TextEdit } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 import { expectedOf } from '../support/markers';
 

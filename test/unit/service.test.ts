@@ -1,11 +1,11 @@
 /** Editor features of the core (completion, hover, navigation, rename, symbols) on a small report. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { kindOfId, RECORD_KINDS } from '../../src/core/model';
-import { parseReport, REFERENCE_FIELDS } from '../../src/core/parse';
-import { RECORD_FIELDS } from '../../src/core/schema';
-import { completions, definition, documentSymbols, hover, prepareRename, references, rename } from '../../src/core/service';
-import { Taxonomy } from '../../src/core/taxonomy';
+import { kindOfId, RECORD_KINDS } from '../../src/core/report/model';
+import { parseReport, REFERENCE_FIELDS } from '../../src/core/report/parse';
+import { RECORD_FIELDS } from '../../src/core/report/schema';
+import { completions, definition, documentSymbols, hover, prepareRename, references, rename } from '../../src/core/features/service';
+import { Taxonomy } from '../../src/core/report/taxonomy';
 import { applyEdits } from '../support/edits';
 
 const TEXT = `---

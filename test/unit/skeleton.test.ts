@@ -1,11 +1,11 @@
 /** The New Audit Report skeleton and the evidence records that `hash` and Add Evidence write. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { evidenceBlock } from '../../src/core/evidence';
-import { lintText } from '../../src/core/linter';
-import { scalarText } from '../../src/core/model';
-import { parseReport } from '../../src/core/parse';
-import { reportSkeleton, SKELETON_INSTRUCTIONS } from '../../src/core/skeleton';
+import { evidenceBlock } from '../../src/core/lint/evidence';
+import { lintText } from '../../src/core/lint/linter';
+import { scalarText } from '../../src/core/report/model';
+import { parseReport } from '../../src/core/report/parse';
+import { reportSkeleton, SKELETON_INSTRUCTIONS } from '../../src/core/features/skeleton';
 
 describe('report skeleton', () => {
   test('is structurally valid: every kind once, no front matter, YAML, type or reference problems', async () => {

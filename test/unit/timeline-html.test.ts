@@ -1,14 +1,14 @@
 /**
- * The timeline as HTML (src/core/diagram/timeline-html.ts): every event of
+ * The timeline as HTML (src/core/present/diagram/timeline-html.ts): every event of
  * the bundled example with its date, lane, text and verdict; order; masking
  * before escaping (titles included); hostile text; no styles or handlers;
  * long texts; the bound on a huge report.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectTimeline, redactionMask, timelineDiagram, timelineHtml, DEFAULT_MAX_TIMELINE_EVENTS, type TimelineEvent } from '../../src/core/diagram';
-import { elementAt } from '../../src/core/export/document';
-import { visibleText } from '../../src/core/render/escape';
+import { collectTimeline, redactionMask, timelineDiagram, timelineHtml, DEFAULT_MAX_TIMELINE_EVENTS, type TimelineEvent } from '../../src/core/present/diagram';
+import { elementAt } from '../../src/core/present/document';
+import { visibleText } from '../../src/core/present/render/escape';
 import { exampleText, HOSTILE, hostileReportText, load } from './diagram-fixtures';
 
 // ---------------------------------------------------------------- helpers

@@ -1,9 +1,9 @@
 /** The structured editor's model: values as the forms show and send them back. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Linter } from '../../src/core/linter';
-import { renderProse } from '../../src/core/render/prose';
-import { buildEditorModel } from '../../src/core/viewmodel';
+import { Linter } from '../../src/core/lint/linter';
+import { renderProse } from '../../src/core/present/render/prose';
+import { buildEditorModel } from '../../src/core/edit/viewmodel';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
 

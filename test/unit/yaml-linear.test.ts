@@ -11,9 +11,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { isNode, isPair, parseDocument, visit } from 'yaml';
-import { lintText } from '../../src/core/linter';
-import { parseReport, reparseEdit } from '../../src/core/parse';
-import { parseYaml } from '../../src/core/yaml';
+import { lintText } from '../../src/core/lint/linter';
+import { parseReport, reparseEdit } from '../../src/core/report/parse';
+import { parseYaml } from '../../src/core/report/yaml';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
 const DUP = 'Map keys must be unique';

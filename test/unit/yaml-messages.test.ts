@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Linter, lintText } from '../../src/core/linter';
+import { Linter, lintText } from '../../src/core/lint/linter';
 
 const FM = '---\naudit-format: 1\nid: T\ntitle: T\nstatus: draft\ndate: 2014-10-24\nauditors: [A]\n---\n';
 const REST = '\n```device\nvendor: V\nmodel: M\nbuild: B\n```\n\n```evidence\nid: E1\nurl: https://example.org/e1\n```\n\n```finding\nid: FN1\ntitle: T\nseverity: low\nflows: [F1]\nevidence: [E1]\n```\n\nSee [@F1].\n';

@@ -4,9 +4,9 @@
  * the successive application of changes (apply, parse again, go on) that
  * several intents use to make one result of many changes.
  */
-import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../model';
-import { parseReport, reparseEdit, textChange } from '../parse';
-import type { Span, TextEdit } from '../types';
+import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../report/model';
+import { parseReport, reparseEdit, textChange } from '../report/parse';
+import type { Span, TextEdit } from '../report/types';
 import { isStringMap, type FieldValue } from './serialize';
 import { applyEdits } from './verify';
 

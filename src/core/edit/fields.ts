@@ -5,9 +5,9 @@
  * it (after the known field that comes last before it, else before the one
  * that comes first after it; unknown fields at the end).
  */
-import { toPlain, type AuditRecord, type RecordKind, type Report, type YEntry, type YMap, type YNode, type YSeq } from '../model';
-import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../schema';
-import type { TextEdit } from '../types';
+import { toPlain, type AuditRecord, type RecordKind, type Report, type YEntry, type YMap, type YNode, type YSeq } from '../report/model';
+import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../report/schema';
+import type { TextEdit } from '../report/types';
 import { Ctx, changeTo, checkValue, label, reparsed, resolve, serialiseFailed, type Plan, type RecordRef } from './ctx';
 import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type FieldValue, type ListItem, type ScalarStyle, type StringMap } from './serialize';
 

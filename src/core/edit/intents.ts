@@ -14,9 +14,9 @@
  * parse problem, becomes an error instead of a corrupt document.
  */
 import { nextId } from '../lint/edits';
-import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type Report } from '../model';
-import { yamlText } from '../parse';
-import type { TextEdit } from '../types';
+import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type Report } from '../report/model';
+import { yamlText } from '../report/parse';
+import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
 import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan, type RecordRef } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';

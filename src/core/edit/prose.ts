@@ -8,9 +8,9 @@
  */
 import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
-import { parseReport, reparseEdit, textChange } from '../parse';
-import type { Report } from '../model';
-import type { TextEdit } from '../types';
+import { parseReport, reparseEdit, textChange } from '../report/parse';
+import type { Report } from '../report/model';
+import type { TextEdit } from '../report/types';
 import type { Ctx, Plan } from './ctx';
 import { applyEdits } from './verify';
 

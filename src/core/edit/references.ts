@@ -10,8 +10,8 @@
  * list left empty, loses its whole field, unless that field is the record's
  * only one (it is then left as it is).
  */
-import { toPlain, type AuditRecord, type Reference, type Report, type YSeq } from '../model';
-import type { Span, TextEdit } from '../types';
+import { toPlain, type AuditRecord, type Reference, type Report, type YSeq } from '../report/model';
+import type { Span, TextEdit } from '../report/types';
 import { Ctx, changeTo, reparsed } from './ctx';
 import { fieldChange } from './fields';
 import { applyEdits } from './verify';

@@ -4,9 +4,9 @@
  * record other than the edited one must read back unchanged, the edited one
  * exactly as intended, and the parse must not gain problems (PA000–PA002).
  */
-import { toPlain, type AuditRecord, type Report } from '../model';
-import { parseReport, reparseEdit } from '../parse';
-import type { TextEdit } from '../types';
+import { toPlain, type AuditRecord, type Report } from '../report/model';
+import { parseReport, reparseEdit } from '../report/parse';
+import type { TextEdit } from '../report/types';
 import type { Expectation } from './ctx';
 import type { Intent } from './intents';
 import type { FieldValue } from './serialize';

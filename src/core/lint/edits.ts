@@ -1,7 +1,7 @@
 /** Builders of plain text edits for fixes (any host can apply them). */
-import type { AuditRecord, RecordKind, Report, YEntry, YMap, YNode, YSeq } from '../model';
-import { ID_PREFIX } from '../model';
-import type { Span, TextEdit } from '../types';
+import type { AuditRecord, RecordKind, Report, YEntry, YMap, YNode, YSeq } from '../report/model';
+import { ID_PREFIX } from '../report/model';
+import type { Span, TextEdit } from '../report/types';
 
 export function edit(report: Report, span: Span, newText: string): TextEdit {
   return { span, range: report.lines.range(span), newText };

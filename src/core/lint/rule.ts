@@ -1,8 +1,8 @@
 /** What a lint rule module exports, and the context it runs in. */
-import type { EvidenceStatus } from '../evidence';
-import type { AuditRecord, Report } from '../model';
-import type { Taxonomy } from '../taxonomy';
-import type { Diagnostic, Fix, Severity, Span } from '../types';
+import type { EvidenceStatus } from './evidence';
+import type { AuditRecord, Report } from '../report/model';
+import type { Taxonomy } from '../report/taxonomy';
+import type { Diagnostic, Fix, Severity, Span } from '../report/types';
 
 export const DOCS_BASE = 'https://github.com/privacy-audit/privacy-audit/blob/main/docs/rules/';
 

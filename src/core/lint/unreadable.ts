@@ -5,7 +5,7 @@
  * problems (`F1 is referenced but no record has this id`). Those rules ask
  * here first: one YAML typo gives one diagnostic (PA002), not several.
  */
-import type { RecordBlock, Report } from '../model';
+import type { RecordBlock, Report } from '../report/model';
 
 export interface Unreadable {
   /** Blocks whose YAML did not give records (a syntax error, or not a mapping or sequence). */

@@ -5,8 +5,8 @@
  * (unclosed or empty blocks, aliases, limits) are already written that way
  * and are kept.
  */
-import type { Report } from '../model';
-import type { Span } from '../types';
+import type { Report } from '../report/model';
+import type { Span } from '../report/types';
 
 /** The text from `span.start` to the end of its line, shortened for a message. */
 function restOfLine(report: Report, span: Span): string {

@@ -11,8 +11,8 @@
  * say why, rather than print a value that should have been masked.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
-import type { Report } from '../model';
-import type { Span } from '../types';
+import type { Report } from '../report/model';
+import type { Span } from '../report/types';
 
 export interface RedactPattern {
   /** As written, e.g. `/\d{15}/i`. */

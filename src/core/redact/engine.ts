@@ -21,8 +21,8 @@
 import { RE2JS } from 're2js';
 import { collectRedaction, MAX_VALUES, type RedactPattern, type RedactRules } from './collect';
 import { project, projectText, sourceRange, type Projection } from './project';
-import type { Report } from '../model';
-import type { Span } from '../types';
+import type { Report } from '../report/model';
+import type { Span } from '../report/types';
 
 export const REDACTED = '[redacted]';
 

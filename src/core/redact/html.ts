@@ -10,7 +10,7 @@
  * attributes); style sheets are read as text too, so a CSS `content:`
  * string cannot carry a secret to the page.
  */
-import { escapeAttr, escapeHtml } from '../render/escape';
+import { escapeAttr, escapeHtml } from '../present/render/escape';
 import { REDACTED, type Redactor } from './engine';
 
 const TAG = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>|<!DOCTYPE[^>]*>/g;

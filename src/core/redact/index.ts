@@ -8,7 +8,7 @@ export { compilePattern, compilePatterns, maskFileName, REDACT_LIMITS, REDACTED,
 export { decodeEntities, maskHtml, verifyHtml } from './html';
 export { project, projectText, type Projection, type ProjectionKind } from './project';
 
-import type { Report } from '../model';
+import type { Report } from '../report/model';
 import { redactorFor } from './engine';
 
 /** A function that masks every secret of the report in a string (identity when there is nothing to mask). */

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SKELETON_INSTRUCTIONS } from '../../../src/core/skeleton';
+import { SKELETON_INSTRUCTIONS } from '../../../src/core/features/skeleton';
 import { closeAllEditors, ruleOf, waitForDiagnostics, workspaceUri } from './util';
 
 const DIR = 'lint-quality';

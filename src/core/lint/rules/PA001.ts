@@ -1,6 +1,6 @@
-import { parseCategories, parseLintSettings } from '../../config';
-import { scalarText, toPlain, type YEntry } from '../../model';
-import { ENUMS, isIsoDate, REQUIRED_FRONT_MATTER } from '../../schema';
+import { parseCategories, parseLintSettings } from '../config';
+import { scalarText, toPlain, type YEntry } from '../../report/model';
+import { ENUMS, isIsoDate, REQUIRED_FRONT_MATTER } from '../../report/schema';
 import type { Rule } from '../rule';
 import { asPattern, compilePatterns } from '../../redact';
 import { ALL_RULE_IDS } from '../ids';

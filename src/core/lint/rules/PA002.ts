@@ -1,4 +1,4 @@
-import type { ParseProblem, RecordBlock } from '../../model';
+import type { ParseProblem, RecordBlock } from '../../report/model';
 import type { Rule } from '../rule';
 import { plainYamlMessage } from '../yaml-messages';
 

@@ -1,7 +1,7 @@
-import { ID_PREFIX, kindOfId, type AuditRecord, type Report, type YEntry, type YNode } from '../../model';
-import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, leadingDate, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../schema';
-import { editDistance } from '../../taxonomy';
-import type { Fix } from '../../types';
+import { ID_PREFIX, kindOfId, type AuditRecord, type Report, type YEntry, type YNode } from '../../report/model';
+import { FRONT_MATTER_FIELDS, isIsoDate, isIsoDateTime, leadingDate, RECORD_FIELDS, type FieldSpec, type FieldType } from '../../report/schema';
+import { editDistance } from '../../report/taxonomy';
+import type { Fix } from '../../report/types';
 import { countryCode } from '../countries';
 import { edit, scalarInner } from '../edits';
 import { anchor, type Rule, type RuleContext } from '../rule';

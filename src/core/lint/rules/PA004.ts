@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../../model';
+import type { AuditRecord } from '../../report/model';
 import type { Rule } from '../rule';
 
 /** Two records share an id. */

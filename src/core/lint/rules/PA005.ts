@@ -1,6 +1,6 @@
-import { ID_PREFIX, kindOfId, type AuditRecord, type RecordKind, type Reference, type Report } from '../../model';
-import { editDistance } from '../../taxonomy';
-import type { Fix } from '../../types';
+import { ID_PREFIX, kindOfId, type AuditRecord, type RecordKind, type Reference, type Report } from '../../report/model';
+import { editDistance } from '../../report/taxonomy';
+import type { Fix } from '../../report/types';
 import { appendStub, edit } from '../edits';
 import type { Rule } from '../rule';
 import { unreadable } from '../unreadable';

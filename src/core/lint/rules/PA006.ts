@@ -1,7 +1,7 @@
-import type { AuditRecord, Report, YEntry, YMap, YNode } from '../../model';
-import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../../schema';
-import { SKELETON_INSTRUCTIONS } from '../../skeleton';
-import type { Fix, Span } from '../../types';
+import type { AuditRecord, Report, YEntry, YMap, YNode } from '../../report/model';
+import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../../report/schema';
+import { SKELETON_INSTRUCTIONS } from '../../features/skeleton';
+import type { Fix, Span } from '../../report/types';
 import { edit, removeEntry } from '../edits';
 import { label, type Rule, type RuleContext } from '../rule';
 

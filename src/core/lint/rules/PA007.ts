@@ -1,4 +1,4 @@
-import type { Reference } from '../../model';
+import type { Reference } from '../../report/model';
 import { removeListItem } from '../edits';
 import { label, type Rule } from '../rule';
 

@@ -1,5 +1,5 @@
-import { listItems, scalarText } from '../../model';
-import type { Fix } from '../../types';
+import { listItems, scalarText } from '../../report/model';
+import type { Fix } from '../../report/types';
 import { insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule } from '../rule';
 import { hasEvidence } from './evidence-required';

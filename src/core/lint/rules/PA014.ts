@@ -1,4 +1,4 @@
-import type { Fix } from '../../types';
+import type { Fix } from '../../report/types';
 import { insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule } from '../rule';
 

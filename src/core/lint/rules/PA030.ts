@@ -1,5 +1,5 @@
-import { listItems } from '../../model';
-import type { Fix, Span } from '../../types';
+import { listItems } from '../../report/model';
+import type { Fix, Span } from '../../report/types';
 import { countryKey } from '../countries';
 import { appendToFrontMatter, edit, scalarInner as inner } from '../edits';
 import type { Rule, RuleContext } from '../rule';

@@ -1,4 +1,4 @@
-import { listItems, scalarText } from '../../model';
+import { listItems, scalarText } from '../../report/model';
 import { label, type Rule } from '../rule';
 import { unreadable } from '../unreadable';
 

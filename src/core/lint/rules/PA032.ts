@@ -1,4 +1,4 @@
-import { scalarText } from '../../model';
+import { scalarText } from '../../report/model';
 import { label, type Rule } from '../rule';
 import { unreadable } from '../unreadable';
 

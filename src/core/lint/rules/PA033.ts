@@ -1,4 +1,4 @@
-import { listItems, type YNode } from '../../model';
+import { listItems, type YNode } from '../../report/model';
 import { label, type Rule } from '../rule';
 
 /** A scalar as written, without quotes: YAML reads `+12025550101` and `0917…` as numbers, and long digit runs lose digits. */

@@ -1,4 +1,4 @@
-import { scalarText } from '../../model';
+import { scalarText } from '../../report/model';
 import { anchor, label, type Rule } from '../rule';
 
 /** A device without `build`. */

@@ -1,6 +1,6 @@
-import { listItems, type AuditRecord, type YEntry } from '../../model';
-import { dayOf } from '../../schema';
-import type { Fix } from '../../types';
+import { listItems, type AuditRecord, type YEntry } from '../../report/model';
+import { dayOf } from '../../report/schema';
+import type { Fix } from '../../report/types';
 import { edit, scalarInner } from '../edits';
 import { label, type Rule } from '../rule';
 

@@ -1,6 +1,6 @@
-import { scalarText, writtenText, type AuditRecord, type Report, type YEntry } from '../../model';
-import { dayOf } from '../../schema';
-import type { Fix } from '../../types';
+import { scalarText, writtenText, type AuditRecord, type Report, type YEntry } from '../../report/model';
+import { dayOf } from '../../report/schema';
+import type { Fix } from '../../report/types';
 import { appendToList, edit, insertField, replaceValue } from '../edits';
 import { anchor, label, type Rule, type RuleContext } from '../rule';
 import { unreadable } from '../unreadable';

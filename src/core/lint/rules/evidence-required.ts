@@ -1,4 +1,4 @@
-import { listItems, type AuditRecord, type RecordKind } from '../../model';
+import { listItems, type AuditRecord, type RecordKind } from '../../report/model';
 import { anchor, label, type Rule, type RuleContext } from '../rule';
 
 /** True when the record cites at least one evidence id. */

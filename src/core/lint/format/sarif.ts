@@ -1,6 +1,6 @@
-import { RULES } from '../lint';
-import { docsUrl } from '../lint/rule';
-import type { Severity } from '../types';
+import { RULES } from '../../lint';
+import { docsUrl } from '../rule';
+import type { Severity } from '../../report/types';
 import type { FileResult } from './types';
 import { escapeJson } from './visible';
 

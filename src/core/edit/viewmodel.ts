@@ -1,10 +1,10 @@
 /** The structured editor's view of a lint result: plain values, problems per record, the field schema. */
-import type { LintResult } from './linter';
-import { toPlain, writtenText, type Report, type YMap } from './model';
-import { REFERENCE_FIELDS } from './parse';
-import type { EditorModel, FieldSchema, ProblemView, RecordView } from './protocol';
-import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from './schema';
-import { writtenName } from './service';
+import type { LintResult } from '../lint/linter';
+import { toPlain, writtenText, type Report, type YMap } from '../report/model';
+import { REFERENCE_FIELDS } from '../report/parse';
+import type { EditorModel, FieldSchema, ProblemView, RecordView } from '../protocol';
+import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
+import { writtenName } from '../features/service';
 
 const schemaOf = (f: FieldSpec): FieldSchema => ({
   name: f.name,

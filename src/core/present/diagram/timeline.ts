@@ -13,9 +13,9 @@
  * `collectTimeline` gives the same events with their details as written,
  * for the HTML layout (timeline-html.ts).
  */
-import type { Report, AuditRecord } from '../model';
-import { toPlain } from '../model';
-import { isIsoDateTime } from '../schema';
+import type { Report, AuditRecord } from '../../report/model';
+import { toPlain } from '../../report/model';
+import { isIsoDateTime } from '../../report/schema';
 import { mermaidText, normalizeSpace, truncate } from './escape';
 import { compareIds, compareStrings, field, idRanges, refIds } from './util';
 

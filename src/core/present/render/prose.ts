@@ -3,8 +3,8 @@
  * renderer and its safety rules; citations of `knownIds` (the report's records)
  * are not marked missing.
  */
-import { parseReport } from '../parse';
-import { Taxonomy } from '../taxonomy';
+import { parseReport } from '../../report/parse';
+import { Taxonomy } from '../../report/taxonomy';
 import { renderReport } from './html';
 
 export function renderProse(markdown: string, taxonomy: Taxonomy = Taxonomy.builtIn, knownIds: ReadonlySet<string> = new Set()): string {

@@ -4,9 +4,9 @@
  * extension adapts these to its provider APIs; other hosts can do the same.
  * Offsets are UTF-16 offsets into the report text (as in `Span`).
  */
-import type { EvidenceStatus } from './evidence';
-import { RULES_BY_ID } from './lint';
-import { docsUrl } from './lint/rule';
+import type { EvidenceStatus } from '../lint/evidence';
+import { RULES_BY_ID } from '../lint';
+import { docsUrl } from '../lint/rule';
 import {
   ID_PREFIX,
   kindOfId,
@@ -17,11 +17,11 @@ import {
   type RecordKind,
   type Reference,
   type Report,
-} from './model';
-import { REFERENCE_FIELDS } from './parse';
-import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from './schema';
-import type { Category, Taxonomy } from './taxonomy';
-import type { Span, TextEdit } from './types';
+} from '../report/model';
+import { REFERENCE_FIELDS } from '../report/parse';
+import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
+import type { Category, Taxonomy } from '../report/taxonomy';
+import type { Span, TextEdit } from '../report/types';
 
 // ---------------------------------------------------------------- locating
 

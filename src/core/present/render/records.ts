@@ -4,8 +4,8 @@
  * `<tbody>` per record, so a record's problems sit inside its element).
  * Every record element has `id="rec-<ID>"`, `data-record` and `data-line`.
  */
-import { ENUMS, RECORD_FIELDS } from '../schema';
-import { kindOfId, listItems, scalarText, writtenText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../model';
+import { ENUMS, RECORD_FIELDS } from '../../report/schema';
+import { kindOfId, listItems, scalarText, writtenText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
 import { attr, badge, lineOf, problemsHtml, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, escapeHtml, linkPolicy } from './escape';
 

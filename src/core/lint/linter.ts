@@ -7,14 +7,14 @@
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, parseCategories, parseLintSettings, type ProjectConfig } from './config';
 import { EvidenceChecker, type EvidenceStatus } from './evidence';
-import { RULES } from './lint';
-import { ALL_RULE_IDS } from './lint/ids';
-import type { RuleContext } from './lint/rule';
-import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from './model';
-import { parseReport, reparseEdit, textChange, yamlText } from './parse';
-import { Taxonomy } from './taxonomy';
-import type { Diagnostic, Severity, SeveritySetting } from './types';
-import type { ParsedYaml } from './yaml';
+import { RULES } from './index';
+import { ALL_RULE_IDS } from './ids';
+import type { RuleContext } from './rule';
+import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from '../report/model';
+import { parseReport, reparseEdit, textChange, yamlText } from '../report/parse';
+import { Taxonomy } from '../report/taxonomy';
+import type { Diagnostic, Severity, SeveritySetting } from '../report/types';
+import type { ParsedYaml } from '../report/yaml';
 
 export interface LintOptions {
   /** Absolute path of the report file; evidence paths are relative to its folder. Without it, file checks are skipped. */

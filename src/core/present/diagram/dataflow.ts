@@ -20,8 +20,8 @@
  * `mermaidText`. The output depends only on the report's content, not on the
  * order of its records.
  */
-import type { AuditRecord, Report } from '../model';
-import type { Category, Sensitivity, Taxonomy } from '../taxonomy';
+import type { AuditRecord, Report } from '../../report/model';
+import type { Category, Sensitivity, Taxonomy } from '../../report/taxonomy';
 import { joinLines, mermaidText } from './escape';
 import { capList, compareIds, compareStrings, field, fieldList, idRanges, plural, refIds } from './util';
 

@@ -12,13 +12,13 @@
  * script and its Content-Security-Policy allows none, nor any load other
  * than `data:` images and fonts.
  */
-import type { EvidenceStatus } from '../evidence';
-import type { LintResult } from '../linter';
-import { scalarText, toPlain, writtenText, type AuditRecord } from '../model';
-import { escapeAttr, escapeHtml, safeIdPart, visibleText } from '../render/escape';
-import type { RenderedReport } from '../render/html';
-import { ENUMS } from '../schema';
-import { fieldList, idRanges } from '../diagram/util';
+import type { EvidenceStatus } from '../lint/evidence';
+import type { LintResult } from '../lint/linter';
+import { scalarText, toPlain, writtenText, type AuditRecord } from '../report/model';
+import { escapeAttr, escapeHtml, safeIdPart, visibleText } from './render/escape';
+import type { RenderedReport } from './render/html';
+import { ENUMS } from '../report/schema';
+import { fieldList, idRanges } from './diagram/util';
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];

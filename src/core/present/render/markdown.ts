@@ -15,8 +15,8 @@
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
-import { isRecordKind, scalarText, writtenText, type AuditRecord, type Report } from '../model';
-import { citationPlugin } from '../parse';
+import { isRecordKind, scalarText, writtenText, type AuditRecord, type Report } from '../../report/model';
+import { citationPlugin } from '../../report/parse';
 import { attr, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
 import { figureAttrs, figureCitationPlugin, figureMark } from './figures';

@@ -4,8 +4,8 @@
  * file through `parseConfig`.
  */
 import { parse as parseYamlValue } from 'yaml';
-import type { CategoryInput, Sensitivity } from './taxonomy';
-import type { SeveritySetting } from './types';
+import type { CategoryInput, Sensitivity } from '../report/taxonomy';
+import type { SeveritySetting } from '../report/types';
 
 export const CONFIG_FILE = '.privacy-audit.yaml';
 

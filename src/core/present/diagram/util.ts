@@ -1,5 +1,5 @@
 /** Small helpers shared by the diagram generators. */
-import { listItems, scalarText, type AuditRecord } from '../model';
+import { listItems, scalarText, type AuditRecord } from '../../report/model';
 
 /** Trimmed scalar text of a field, or undefined when absent, empty or not a scalar. */
 export function field(r: AuditRecord, name: string): string | undefined {

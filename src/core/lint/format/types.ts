@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../types';
+import type { Diagnostic } from '../../report/types';
 
 /** The lint result of one file, as the formatters see it. */
 export interface FileResult {

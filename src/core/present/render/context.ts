@@ -3,9 +3,9 @@
  * anchors, where each diagnostic is shown, and helpers that every part uses
  * (reference links, badges, problem boxes).
  */
-import type { LintResult } from '../linter';
-import type { AuditRecord, RecordBlock, Report } from '../model';
-import type { Diagnostic } from '../types';
+import type { LintResult } from '../../lint/linter';
+import type { AuditRecord, RecordBlock, Report } from '../../report/model';
+import type { Diagnostic } from '../../report/types';
 import { escapeAttr, escapeHtml, visibleText } from './escape';
 import type { ImageView } from './markdown';
 

@@ -23,8 +23,8 @@
  * (up to `TITLE_CHARS`); the work is linear in the events written, after one
  * sort of all of them.
  */
-import type { Report } from '../model';
-import { ENUMS } from '../schema';
+import type { Report } from '../../report/model';
+import { ENUMS } from '../../report/schema';
 import { escapeAttr, escapeHtml, visibleText } from '../render/escape';
 import { collectTimeline, type TimelineEvent, type TimelineOptions } from './timeline';
 import { idRanges, plural } from './util';

@@ -18,9 +18,9 @@
  * (sanitised) output and is embedded as given, unless it visibly holds
  * active content, in which case it is left out.
  */
-import type { LintResult } from '../linter';
-import { toPlain, writtenText, type AuditRecord, type RecordBlock } from '../model';
-import { ENUMS } from '../schema';
+import type { LintResult } from '../../lint/linter';
+import { toPlain, writtenText, type AuditRecord, type RecordBlock } from '../../report/model';
+import { ENUMS } from '../../report/schema';
 import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './context';
 import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
 import type { LegendItem } from '../diagram/dataflow';
