@@ -26,8 +26,8 @@ import { Linter } from '../core/lint/linter';
 import { parseReport } from '../core/report/parse';
 import { nextIdNumber } from '../core/lint/edits';
 import type { Diagnostic } from '../core/report/types';
-import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from '../node/diagram-command';
-import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from '../node/export-command';
+import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from './diagram-command';
+import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from './export-command';
 import { FileReadError, findReports as findReportFiles, FindError, MAX_CONFIG_BYTES, readReportFile, readTextFile, type FoundReport } from '../node/files';
 
 /** A failure that maps to exit code 2 with a plain message. */

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { dataFlowDiagram, timelineDiagram } from '../../src/core/present/diagram';
 import { BrowserNotFoundError, findBrowser } from '../../src/node/browser';
-import { diagramOutput, diagramText } from '../../src/node/diagram-command';
+import { diagramOutput, diagramText } from '../../src/cli/diagram-command';
 import { openMermaid, type MermaidSession } from '../../src/node/mermaid';
 import { BROKEN, exampleText, hostileReportText, largeReportText, load, mixedReportText, REPO } from './diagram-fixtures';
 

@@ -32,7 +32,7 @@ import { scalarText } from '../../src/core/report/model';
 import { parseReport } from '../../src/core/report/parse';
 import { launch, type LaunchedBrowser } from '../../src/node/browser';
 import { ExportCancelledError, Exporter, writeFileAtomic, type ExportResult } from '../../src/node/export';
-import { exportCommand, exportMany, exportSummary } from '../../src/node/export-command';
+import { exportCommand, exportMany, exportSummary } from '../../src/cli/export-command';
 import { main } from '../../src/cli/main';
 import { openMermaidPage } from '../../src/node/export-mermaid';
 
@@ -407,7 +407,7 @@ describe('redaction that cannot be bypassed (issue 8)', () => {
     const t0 = performance.now();
     const { haystacks } = await exportAndRead('catastrophic', text);
     assert.ok(haystacks['PDF text']!.includes('a'.repeat(35)));
-    const { diagramText } = await import('../../src/node/diagram-command');
+    const { diagramText } = await import('../../src/cli/diagram-command');
     diagramText(text, { kind: 'timeline' });
     // a backtracking engine does not finish this in a lifetime; generous bound for a linear one
     assert.ok(performance.now() - t0 < 60_000);
@@ -447,7 +447,7 @@ describe('redaction that cannot be bypassed (issue 8)', () => {
     const text = [...head([]), `IMEI ${IMEI}`, '', '```device', `identifiers: {IMEI: "${IMEI}"`, 'build: [', '```', ''].join('\n');
     const { error } = await exportAndRead('unreadable', text, false);
     assert.match(error!, /Not exported.*device block at line 11 is not valid YAML.*`identifiers`/s);
-    const { diagramText } = await import('../../src/node/diagram-command');
+    const { diagramText } = await import('../../src/cli/diagram-command');
     assert.throws(() => diagramText(text), /No diagram.*not valid YAML/s);
   });
 });

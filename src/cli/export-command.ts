@@ -1,7 +1,7 @@
 /**
  * `privacy-audit export FILE --pdf OUT --html OUT [--browser PATH] [--paper a4|letter]`
  * as one function: the report file in, the files written and a summary out.
- * See export.ts for how the export is made.
+ * See src/node/export.ts for how the export is made.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -11,8 +11,8 @@ import { PAPERS, type Paper } from '../core/present/document';
 import { visible } from '../core/lint/format/visible';
 import { parseReport } from '../core/report/parse';
 import { maskFileName, redactorFor } from '../core/redact';
-import { Exporter, type ExporterOptions, type ExportOptions, type ExportResult } from './export';
-import { exportOutputClash, readReportFile } from './files';
+import { Exporter, type ExporterOptions, type ExportOptions, type ExportResult } from '../node/export';
+import { exportOutputClash, readReportFile } from '../node/files';
 
 export { PAPERS, type Paper };
 

@@ -2,7 +2,7 @@
  * `privacy-audit diagram FILE [--format mermaid|svg] [--kind dataflow|timeline] [--browser PATH]`
  * as one function: report text in, the output text out. Mermaid text needs
  * nothing but the core; SVG is drawn by mermaid in a local headless
- * Chromium-family browser (see mermaid.ts). Labels are masked with the
+ * Chromium-family browser (see src/node/mermaid.ts). Labels are masked with the
  * report's own redaction (`redact`, device identifiers).
  */
 import { DEFAULT_CONFIG, type ProjectConfig } from '../core/lint/config';
@@ -10,7 +10,7 @@ import { dataFlowDiagram, timelineDiagram } from '../core/present/diagram';
 import { redactorFor } from '../core/redact';
 import { taxonomyFor } from '../core/lint/linter';
 import { parseReport } from '../core/report/parse';
-import { renderMermaidSvg, type MermaidTheme } from './mermaid';
+import { renderMermaidSvg, type MermaidTheme } from '../node/mermaid';
 
 export const DIAGRAM_KINDS = ['dataflow', 'timeline'] as const;
 export const DIAGRAM_FORMATS = ['mermaid', 'svg'] as const;
@@ -47,7 +47,7 @@ export function diagramText(reportText: string, options: Pick<DiagramCommandOpti
 /**
  * What `privacy-audit diagram` prints: the mermaid text, or the SVG (one
  * line break at the end). Rejects with `BrowserNotFoundError` (from
- * browser.ts) when `svg` is asked for and no browser is found, and with an
+ * src/node/browser.ts) when `svg` is asked for and no browser is found, and with an
  * Error when mermaid cannot draw the diagram.
  */
 export async function diagramOutput(reportText: string, options: DiagramCommandOptions = {}): Promise<string> {
