@@ -11,7 +11,6 @@ type Token = MarkdownIt.Token;
 import frontMatterPlugin from 'markdown-it-front-matter';
 import {
   isRecordKind,
-  kindOfId,
   listItems,
   type AuditRecord,
   type FrontMatter,
@@ -26,6 +25,7 @@ import {
   type YMap,
   type YNode,
 } from './model';
+import { parseFrom, parseRefText, parseSource } from './refs';
 import { LineIndex } from './text';
 import type { Span } from './types';
 import { LIMITS, parseYaml, toNodes, type ParsedYaml, type YamlProblem } from './yaml';
@@ -59,9 +59,6 @@ export const REFERENCE_FIELDS: Record<RecordKind, Partial<Record<RefField, reado
   retest: { verifies: ['response'], flows: ['flow'], evidence: ['evidence'] },
   finding: { flows: ['flow'], evidence: ['evidence'] },
 };
-
-/** An id with an optional `#locator`, as written in reference lists. */
-const REF_TEXT = /^([A-Za-z][A-Za-z0-9_-]*)(?:#(.*))?$/;
 
 let scanner: MarkdownItInstance | undefined;
 
@@ -624,15 +621,15 @@ function parseBlock(report: Report, tok: Pick<Token, 'map' | 'markup' | 'content
 function refFromScalar(node: YNode, from: AuditRecord, field: RefField, expected: readonly RecordKind[]): Reference | undefined {
   if (node.type !== 'scalar' || node.value === null) return undefined;
   const raw = String(node.value);
-  const m = REF_TEXT.exec(raw.trim());
-  if (!m) return undefined;
-  const id = m[1]!;
+  const parsed = parseRefText(raw.trim());
+  if (!parsed) return undefined;
+  const { id, locator } = parsed;
   // place the id span precisely when the scalar is written verbatim (plain or simply quoted)
   const offset = node.quoted ? 1 : 0;
   const lead = raw.length - raw.trimStart().length;
   const start = node.span.start + offset + lead;
   const span = { start, end: Math.max(start, node.span.end - offset) };
-  return { id, locator: m[2] || undefined, span, idSpan: { start, end: Math.min(span.end, start + id.length) }, from, field, expected };
+  return { id, locator, span, idSpan: { start, end: Math.min(span.end, start + id.length) }, from, field, expected };
 }
 
 function collectReferences(report: Report, r: AuditRecord): void {
@@ -644,23 +641,23 @@ function collectReferences(report: Report, r: AuditRecord): void {
       if (item.type !== 'scalar' || item.value === null) continue;
       const text = String(item.value).trim();
       if (field === 'from') {
-        // `D1` or `D1/component`; free text names a component of the only device
-        const m = /^(D\d+)(\/.*)?$/.exec(text);
-        if (!m) continue;
+        // `D1`, `D1/component` or `D1 / component`; free text names a component of the only device
+        const sender = parseFrom(text);
+        if (sender.kind === 'text') continue;
         const lead = item.quoted ? 1 : 0;
         const start = item.span.start + lead + (String(item.value).length - String(item.value).trimStart().length);
         report.references.push({
-          id: m[1]!,
-          locator: m[2]?.slice(1),
+          id: sender.device,
+          locator: sender.component,
           span: { start, end: start + text.length },
-          idSpan: { start, end: start + m[1]!.length },
+          idSpan: { start, end: start + sender.device.length },
           from: r,
           field,
           expected,
         });
         continue;
       }
-      if (field === 'source' && !kindOfId(text.split('#')[0]!)) continue; // a URL or free text
+      if (field === 'source' && !parseSource(text)) continue; // a URL or free text
       const ref = refFromScalar(item, r, field, expected);
       if (ref) report.references.push(ref);
     }

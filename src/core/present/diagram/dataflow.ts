@@ -21,6 +21,7 @@
  * order of its records.
  */
 import type { AuditRecord, Report } from '../../report/model';
+import { parseFrom } from '../../report/refs';
 import type { Category, Sensitivity, Taxonomy } from '../../report/taxonomy';
 import { joinLines, mermaidText } from './escape';
 import { capList, compareIds, compareStrings, field, fieldList, idRanges, plural, refIds } from './util';
@@ -173,14 +174,11 @@ function compareData(a: DataItem, b: DataItem): number {
   return (SENS_RANK[a.sensitivity ?? ''] ?? 3) - (SENS_RANK[b.sensitivity ?? ''] ?? 3) || compareStrings(a.label.toLowerCase(), b.label.toLowerCase()) || compareStrings(a.key, b.key);
 }
 
-const DEVICE_FROM = /^(D\d+)(?:\s*\/\s*(.+))?$/s;
-
 function parseSender(from: string | undefined): Sender {
   if (!from) return { key: '3:', kind: 'unknown', device: undefined, component: undefined, text: undefined };
-  const m = DEVICE_FROM.exec(from);
-  if (m) {
-    const device = m[1]!;
-    const component = m[2]?.trim();
+  const ref = parseFrom(from);
+  if (ref.kind !== 'text') {
+    const { device, component } = ref;
     const num = device.slice(1).replace(/^0+(?=\d)/, '').padStart(12, '0');
     return component
       ? { key: `0:${num}:${device}:1:${component}`, kind: 'component', device, component, text: undefined }

@@ -4,8 +4,9 @@
  * `<tbody>` per record, so a record's problems sit inside its element).
  * Every record element has `id="rec-<ID>"`, `data-record` and `data-line`.
  */
+import { parseFrom, parseRefText, parseSource } from '../../report/refs';
 import { ENUMS, RECORD_FIELDS } from '../../report/schema';
-import { kindOfId, listItems, scalarText, writtenText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
+import { listItems, scalarText, writtenText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
 import { attr, badge, lineOf, problemsHtml, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, escapeHtml, linkPolicy } from './escape';
 
@@ -32,8 +33,6 @@ function dateText(s: string | undefined): string | undefined {
   return s?.replace(/^(\d{4}-\d{2}-\d{2})T/, '$1 ');
 }
 
-const REF = /^([A-Za-z][A-Za-z0-9_-]*)(?:#(.*))?$/;
-
 /** The items of a reference field as links (`E2 · frame=112`); values that are not ids stay text. */
 function refList(ctx: Ctx, entry: YEntry | undefined): string {
   const items = listItems(entry)
@@ -41,8 +40,8 @@ function refList(ctx: Ctx, entry: YEntry | undefined): string {
     .filter((s) => s !== '');
   return items
     .map((s) => {
-      const m = REF.exec(s);
-      if (m) return refLink(ctx, m[1]!, m[2] || undefined);
+      const ref = parseRefText(s);
+      if (ref) return refLink(ctx, ref.id, ref.locator);
       // not an id: a URL-like value is described, not repeated
       return `<span class="ref ref-text">${text(ctx, /^[A-Za-z][A-Za-z0-9+.-]*:/.test(s) ? describeUrl(s) : s)}</span>`;
     })
@@ -65,8 +64,10 @@ export function urlHtml(ctx: Ctx, url: string, label = url): string {
 /** `from:` of a flow: `D1` and `D1/component` link to the device; free text stays text. */
 function fromHtml(ctx: Ctx, s: string | undefined): string {
   if (s === undefined) return '<span class="pa-unknown">?</span>';
-  const m = /^(D\d+)(\/.*)?$/.exec(s);
-  return m ? `${refLink(ctx, m[1]!, undefined)}${m[2] ? text(ctx, m[2]) : ''}` : text(ctx, s);
+  const from = parseFrom(s);
+  if (from.kind === 'text') return text(ctx, s);
+  const rest = s.slice(from.device.length);
+  return `${refLink(ctx, from.device, undefined)}${rest ? text(ctx, rest) : ''}`;
 }
 
 /** Fields a record has that its kind does not define (shown so nothing written is hidden). */
@@ -313,8 +314,8 @@ function responses(ctx: Ctx, records: readonly AuditRecord[]): string {
       const source = field(r, 'source');
       let sourceHtml = '';
       if (source) {
-        const m = REF.exec(source);
-        sourceHtml = m && kindOfId(m[1]!) ? refLink(ctx, m[1]!, m[2] || undefined) : urlHtml(ctx, source);
+        const ref = parseSource(source);
+        sourceHtml = ref ? refLink(ctx, ref.id, ref.locator) : urlHtml(ctx, source);
       }
       const meta = [dateText(field(r, 'date')), field(r, 'channel')].filter(Boolean).map((s) => text(ctx, s!)).join(' · ');
       const claims = listItems(r.fields.get('claims'))
