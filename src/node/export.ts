@@ -18,13 +18,14 @@
  * downloaded. An `Exporter` keeps it warm between exports; `dispose()` ends it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ProjectConfig } from '../core/lint/config';
 import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
 import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
+import { writeFileAtomic } from './write-atomic';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/present/document';
 import { Linter, type LintResult } from '../core/lint/linter';
 import { renderReport } from '../core/present/render/html';
@@ -35,6 +36,7 @@ import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg
 import { appendInfo, destinationPages, fillContents, measureContents, PdfStructureError, printViewport, type PdfInfo } from './pdf-info';
 
 export { PAPERS, type Paper } from '../core/present/document';
+export { writeFileAtomic } from './write-atomic';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';
@@ -149,38 +151,6 @@ export class ExportCancelledError extends Error {
   constructor() {
     super('The export was cancelled.');
   }
-}
-
-// ------------------------------------------------------------------ files
-
-/**
- * Writes `data` to `target` atomically: a temporary file in the same folder
- * (so the rename stays on one file system), flushed to disk, then renamed
- * over the target. The temporary file is removed when anything fails.
- */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(target);
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(tmp, 'wx');
-    await handle.writeFile(data);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await handle?.close().catch(() => {});
-    await fsp.rm(tmp, { force: true }).catch(() => {});
-    // name the file asked for, not the temporary one; keep the code (EACCES, EISDIR, …)
-    const e = err as NodeJS.ErrnoException;
-    throw Object.assign(new Error(`Cannot write ${target}: ${e.code ? `${e.code} (${describeCode(e.code)})` : e.message}`), { code: e.code ?? 'EIO' });
-  }
-}
-
-function describeCode(code: string): string {
-  const known: Record<string, string> = { EACCES: 'permission denied', EPERM: 'not permitted', EISDIR: 'a folder is in its place', ENOSPC: 'no space left on the device', EROFS: 'read-only file system', ENOENT: 'the folder does not exist' };
-  return known[code] ?? 'the file could not be written';
 }
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
