@@ -371,6 +371,16 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, e
   return server;
 }
 
+/** A log's text, or '' when it went away meanwhile (a browser profile removes its own logs). */
+function readLog(f) {
+  try {
+    return fs.readFileSync(f, 'utf8');
+  } catch (err) {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
 function findLogs(dir, out = []) {
   let entries;
   try {
@@ -400,7 +410,7 @@ export function dumpServerLogs(server, { maxChars = 20_000, write = (s) => proce
   files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   write(`\n===== code-server logs (${server.scratchDir}) =====\n`);
   for (const f of files) {
-    let text = fs.readFileSync(f, 'utf8');
+    let text = readLog(f);
     if (!text.trim()) continue;
     if (text.length > maxChars) text = `[… ${text.length - maxChars} earlier characters cut …]\n${text.slice(-maxChars)}`;
     write(`\n----- ${path.relative(server.scratchDir, f)} -----\n${text.replace(/\s+$/, '')}\n`);
@@ -413,7 +423,7 @@ export function extensionProblems(server) {
   const files = [...new Set([...findLogs(server.scratchDir), ...findLogs(server.userDataDir)])];
   const lines = [];
   for (const f of files) {
-    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+    for (const line of readLog(f).split('\n')) {
       if (/not compatible with Code|Cannot activate|Activating extension .* failed|failed to activate|Extension host .* terminated|Error: Cannot find module/i.test(line)) {
         // the same line is in several logs: keep it once, without its timestamp
         lines.push(line.replace(/^\s*(?:(?:\[(?:\d[^\]]*|error|warning|info)\]|\d{4}-\d\d-\d\d [\d:.]+)\s*)+/, '').trim());
@@ -428,7 +438,7 @@ export function extensionWarnings(server, id) {
   const lines = [];
   for (const f of findLogs(server.userDataDir)) {
     if (!/exthost/.test(f)) continue;
-    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+    for (const line of readLog(f).split('\n')) {
       if (/\[(error|warning)\]/.test(line) && line.includes(`[${id}]`)) lines.push(line.replace(/^\d{4}-\d\d-\d\d [\d:.]+\s*/, '').trim());
     }
   }

@@ -44,7 +44,9 @@ suite('preview and structured editor', () => {
     const { html } = await first;
     for (const id of ['F1', 'F2', 'F3', 'F4']) assert.ok(html.includes(`data-record="${id}"`), `${id} in the preview`);
     assert.match(html, /<pre class="mermaid"[^>]*data-diagram="dataflow"/);
-    assert.match(html, /<pre class="mermaid"[^>]*data-diagram="timeline"/);
+    // the timeline is HTML of the core's (no mermaid), every event's record marked for a click
+    assert.match(html, /<figure class="diagram diagram-timeline[^"]*"[^>]*data-diagram="timeline"[^>]*><div class="pa-timeline"/);
+    for (const id of ['S1', 'E2', 'V1', 'R1']) assert.match(html, new RegExp(`class="pa-timeline"[\\s\\S]*data-record="${id}"`), `${id} on the timeline`);
     assert.ok(!/<script/i.test(html));
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('privacyAudit.preview'));
     assert.ok(tab, 'a preview tab is open');
