@@ -19,6 +19,7 @@ import { escapeAttr, escapeHtml, safeIdPart, visibleText } from './render/escape
 import type { RenderedReport } from './render/html';
 import { ENUMS } from '../report/schema';
 import { fieldList, idRanges } from './diagram/util';
+import { hashVerdict, type HashVerdict } from './verdict';
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];
@@ -400,22 +401,26 @@ interface HashCheck {
   detail?: string;
 }
 
+/** What the appendix says for each verdict. */
+const CHECK_OF: Record<HashVerdict['state'], Pick<HashCheck, 'cls' | 'label'>> = {
+  verified: { cls: 'ok', label: 'Verified' },
+  differs: { cls: 'bad', label: 'Does not match' },
+  unrecorded: { cls: 'none', label: 'No hash recorded' },
+  unchecked: { cls: 'na', label: 'Not checked' },
+  missing: { cls: 'bad', label: 'File missing' },
+  'not-a-file': { cls: 'bad', label: 'Not a file' },
+  refused: { cls: 'bad', label: 'Path refused' },
+  unreadable: { cls: 'bad', label: 'Not readable' },
+};
+
 function hashCheck(recorded: string | undefined, hasFile: boolean, st: EvidenceStatus | undefined): HashCheck {
   if (!hasFile) return { cls: 'na', label: 'No file (web source)' };
-  if (!st) return { cls: 'na', label: 'Not checked' };
-  switch (st.state) {
-    case 'ok':
-      if (!recorded) return { cls: 'none', label: 'No hash recorded', actual: st.sha256 };
-      return recorded.toLowerCase() === st.sha256.toLowerCase() ? { cls: 'ok', label: 'Verified' } : { cls: 'bad', label: 'Does not match', actual: st.sha256 };
-    case 'missing':
-      return { cls: 'bad', label: 'File missing' };
-    case 'escape':
-      return { cls: 'bad', label: 'Path refused', detail: st.reason };
-    case 'not-a-file':
-      return { cls: 'bad', label: 'Not a file' };
-    default:
-      return { cls: 'bad', label: 'Not readable' };
-  }
+  const v = hashVerdict(recorded, st);
+  return {
+    ...CHECK_OF[v.state],
+    ...(v.state === 'differs' || v.state === 'unrecorded' ? { actual: v.actual } : {}),
+    ...(v.state === 'refused' ? { detail: v.reason } : {}),
+  };
 }
 
 function appendixHtml(input: ExportDocumentInput, level: number, f: Facts): { html: string; records: number; files: number; verified: number } {

@@ -15,12 +15,13 @@
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
-import { isRecordKind, scalarText, writtenText, type AuditRecord, type Report } from '../../report/model';
+import { isRecordKind, scalarText, type AuditRecord, type Report } from '../../report/model';
 import { citationPlugin } from '../../report/parse';
 import { attr, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
 import { figureAttrs, figureCitationPlugin, figureMark } from './figures';
 import { renderRecordBlock } from './records';
+import { compareHash, recordedHash } from '../verdict';
 
 type Token = MarkdownIt.Token;
 type StateCore = MarkdownIt.StateCore;
@@ -95,10 +96,14 @@ function namesFile(r: AuditRecord, src: string): boolean {
  */
 function hashMark(ctx: Ctx, r: AuditRecord, actual: string): string {
   const who = r.id !== undefined ? refLink(ctx, r.id, undefined) : 'evidence';
-  const recorded = writtenText(ctx.report.text, r.fields.get('sha256'))?.trim();
-  if (!recorded) return `<span class="hash hash-none" title="Record the file's sha256 to make it verifiable">${who} · no sha256 recorded</span>`;
-  if (recorded.toLowerCase() === actual.toLowerCase()) return `<span class="hash hash-ok" title="The image shown matches its recorded sha256"><span class="mark">✓</span> ${who} · sha256 verified</span>`;
-  return `<span class="hash hash-bad" title="${attr(ctx, `The image shown has sha256 ${actual}`)}"><span class="mark">✗</span> ${who} · sha256 differs</span>`;
+  switch (compareHash(recordedHash(ctx.report.text, r), actual)) {
+    case 'unrecorded':
+      return `<span class="hash hash-none" title="Record the file's sha256 to make it verifiable">${who} · no sha256 recorded</span>`;
+    case 'verified':
+      return `<span class="hash hash-ok" title="The image shown matches its recorded sha256"><span class="mark">✓</span> ${who} · sha256 verified</span>`;
+    case 'differs':
+      return `<span class="hash hash-bad" title="${attr(ctx, `The image shown has sha256 ${actual}`)}"><span class="mark">✗</span> ${who} · sha256 differs</span>`;
+  }
 }
 
 /** Figure keys handed out in a render: an image's evidence id the first time, else `image-N`. */
