@@ -80,7 +80,7 @@ export class Linter {
       ? await this.checkEvidence(report, options.filePath, options.root)
       : new Map<AuditRecord, EvidenceStatus>();
     const diagnostics: Diagnostic[] = [];
-    const fatal = report.problems.some((p) => p.rule === 'PA000' && !p.message.includes('UTF-8'));
+    const fatal = report.problems.some((p) => p.fatal);
     // rules that read the others' diagnostics (PA041) go last
     for (const rule of [...RULES.filter((r) => !r.runsLast), ...RULES.filter((r) => r.runsLast)]) {
       const severity = severities[rule.id] ?? rule.defaultSeverity;

@@ -75,6 +75,8 @@ export interface ParseProblem {
   rule: 'PA000' | 'PA001' | 'PA002';
   message: string;
   span: Span;
+  /** The file cannot be read as a report at all (too large, binary, no Markdown parse): no other rule runs, and nothing of it is rendered. */
+  fatal?: true;
 }
 
 export interface AuditRecord {

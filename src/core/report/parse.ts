@@ -108,6 +108,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
       rule: 'PA000',
       message: `The file is too large to lint (${(text.length / 1048576).toFixed(1)} MB; the limit is ${LIMITS.maxFileChars / 1048576} MB). Split the report or move bulk data into evidence files.`,
       span: { start: 0, end: 0 },
+      fatal: true,
     });
     return report;
   }
@@ -117,6 +118,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
       rule: 'PA000',
       message: 'The file contains NUL bytes: it looks binary, not like a Markdown report.',
       span: { start: nul, end: nul + 1 },
+      fatal: true,
     });
     return report;
   }
@@ -134,7 +136,7 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
   try {
     tokens = getScanner().parse(text, {});
   } catch (err) {
-    report.problems.push({ rule: 'PA000', message: `The Markdown could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 } });
+    report.problems.push({ rule: 'PA000', message: `The Markdown could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 }, fatal: true });
     return report;
   }
 

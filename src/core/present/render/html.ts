@@ -144,7 +144,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-const FATAL = (d: { rule: string; message: string }) => d.rule === 'PA000' && !d.message.includes('UTF-8');
+const FATAL = (p: { fatal?: true }) => p.fatal === true;
 
 /** Renders a linted report as an HTML body fragment. */
 export function renderReport(result: LintResult, options: RenderOptions): RenderedReport {
