@@ -19,6 +19,7 @@ import { escapeAttr, escapeHtml, safeIdPart, visibleText } from './render/escape
 import type { RenderedReport } from './render/html';
 import { ENUMS } from '../report/schema';
 import { fieldList, idRanges } from './diagram/util';
+import { fieldText, plainText } from './plain';
 import { hashVerdict, type HashVerdict } from './verdict';
 
 export type Paper = 'a4' | 'letter';
@@ -93,13 +94,6 @@ export interface ExportDocument {
 
 // ------------------------------------------------------------------ helpers
 
-function plain(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(plain).join(', ');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${plain(x)}`).join('; ');
-  return String(v);
-}
-
 /**
  * The document's own element ids. A heading's id is a slug (letters, digits,
  * `-`, `_`) and a record's starts with `rec-`: the dot keeps these apart, so a
@@ -151,7 +145,7 @@ interface Facts {
 function factsOf(input: ExportDocumentInput): Facts {
   const { result, rendered, mask } = input;
   const fm = result.report.frontMatter;
-  const get = (k: string) => plain(toPlain(fm?.fields.get(k)?.value)).trim();
+  const get = (k: string) => fieldText(fm?.fields.get(k));
   const written = (k: string) => (writtenText(result.report.text, fm?.fields.get(k)) ?? get(k)).trim();
   const status = get('status');
   const classification = get('classification');
@@ -160,9 +154,9 @@ function factsOf(input: ExportDocumentInput): Facts {
   const auditors = list.map((a) => {
     if (a && typeof a === 'object' && !Array.isArray(a)) {
       const o = a as Record<string, unknown>;
-      return { name: mask(plain(o.name).trim()) || 'Unnamed auditor', org: mask(plain(o.org).trim()) };
+      return { name: mask(plainText(o.name).trim()) || 'Unnamed auditor', org: mask(plainText(o.org).trim()) };
     }
-    return { name: mask(plain(a).trim()), org: '' };
+    return { name: mask(plainText(a).trim()), org: '' };
   });
   return {
     id: mask(written('id')),
@@ -330,7 +324,7 @@ function findingsOverview(input: ExportDocumentInput): string {
   const { result, mask, rendered } = input;
   const e = (s: string) => esc(mask, s);
   const sevs: readonly string[] = ENUMS.severity;
-  const get = (r: AuditRecord, k: string) => plain(toPlain(r.fields.get(k)?.value)).trim();
+  const get = (r: AuditRecord, k: string) => fieldText(r.fields.get(k));
   const rank = (r: AuditRecord) => {
     const i = sevs.indexOf(get(r, 'severity'));
     return i < 0 ? sevs.length : i;
@@ -370,7 +364,7 @@ function documentInfo(input: ExportDocumentInput, f: Facts): DocumentInfo {
     if (k && !seen.has(k.toLowerCase()) && keywords.length < MAX_KEYWORDS) seen.add(k.toLowerCase()), keywords.push(k);
   };
   if (f.id) add(f.id);
-  const field = (r: AuditRecord, k: string) => plain(toPlain(r.fields.get(k)?.value)).trim();
+  const field = (r: AuditRecord, k: string) => fieldText(r.fields.get(k));
   for (const r of result.report.records) {
     if (r.kind !== 'device') continue;
     const product = [field(r, 'vendor'), field(r, 'model')].filter(Boolean).join(' ');
@@ -431,7 +425,7 @@ function appendixHtml(input: ExportDocumentInput, level: number, f: Facts): { ht
   let files = 0;
   let verified = 0;
   const rows = records.map((r: AuditRecord) => {
-    const field = (k: string) => (writtenText(report.text, r.fields.get(k)) ?? plain(toPlain(r.fields.get(k)?.value))).trim();
+    const field = (k: string) => writtenText(report.text, r.fields.get(k))?.trim() ?? fieldText(r.fields.get(k));
     const id = r.id ?? '';
     const file = scalarText(r.fields.get('file'))?.trim() ?? '';
     const url = scalarText(r.fields.get('url'))?.trim() ?? '';
