@@ -29,14 +29,16 @@ import { writeFileAtomic } from './write-atomic';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/present/document';
 import { Linter, type LintResult } from '../core/lint/linter';
 import { renderReport } from '../core/present/render/html';
-import { BrowserNotFoundError, findBrowser, launch, type LaunchedBrowser } from './browser';
+import { findBrowser, launch, type LaunchedBrowser } from './browser';
+import { ExportCancelledError, ExportInputError, forHost, isExpectedFailure, plainFailure } from './export-errors';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
 import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
-import { appendInfo, destinationPages, fillContents, measureContents, PdfStructureError, printViewport, type PdfInfo } from './pdf-info';
+import { appendInfo, destinationPages, fillContents, measureContents, printViewport, type PdfInfo } from './pdf-info';
 
 export { PAPERS, type Paper } from '../core/present/document';
 export { writeFileAtomic } from './write-atomic';
+export { ExportCancelledError, ExportInputError } from './export-errors';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';
@@ -123,7 +125,6 @@ export interface ExportResult {
   browser: { path: string; version: string };
 }
 
-/** The options cannot be exported as given (no output, a missing folder, the report as its own output). */
 /**
  * What one report may ask of the printer. Chromium's memory grows with the
  * document (measured by bench/export-memory.ts: about 0.6 GiB a MiB of HTML
@@ -139,18 +140,6 @@ export const PRINT_LIMITS = {
 
 function tooMuchToPrint(what: string): never {
   throw new ExportInputError(`Not printed: the report asks too much of the printer, ${what}. Split it into several reports, or export HTML only.`);
-}
-
-export class ExportInputError extends Error {
-  override readonly name = 'ExportInputError';
-}
-
-/** The export was cancelled through its `signal`. */
-export class ExportCancelledError extends Error {
-  override readonly name = 'ExportCancelledError';
-  constructor() {
-    super('The export was cancelled.');
-  }
 }
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
@@ -419,9 +408,7 @@ export class Exporter {
     try {
       browserPath = findBrowser(this.options.browserPath);
     } catch (err) {
-      if (!(err instanceof BrowserNotFoundError) || this.options.host !== 'vscode') throw err;
-      // the search's message speaks to the command line; in the editor the path comes from a setting
-      throw new BrowserNotFoundError(err.message.replace(/\(given with --browser\)/, '(the setting privacyAudit.export.browserPath)').replace(/ with --browser PATH/, ' in the setting privacyAudit.export.browserPath'));
+      throw forHost(err, this.options.host);
     }
     const launched = await launch(browserPath);
     try {
@@ -823,27 +810,6 @@ export class Exporter {
     return out;
   }
 
-}
-
-/**
- * The error to show: ours as they are; the browser driver's reduced to their
- * first line (without its call log and the browser's own log), and a browser
- * that closed or crashed said so plainly.
- */
-function plainFailure(err: unknown): Error {
-  if (!(err instanceof Error)) return new Error(String(err));
-  if (isExpectedFailure(err)) return err;
-  const first = err.message.split('\n')[0]!.trim();
-  if (/has been closed|crashed|Target closed|browser has disconnected/i.test(first)) {
-    return new Error(`The browser stopped while exporting (${first}); the next export starts it again.`);
-  }
-  return first === err.message ? err : new Error(first);
-}
-
-/** Cancelling, bad input, no browser or a file error leave the browser as it is; anything else starts it afresh. */
-function isExpectedFailure(err: unknown): boolean {
-  // a PDF whose structure the metadata update cannot read is the file's problem, not the browser's: keep the browser
-  return err instanceof ExportCancelledError || err instanceof ExportInputError || err instanceof BrowserNotFoundError || err instanceof PdfStructureError || typeof (err as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */
