@@ -8,7 +8,7 @@ import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../report/m
 import { parseReport, reparseEdit, textChange } from '../report/parse';
 import type { Span, TextEdit } from '../report/types';
 import { isStringMap, type FieldValue } from './serialize';
-import { applyEdits } from './verify';
+import { applyEdits } from './apply-edits';
 
 /** A record: by id, or by `AuditRecord.index` (for records without an id). */
 export type RecordRef = { id: string } | { index: number };

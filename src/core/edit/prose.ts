@@ -12,7 +12,7 @@ import { parseReport, reparseEdit, textChange } from '../report/parse';
 import type { Report } from '../report/model';
 import type { TextEdit } from '../report/types';
 import type { Ctx, Plan } from './ctx';
-import { applyEdits } from './verify';
+import { applyEdits } from './apply-edits';
 
 /**
  * The prose segments with their offsets: the same segments as

@@ -14,7 +14,7 @@ import { toPlain, type AuditRecord, type Reference, type Report, type YSeq } fro
 import type { Span, TextEdit } from '../report/types';
 import { Ctx, changeTo, reparsed } from './ctx';
 import { fieldChange } from './fields';
-import { applyEdits } from './verify';
+import { applyEdits } from './apply-edits';
 
 /** The records whose reference fields name `id`, with the field, in report order (the record with that id itself left out). */
 export function referencesTo(report: Report, id: string): { record: AuditRecord; field: string }[] {

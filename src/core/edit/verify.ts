@@ -7,16 +7,10 @@
 import { toPlain, type AuditRecord, type Report } from '../report/model';
 import { parseReport, reparseEdit } from '../report/parse';
 import type { TextEdit } from '../report/types';
+import { applyEdits } from './apply-edits';
 import type { Expectation } from './ctx';
 import type { Intent } from './intents';
 import type { FieldValue } from './serialize';
-
-/** Applies non-overlapping edits (any order) to a text. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
-  return out;
-}
 
 type Plain = Record<string, unknown>;
 
