@@ -30,7 +30,8 @@ import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core
 import { Linter, type LintResult } from '../core/lint/linter';
 import { renderReport } from '../core/present/render/html';
 import { findBrowser, launch, type LaunchedBrowser } from './browser';
-import { ExportCancelledError, ExportInputError, forHost, isExpectedFailure, plainFailure } from './export-errors';
+import { abortable, throwIfCancelled } from './abort';
+import { ExportInputError, forHost, isExpectedFailure, plainFailure } from './export-errors';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
 import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
@@ -155,37 +156,6 @@ function mediaDirFor(explicit: string | undefined): string {
   const found = candidates.find((d) => ['report.css', 'timeline.css', 'export.css'].every((f) => existsSync(path.join(d, f))));
   if (!found) throw new Error(`The export style sheets were not found (looked for report.css and export.css in ${candidates.join(', ')}).`);
   return found;
-}
-
-function check(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ExportCancelledError();
-}
-
-/** Resolves `p`, or rejects with ExportCancelledError when `signal` aborts first (after running `onAbort`). */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, onAbort?: () => void): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) {
-    onAbort?.();
-    p.catch(() => {}); // settles after the page is closed; nobody waits for it
-    return Promise.reject(new ExportCancelledError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort?.();
-      reject(new ExportCancelledError());
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', abort);
-        resolve(v);
-      },
-      (err) => {
-        signal.removeEventListener('abort', abort);
-        reject(signal.aborted ? new ExportCancelledError() : err);
-      },
-    );
-  });
 }
 
 // ------------------------------------------------------------------ the exporter
@@ -520,7 +490,7 @@ export class Exporter {
     linting.catch(() => {}); // when the browser fails first, nobody waits for the lint
     const result = await Promise.race([linting, warm.then(() => linting)]);
     t.lint = performance.now() - t0;
-    check(signal);
+    throwIfCancelled(signal);
     // the same file by another path (a folder link, a hard link, another case): the report, its evidence, or the other output;
     // checked on the linted report (no second parse), and long before anything is written
     const targets = [options.pdf, options.html].filter((p): p is string => !!p).map((p) => path.resolve(p));
@@ -529,7 +499,7 @@ export class Exporter {
     if (options.pdf && result.report.records.length > PRINT_LIMITS.maxRecords) tooMuchToPrint(`${result.report.records.length} records (the limit is ${PRINT_LIMITS.maxRecords})`);
     // the report's images as data: URIs (the print page loads nothing else), from the workspace only; see images.ts
     const images = await loadImages(result.report, { filePath, root: path.resolve(options.root ?? path.dirname(filePath)) });
-    check(signal);
+    throwIfCancelled(signal);
     // the browser started before the lint; it is needed to draw a diagram the cache does not hold, and to print:
     // everything else is done while it starts
 
@@ -550,7 +520,7 @@ export class Exporter {
       else if (r.removed > 0) warnings.push(`The ${name} held ${r.removed} element${r.removed === 1 ? '' : 's'} or attribute${r.removed === 1 ? '' : 's'} that could load or run something; they were removed.`);
     }
     t.diagrams = performance.now() - t0;
-    check(signal);
+    throwIfCancelled(signal);
 
     // the preview's renderer, then the document around it
     t0 = performance.now();
@@ -726,7 +696,7 @@ export class Exporter {
     const start = performance.now();
     const { signal } = options;
     const progress = options.onProgress;
-    check(signal);
+    throwIfCancelled(signal);
     if (!options.pdf && !options.html) throw new ExportInputError('Nothing to export: give a PDF path, an HTML path, or both.');
     if (options.paper !== undefined && !PAPERS.includes(options.paper)) throw new ExportInputError(`Unknown paper size ${String(options.paper)}: use ${PAPERS.join(' or ')}.`);
     const source = path.resolve(options.filePath);
@@ -756,7 +726,7 @@ export class Exporter {
     const tried = w.mermaid ? await w.mermaid.then((m) => m.requests, () => 0) : 0;
     const mermaidRequests = tried - w.mermaidCounted;
     w.mermaidCounted = tried;
-    check(signal);
+    throwIfCancelled(signal);
     return { ...built, w, options, t, start, mermaidRequests, prepareMs: performance.now() - start };
   }
 
@@ -790,7 +760,7 @@ export class Exporter {
       t.pdf = printed.print;
       out.blockedRequests += printed.requests;
     }
-    check(signal);
+    throwIfCancelled(signal);
 
     const t0 = performance.now();
     progress?.('write', 'Writing the files');
