@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, parseCategories, parseLintSettings, type ProjectConfig 
 import { EvidenceChecker, type EvidenceStatus } from './evidence';
 import { RULES } from './index';
 import { ALL_RULE_IDS } from './ids';
-import type { RuleContext } from './rule';
+import type { Rule, RuleContext } from './rule';
 import { scalarText, toPlain, type AuditRecord, type RecordBlock, type Report } from '../report/model';
 import { parseReport, reparseEdit, textChange, yamlText } from '../report/parse';
 import { Taxonomy } from '../report/taxonomy';
@@ -76,22 +76,22 @@ export class Linter {
     const config = options.config ?? DEFAULT_CONFIG;
     const taxonomy = taxonomyFor(report, config);
     const severities = severitiesFor(report, config);
-    const evidence = options.filePath && (severities.PA020 !== 'off' || severities.PA021 !== 'off' || severities.PA022 !== 'off' || severities.PA023 !== 'off')
+    const enabled = enabledRules(severities);
+    // the evidence files are checked only when an enabled rule reads their status
+    const evidence = options.filePath && enabled.some(({ rule }) => rule.needs?.includes('evidence'))
       ? await this.checkEvidence(report, options.filePath, options.root)
       : new Map<AuditRecord, EvidenceStatus>();
     const diagnostics: Diagnostic[] = [];
     const fatal = report.problems.some((p) => p.fatal);
     // rules that read the others' diagnostics (PA041) go last
-    for (const rule of [...RULES.filter((r) => !r.runsLast), ...RULES.filter((r) => r.runsLast)]) {
-      const severity = severities[rule.id] ?? rule.defaultSeverity;
-      if (severity === 'off') continue;
+    for (const { rule, severity } of [...enabled.filter((e) => !e.rule.runsLast), ...enabled.filter((e) => e.rule.runsLast)]) {
       if (fatal && rule.id !== 'PA000') continue;
       const ctx: RuleContext = {
         report,
         taxonomy,
         evidence,
         earlier: diagnostics,
-        report_(span, message, extra) {
+        flag(span, message, extra) {
           diagnostics.push({
             rule: rule.id,
             severity,
@@ -154,6 +154,16 @@ export function severitiesFor(report: Report, config: ProjectConfig): Record<str
   const out: Record<string, SeveritySetting> = { ...config.lint };
   const lint = report.frontMatter?.fields.get('lint')?.value;
   if (lint) Object.assign(out, parseLintSettings(toPlain(lint), ALL_RULE_IDS).settings);
+  return out;
+}
+
+/** The rules that are not `off`, in catalogue order, with their severity. */
+function enabledRules(severities: Record<string, SeveritySetting>): { rule: Rule; severity: Severity }[] {
+  const out: { rule: Rule; severity: Severity }[] = [];
+  for (const rule of RULES) {
+    const severity = severities[rule.id] ?? rule.defaultSeverity;
+    if (severity !== 'off') out.push({ rule, severity });
+  }
   return out;
 }
 

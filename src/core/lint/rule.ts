@@ -16,17 +16,22 @@ export interface RuleMeta {
   description: string;
   /** Whether the rule offers fixes. */
   fixable: boolean;
+  /** What the rule reads beyond the parsed report; the linter prepares it only when an enabled rule needs it. */
+  needs?: readonly RuleNeed[];
 }
+
+/** Inputs a rule may need that cost work to prepare: `evidence`, the status of every evidence file (exists, hash; file I/O). */
+export type RuleNeed = 'evidence';
 
 export interface RuleContext {
   report: Report;
   taxonomy: Taxonomy;
-  /** Status of every evidence record that names a `file`, checked before the rules run. */
+  /** Status of every evidence record that names a `file`, checked before the rules run (empty unless an enabled rule `needs` it). */
   evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
   /** Diagnostics of the rules that ran before (PA041 reads them). */
   earlier: readonly Diagnostic[];
-  /** Report a problem at `span`. */
-  report_(span: Span, message: string, extra?: { fixes?: Fix[]; related?: { message: string; span: Span }[] }): void;
+  /** Flags a problem at `span`: it becomes a diagnostic of the rule. */
+  flag(span: Span, message: string, extra?: { fixes?: Fix[]; related?: { message: string; span: Span }[] }): void;
 }
 
 export interface Rule extends RuleMeta {
@@ -44,7 +49,7 @@ export function anchor(r: AuditRecord): Span {
   return r.idSpan ?? r.map.entries[0]?.keySpan ?? r.span;
 }
 
-/** A label for messages: `flow F3`, or `flow #2` when it has no id. */
-export function label(r: AuditRecord): string {
+/** A record as messages name it: `flow F3`, or `flow without id`. */
+export function recordLabel(r: AuditRecord): string {
   return r.id !== undefined ? `${r.kind} ${r.id}` : `${r.kind} without id`;
 }

@@ -8,6 +8,6 @@ export const PA000: Rule = {
   description: 'The file cannot be read as a report: too large, binary, or not valid UTF-8.',
   fixable: false,
   check(ctx) {
-    for (const p of ctx.report.problems) if (p.rule === 'PA000') ctx.report_(p.span, p.message);
+    for (const p of ctx.report.problems) if (p.rule === 'PA000') ctx.flag(p.span, p.message);
   },
 };

@@ -14,7 +14,7 @@ export const PA001: Rule = {
   fixable: false,
   check(ctx) {
     const { report } = ctx;
-    for (const p of report.problems) if (p.rule === 'PA001') ctx.report_(p.span, p.message);
+    for (const p of report.problems) if (p.rule === 'PA001') ctx.flag(p.span, p.message);
     const fm = report.frontMatter;
     if (!fm?.map) return;
     const fields = fm.fields;
@@ -25,26 +25,26 @@ export const PA001: Rule = {
       !!e?.value && !(e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''));
     const missing = REQUIRED_FRONT_MATTER.filter((k) => !present(fields.get(k)));
     if (missing.length) {
-      ctx.report_(openLine, `The front matter is missing required ${missing.length > 1 ? 'keys' : 'key'}: ${missing.map((k) => `\`${k}\``).join(', ')}.`);
+      ctx.flag(openLine, `The front matter is missing required ${missing.length > 1 ? 'keys' : 'key'}: ${missing.map((k) => `\`${k}\``).join(', ')}.`);
     }
     const fmt = fields.get('audit-format');
     if (present(fmt) && !(fmt.value.type === 'scalar' && fmt.value.value === 1)) {
-      ctx.report_(at(fmt), '`audit-format` must be the integer 1 (this tool reads version 1 of the format).');
+      ctx.flag(at(fmt), '`audit-format` must be the integer 1 (this tool reads version 1 of the format).');
     }
     for (const k of ['id', 'title'] as const) {
       const e = fields.get(k);
-      if (present(e) && e.value.type !== 'scalar') ctx.report_(at(e), `\`${k}\` must be a single line of text.`);
+      if (present(e) && e.value.type !== 'scalar') ctx.flag(at(e), `\`${k}\` must be a single line of text.`);
     }
     const title = scalarText(fields.get('title'));
-    if (title && /\n/.test(title.trim())) ctx.report_(at(fields.get('title')!), '`title` must be one line.');
+    if (title && /\n/.test(title.trim())) ctx.flag(at(fields.get('title')!), '`title` must be one line.');
     const status = fields.get('status');
     const st = scalarText(status);
     if (present(status) && (st === undefined || !(ENUMS.status as readonly string[]).includes(st))) {
-      ctx.report_(at(status), `\`status\` must be one of ${ENUMS.status.join(', ')}.`);
+      ctx.flag(at(status), `\`status\` must be one of ${ENUMS.status.join(', ')}.`);
     }
     const date = fields.get('date');
     const d = scalarText(date);
-    if (present(date) && (d === undefined || !isIsoDate(d))) ctx.report_(at(date), '`date` must be an ISO date, e.g. 2014-10-24.');
+    if (present(date) && (d === undefined || !isIsoDate(d))) ctx.flag(at(date), '`date` must be an ISO date, e.g. 2014-10-24.');
     const auditors = fields.get('auditors');
     if (present(auditors)) {
       const v = auditors.value;
@@ -53,27 +53,27 @@ export const PA001: Rule = {
         v.type === 'seq' &&
         items.length > 0 &&
         items.every((i) => (i.type === 'scalar' && typeof i.value === 'string' && i.value.trim() !== '') || (i.type === 'map' && i.entries.some((e) => e.key === 'name')));
-      if (!ok) ctx.report_(at(auditors), '`auditors` must be a non-empty list of names or of {name, org, contact}.');
+      if (!ok) ctx.flag(at(auditors), '`auditors` must be a non-empty list of names or of {name, org, contact}.');
     }
     const cls = fields.get('classification');
     const c = scalarText(cls);
     if (present(cls) && (c === undefined || !(ENUMS.classification as readonly string[]).includes(c))) {
-      ctx.report_(at(cls), `\`classification\` must be one of ${ENUMS.classification.join(', ')}.`);
+      ctx.flag(at(cls), `\`classification\` must be one of ${ENUMS.classification.join(', ')}.`);
     }
     const redact = fields.get('redact');
     if (present(redact)) {
       const v = redact.value;
       const ok = v.type === 'seq' && v.items.every((i) => i.type === 'scalar' && i.value !== null && String(i.value) !== '');
-      if (!ok) ctx.report_(at(redact), '`redact` must be a list of strings (or /regex/).');
+      if (!ok) ctx.flag(at(redact), '`redact` must be a list of strings (or /regex/).');
       else {
         // the patterns only: the whole redaction (device blocks parsed again) is the export's business, not each lint's
         const patterns = v.items.flatMap((i) => asPattern(String((i as { value: unknown }).value), i.span) ?? []);
-        for (const problem of compilePatterns(patterns).problems) ctx.report_(problem.span, problem.message);
+        for (const problem of compilePatterns(patterns).problems) ctx.flag(problem.span, problem.message);
       }
     }
     const cats = fields.get('categories');
-    if (present(cats)) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.report_(at(cats), `Front matter ${msg}.`);
+    if (present(cats)) for (const msg of parseCategories(toPlain(cats.value)).errors) ctx.flag(at(cats), `Front matter ${msg}.`);
     const lint = fields.get('lint');
-    if (present(lint)) for (const msg of parseLintSettings(toPlain(lint.value), ALL_RULE_IDS).errors) ctx.report_(at(lint), `Front matter: ${msg}.`);
+    if (present(lint)) for (const msg of parseLintSettings(toPlain(lint.value), ALL_RULE_IDS).errors) ctx.flag(at(lint), `Front matter: ${msg}.`);
   },
 };

@@ -40,7 +40,7 @@ export const PA002: Rule = {
     for (const [block, problems] of byBlock) {
       if (!block) {
         // not inside a known block (never expected): each one as it is
-        for (const p of problems) ctx.report_(p.span, p.message);
+        for (const p of problems) ctx.flag(p.span, p.message);
         continue;
       }
       let first = problems[0]!;
@@ -48,7 +48,7 @@ export const PA002: Rule = {
       const more = problems.length - 1;
       const tail = more ? ` (${more} more YAML ${more === 1 ? 'problem' : 'problems'} in this block may go away with this one.)` : '';
       const plain = plainYamlMessage(first.message, block.kind, report, first.span, block.contentSpan.start);
-      ctx.report_(plain.span, plain.message + tail);
+      ctx.flag(plain.span, plain.message + tail);
     }
   },
 };

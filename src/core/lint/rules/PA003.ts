@@ -124,21 +124,21 @@ function checkFields(ctx: RuleContext, entries: readonly YEntry[], specs: readon
     const spec = lookup.get(e.key);
     if (!spec) {
       const hint = closest(e.key, [...lookup.keys()]);
-      ctx.report_(e.keySpan, `Unknown field \`${e.key}\` in ${where}${hint ? `; did you mean \`${hint}\`?` : '.'}`);
+      ctx.flag(e.keySpan, `Unknown field \`${e.key}\` in ${where}${hint ? `; did you mean \`${hint}\`?` : '.'}`);
       continue;
     }
     if (!e.value || (e.value.type === 'scalar' && (e.value.value === null || e.value.value === ''))) continue;
     const msg = typeProblem(e.key, spec.t, e.value);
-    if (msg) ctx.report_(e.value.span, msg, { fixes: valueFixes(ctx.report, e.key, spec.t, e.value) });
+    if (msg) ctx.flag(e.value.span, msg, { fixes: valueFixes(ctx.report, e.key, spec.t, e.value) });
   }
 }
 
 function checkRecord(ctx: RuleContext, r: AuditRecord): void {
   checkFields(ctx, r.map.entries, RECORD_FIELDS[r.kind], `a ${r.kind} record`);
   if (r.id === undefined) {
-    if (!r.fields.has('id')) ctx.report_(anchor(r), `This ${r.kind} record has no \`id\`; give it one such as \`${ID_PREFIX[r.kind]}1\`.`);
+    if (!r.fields.has('id')) ctx.flag(anchor(r), `This ${r.kind} record has no \`id\`; give it one such as \`${ID_PREFIX[r.kind]}1\`.`);
   } else if (!r.implicitId && kindOfId(r.id) !== r.kind) {
-    ctx.report_(r.idSpan!, `\`${r.id}\` is not a ${r.kind} id: ${r.kind} ids are written ${ID_PREFIX[r.kind]}1, ${ID_PREFIX[r.kind]}2, …`);
+    ctx.flag(r.idSpan!, `\`${r.id}\` is not a ${r.kind} id: ${r.kind} ids are written ${ID_PREFIX[r.kind]}1, ${ID_PREFIX[r.kind]}2, …`);
   }
 }
 
@@ -157,7 +157,7 @@ export const PA003: Rule = {
       for (const e of fm.map.entries) {
         if (!known.includes(e.key)) {
           const hint = closest(e.key, known);
-          ctx.report_(e.keySpan, `Unknown front matter key \`${e.key}\`${hint ? `; did you mean \`${hint}\`?` : '.'}`);
+          ctx.flag(e.keySpan, `Unknown front matter key \`${e.key}\`${hint ? `; did you mean \`${hint}\`?` : '.'}`);
         }
       }
     }

@@ -18,7 +18,7 @@ export const PA004: Rule = {
         continue;
       }
       const line = ctx.report.lines.positionAt(prev.idSpan?.start ?? prev.span.start).line + 1;
-      ctx.report_(r.idSpan, `Duplicate id \`${r.id}\`: already used by the ${prev.kind} record on line ${line}.`, {
+      ctx.flag(r.idSpan, `Duplicate id \`${r.id}\`: already used by the ${prev.kind} record on line ${line}.`, {
         related: [{ message: 'first definition', span: prev.idSpan ?? prev.span }],
       });
     }

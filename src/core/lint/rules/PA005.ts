@@ -86,10 +86,10 @@ export const PA005: Rule = {
           fixes.push({ title: `Add ${article(kind)} ${kind} record \`${ref.id}\` at the end of the report`, edits: [appendStub(report, kind, ref.id)] });
           stubbed.add(ref.id);
         }
-        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${where} but no record has this id.${hint}`, { fixes });
+        ctx.flag(ref.idSpan, `\`${ref.id}\` is ${where} but no record has this id.${hint}`, { fixes });
       } else {
         const kinds = ref.expected.map((k) => `${article(k)} ${k} (${ID_PREFIX[k]}…)`).join(' or ');
-        ctx.report_(ref.idSpan, `\`${ref.id}\` is ${article(target.kind)} ${target.kind}, but \`${ref.field}\` must name ${kinds}.${hint}`, { fixes });
+        ctx.flag(ref.idSpan, `\`${ref.id}\` is ${article(target.kind)} ${target.kind}, but \`${ref.field}\` must name ${kinds}.${hint}`, { fixes });
       }
     }
   },

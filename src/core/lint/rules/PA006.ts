@@ -3,7 +3,7 @@ import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../../report
 import { SKELETON_INSTRUCTIONS } from '../../features/skeleton';
 import type { Fix, Span } from '../../report/types';
 import { edit, removeEntry } from '../edits';
-import { label, type Rule, type RuleContext } from '../rule';
+import { recordLabel, type Rule, type RuleContext } from '../rule';
 
 /** `""`, `key:` with nothing after it, `[]`, `{}`. */
 export function isEmptyValue(v: YNode | null): boolean {
@@ -45,12 +45,12 @@ function what(spec: FieldSpec): string {
 
 function emptyField(ctx: RuleContext, map: YMap, e: YEntry, spec: FieldSpec, owner: string): void {
   if (spec.required) {
-    ctx.report_(e.span, `\`${e.key}\` is empty, and ${owner} needs it${what(spec)}. Fill it in.`);
+    ctx.flag(e.span, `\`${e.key}\` is empty, and ${owner} needs it${what(spec)}. Fill it in.`);
     return;
   }
   const del = removeEntry(ctx.report, map, e);
   const fixes: Fix[] | undefined = del ? [{ title: `Delete the empty \`${e.key}\``, edits: [del] }] : undefined;
-  ctx.report_(e.span, `\`${e.key}\` is empty${what(spec)}. Fill it in, or delete it.`, { fixes });
+  ctx.flag(e.span, `\`${e.key}\` is empty${what(spec)}. Fill it in, or delete it.`, { fixes });
 }
 
 /** A regular expression for a template sentence as it may be found again: spaces and line breaks may differ, emphasis may be gone, `…` may be `...`. */
@@ -110,7 +110,7 @@ export const PA006: Rule = {
         for (const e of ids.entries) {
           if (!isEmptyValue(e.value)) continue;
           const del = removeEntry(report, ids, e);
-          ctx.report_(e.span, `The identifier \`${e.key}\` of the ${label(r)} has no value: write the test device's value, or delete the entry.`, {
+          ctx.flag(e.span, `The identifier \`${e.key}\` of the ${recordLabel(r)} has no value: write the test device's value, or delete the entry.`, {
             fixes: del ? [{ title: `Delete the empty identifier \`${e.key}\``, edits: [del] }] : undefined,
           });
         }
@@ -123,7 +123,7 @@ export const PA006: Rule = {
     for (const pattern of LEFTOVERS) {
       for (const m of report.text.matchAll(pattern)) {
         const span = { start: m.index, end: m.index + m[0].length };
-        ctx.report_(span, 'This is an instruction of the New Audit Report template, not part of the report: replace it with your own text, or delete it.', {
+        ctx.flag(span, 'This is an instruction of the New Audit Report template, not part of the report: replace it with your own text, or delete it.', {
           fixes: [{ title: "Delete the template's instruction", edits: [edit(report, leftoverRemoval(report, span), '')] }],
         });
       }

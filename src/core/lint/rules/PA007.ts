@@ -1,6 +1,6 @@
 import type { Reference } from '../../report/model';
 import { removeListItem } from '../edits';
-import { label, type Rule } from '../rule';
+import { recordLabel, type Rule } from '../rule';
 
 /** A reference as written, for comparing: `E1`, `E1#frame=3` (`E1` and `E1#frame=3` are different references). */
 const written = (ref: Reference) => (ref.locator !== undefined && ref.locator.trim() !== '' ? `${ref.id}#${ref.locator.trim()}` : ref.id);
@@ -28,7 +28,7 @@ export const PA007: Rule = {
       }
       const i = list.items.findIndex((it) => it.span.start <= ref.span.start && ref.span.start <= it.span.end);
       const del = i > 0 ? removeListItem(report, list, i) : undefined;
-      ctx.report_(ref.span, `\`${text}\` is already listed in \`${ref.field}\` of the ${label(r)}; the repeat adds nothing.`, {
+      ctx.flag(ref.span, `\`${text}\` is already listed in \`${ref.field}\` of the ${recordLabel(r)}; the repeat adds nothing.`, {
         fixes: del ? [{ title: `Remove the repeated \`${text}\``, edits: [del], preferred: true }] : undefined,
         related: [{ message: `\`${text}\` is first listed here`, span: earlier.span }],
       });

@@ -1,7 +1,7 @@
 import { listItems, scalarText } from '../../report/model';
 import type { Fix } from '../../report/types';
 import { insertField, replaceValue } from '../edits';
-import { anchor, label, type Rule } from '../rule';
+import { anchor, recordLabel, type Rule } from '../rule';
 import { hasEvidence } from './evidence-required';
 
 /** A flow without evidence. */
@@ -29,7 +29,7 @@ export const PA010: Rule = {
         });
       }
       if (!entry) fixes.push({ title: 'Add `evidence: []` to fill in', edits: [insertField(report, r, 'evidence', '[]')], placeholder: true });
-      ctx.report_(entry?.keySpan ?? anchor(r), `The ${label(r)} cites no evidence: every observed flow needs the capture that shows it.`, { fixes });
+      ctx.flag(entry?.keySpan ?? anchor(r), `The ${recordLabel(r)} cites no evidence: every observed flow needs the capture that shows it.`, { fixes });
     }
   },
 };

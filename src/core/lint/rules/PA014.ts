@@ -1,6 +1,6 @@
 import type { Fix } from '../../report/types';
 import { insertField, replaceValue } from '../edits';
-import { anchor, label, type Rule } from '../rule';
+import { anchor, recordLabel, type Rule } from '../rule';
 
 const blank = (v: unknown) => v === undefined || v === null || String(v).trim() === '';
 
@@ -32,7 +32,7 @@ export const PA014: Rule = {
           fixes.push({ title: `Cite ${e.id} as the source of the statement`, edits: [replaceValue(ctx.report, written, e.id!)] });
         }
       }
-      ctx.report_(anchor(r), `The ${label(r)} has no ${missing.map((m) => `\`${m}\``).join(' and no ')}: a statement must be traceable to where and when it was made.`, { fixes });
+      ctx.flag(anchor(r), `The ${recordLabel(r)} has no ${missing.map((m) => `\`${m}\``).join(' and no ')}: a statement must be traceable to where and when it was made.`, { fixes });
     }
   },
 };

@@ -22,7 +22,7 @@ function checkName(ctx: RuleContext, name: string, span: Span, replaceSpan: Span
   // a new kind of data: declared for this report (sensitivity to be checked by the analyst)
   const declare = appendToFrontMatter(ctx.report, 'categories', categoryItem(ctx, name));
   if (declare) fixes.push({ title: `Declare \`${name}\` as a new category under \`categories:\` in the front matter (sensitivity medium)`, edits: [declare] });
-  ctx.report_(
+  ctx.flag(
     span,
     `Unknown data category \`${name}\`${best ? `; did you mean \`${best.name}\` (${best.category.label})?` : '.'} Add new categories under \`categories:\` in the front matter or .privacy-audit.yaml.`,
     { fixes },

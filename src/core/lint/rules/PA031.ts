@@ -1,5 +1,5 @@
 import { listItems, scalarText } from '../../report/model';
-import { label, type Rule } from '../rule';
+import { recordLabel, type Rule } from '../rule';
 import { unreadable } from '../unreadable';
 
 /** High-sensitivity data sent without encryption, and no finding covers the flow. */
@@ -27,7 +27,7 @@ export const PA031: Rule = {
         .map((c) => c!.label);
       if (!high.length) continue;
       const how = mode === 'none' ? 'without encryption' : 'merely encoded (encoding is not encryption)';
-      ctx.report_(enc!.value!.span, `The ${label(r)} sends high-sensitivity data (${[...new Set(high)].join(', ')}) ${how}, and no finding lists it in \`flows\`.`);
+      ctx.flag(enc!.value!.span, `The ${recordLabel(r)} sends high-sensitivity data (${[...new Set(high)].join(', ')}) ${how}, and no finding lists it in \`flows\`.`);
     }
   },
 };

@@ -1,5 +1,5 @@
 import { scalarText } from '../../report/model';
-import { label, type Rule } from '../rule';
+import { recordLabel, type Rule } from '../rule';
 import { unreadable } from '../unreadable';
 
 /** A response claims a fix that no retest verifies. */
@@ -19,7 +19,7 @@ export const PA032: Rule = {
       const fix = r.fields.get('fix');
       if (!fix || !scalarText(fix)?.trim()) continue;
       if (r.id !== undefined && verified.has(r.id)) continue;
-      ctx.report_(fix.keySpan, `The ${label(r)} claims a fix (${scalarText(fix)!.trim()}) that no retest verifies: add a retest with \`verifies: [${r.id ?? 'V…'}]\`.`);
+      ctx.flag(fix.keySpan, `The ${recordLabel(r)} claims a fix (${scalarText(fix)!.trim()}) that no retest verifies: add a retest with \`verifies: [${r.id ?? 'V…'}]\`.`);
     }
   },
 };

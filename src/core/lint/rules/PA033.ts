@@ -1,5 +1,5 @@
 import { listItems, type YNode } from '../../report/model';
-import { label, type Rule } from '../rule';
+import { recordLabel, type Rule } from '../rule';
 
 /** A scalar as written, without quotes: YAML reads `+12025550101` and `0917…` as numbers, and long digit runs lose digits. */
 function written(text: string, node: YNode): string | undefined {
@@ -106,7 +106,7 @@ export const PA033: Rule = {
           const v = written(report.text, node);
           if (!v) continue;
           const why = check(v, e.key);
-          if (why) ctx.report_(node.span, `\`${v}\` cannot be the ${e.key} of the ${label(r)}: ${why}. (A made-up test value on purpose? Set PA033 to info or off.)`);
+          if (why) ctx.flag(node.span, `\`${v}\` cannot be the ${e.key} of the ${recordLabel(r)}: ${why}. (A made-up test value on purpose? Set PA033 to info or off.)`);
         }
       }
     }

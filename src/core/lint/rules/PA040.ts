@@ -1,5 +1,5 @@
 import { scalarText } from '../../report/model';
-import { anchor, label, type Rule } from '../rule';
+import { anchor, recordLabel, type Rule } from '../rule';
 
 /** A device without `build`. */
 export const PA040: Rule = {
@@ -11,7 +11,7 @@ export const PA040: Rule = {
   check(ctx) {
     for (const r of ctx.report.records) {
       if (r.kind === 'device' && !scalarText(r.fields.get('build'))?.trim()) {
-        ctx.report_(anchor(r), `The ${label(r)} has no \`build\`: without the firmware/OS build nobody can reproduce the test.`);
+        ctx.flag(anchor(r), `The ${recordLabel(r)} has no \`build\`: without the firmware/OS build nobody can reproduce the test.`);
       }
     }
   },

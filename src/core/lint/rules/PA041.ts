@@ -16,6 +16,6 @@ export const PA041: Rule = {
     const warnings = ctx.earlier.filter((d) => d.severity === 'warning').length;
     if (errors + warnings === 0) return;
     const parts = [errors ? `${errors} error${errors > 1 ? 's' : ''}` : '', warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : ''].filter(Boolean);
-    ctx.report_(v.span, `The report is marked final but ${parts.join(' and ')} remain; fix them or set \`status: review\`.`);
+    ctx.flag(v.span, `The report is marked final but ${parts.join(' and ')} remain; fix them or set \`status: review\`.`);
   },
 };

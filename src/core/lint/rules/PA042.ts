@@ -2,7 +2,7 @@ import { listItems, type AuditRecord, type YEntry } from '../../report/model';
 import { dayOf } from '../../report/schema';
 import type { Fix } from '../../report/types';
 import { edit, scalarInner } from '../edits';
-import { label, type Rule } from '../rule';
+import { recordLabel, type Rule } from '../rule';
 
 /** The date fields compared with the report's date, by record kind. */
 const DATED: [field: string, kinds: readonly string[]][] = [
@@ -37,7 +37,7 @@ export const PA042: Rule = {
       const fixes: Fix[] | undefined = reportDate?.value
         ? [{ title: `Move the report's date to ${latest}${late.length > 1 ? ' (the latest date in the report)' : ''}`, edits: [edit(report, scalarInner(report, reportDate.value), latest)] }]
         : undefined;
-      for (const { r, e, day } of late) ctx.report_(e.value!.span, `The ${label(r)} is dated ${day}, after the report's date (${reportDay}).`, { fixes });
+      for (const { r, e, day } of late) ctx.flag(e.value!.span, `The ${recordLabel(r)} is dated ${day}, after the report's date (${reportDay}).`, { fixes });
     }
     for (const r of report.records) {
       if (r.kind !== 'retest') continue;
@@ -49,7 +49,7 @@ export const PA042: Rule = {
         const target = report.byId.get(String(n.value).trim());
         if (target?.kind !== 'response') continue;
         const rday = dayOf(target.fields.get('date')?.value);
-        if (rday && day < rday) ctx.report_(n.span, `The ${label(r)} (${day}) is dated before the ${label(target)} it verifies (${rday}).`);
+        if (rday && day < rday) ctx.flag(n.span, `The ${recordLabel(r)} (${day}) is dated before the ${recordLabel(target)} it verifies (${rday}).`);
       }
     }
   },

@@ -2,7 +2,7 @@ import { scalarText, writtenText, type AuditRecord, type Report, type YEntry } f
 import { dayOf } from '../../report/schema';
 import type { Fix } from '../../report/types';
 import { appendToList, edit, insertField, replaceValue } from '../edits';
-import { anchor, label, type Rule, type RuleContext } from '../rule';
+import { anchor, recordLabel, type Rule, type RuleContext } from '../rule';
 import { unreadable } from '../unreadable';
 import { hasEvidence } from './evidence-required';
 import { isEmptyValue } from './PA006';
@@ -25,6 +25,7 @@ export const PA020: Rule = {
   defaultSeverity: 'error',
   description: 'An evidence file does not exist, or an evidence record names neither a file nor a URL.',
   fixable: true,
+  needs: ['evidence'],
   check(ctx) {
     for (const r of ctx.report.records) {
       if (r.kind !== 'evidence') continue;
@@ -37,15 +38,15 @@ export const PA020: Rule = {
         fileEntry && isEmptyValue(fileEntry.value) && !r.fields.has('url')
           ? [{ title: 'Make it a web source: write `url:` instead of the empty `file:`', edits: [edit(ctx.report, fileEntry.keySpan, 'url')], placeholder: true }]
           : [];
-      ctx.report_(anchor(r), `The ${label(r)} names neither a \`file\` nor a \`url\`.`, { fixes });
+      ctx.flag(anchor(r), `The ${recordLabel(r)} names neither a \`file\` nor a \`url\`.`, { fixes });
     }
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
       if (!st) return;
       const shown = scalarText(file);
-      if (st.state === 'missing') ctx.report_(fileSpan(file), `Evidence file \`${shown}\` does not exist (paths are relative to the report's folder).`);
-      else if (st.state === 'not-a-file') ctx.report_(fileSpan(file), `Evidence path \`${shown}\` is a folder, not a file.`);
-      else if (st.state === 'error') ctx.report_(fileSpan(file), `Evidence file \`${shown}\` cannot be read: ${st.message}`);
+      if (st.state === 'missing') ctx.flag(fileSpan(file), `Evidence file \`${shown}\` does not exist (paths are relative to the report's folder).`);
+      else if (st.state === 'not-a-file') ctx.flag(fileSpan(file), `Evidence path \`${shown}\` is a folder, not a file.`);
+      else if (st.state === 'error') ctx.flag(fileSpan(file), `Evidence file \`${shown}\` cannot be read: ${st.message}`);
     });
   },
 };
@@ -56,6 +57,7 @@ export const PA021: Rule = {
   defaultSeverity: 'error',
   description: "An evidence file's sha256 differs from the recorded one.",
   fixable: true,
+  needs: ['evidence'],
   check(ctx) {
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
@@ -63,7 +65,7 @@ export const PA021: Rule = {
       const recorded = writtenText(ctx.report.text, entry)?.trim();
       if (st?.state !== 'ok' || !entry?.value || !recorded || !SHA256.test(recorded)) return;
       if (recorded.toLowerCase() === st.sha256) return;
-      ctx.report_(entry.value.span, `Evidence file \`${scalarText(file)}\` has changed since it was recorded: its sha256 is ${st.sha256}, the report records ${recorded}.`, {
+      ctx.flag(entry.value.span, `Evidence file \`${scalarText(file)}\` has changed since it was recorded: its sha256 is ${st.sha256}, the report records ${recorded}.`, {
         fixes: [
           {
             title: 'Record the current sha256 (accepts the changed file as evidence)',
@@ -82,6 +84,7 @@ export const PA022: Rule = {
   defaultSeverity: 'warning',
   description: 'An evidence file without a recorded sha256.',
   fixable: true,
+  needs: ['evidence'],
   check(ctx) {
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
@@ -91,11 +94,11 @@ export const PA022: Rule = {
       if (recorded && SHA256.test(recorded)) return;
       const title = `Record the sha256 of \`${scalarText(file)}\``;
       if (entry && recorded) {
-        ctx.report_(entry.value!.span, `\`sha256\` must be 64 hexadecimal digits; the file's sha256 is ${st.sha256}.`, {
+        ctx.flag(entry.value!.span, `\`sha256\` must be 64 hexadecimal digits; the file's sha256 is ${st.sha256}.`, {
           fixes: [{ title, edits: [replaceValue(ctx.report, entry, st.sha256)], preferred: true }],
         });
       } else {
-        ctx.report_(entry?.keySpan ?? fileSpan(file), `Evidence file \`${scalarText(file)}\` has no recorded sha256, so later changes to it cannot be detected.`, {
+        ctx.flag(entry?.keySpan ?? fileSpan(file), `Evidence file \`${scalarText(file)}\` has no recorded sha256, so later changes to it cannot be detected.`, {
           fixes: [{ title, edits: [entry ? replaceValue(ctx.report, entry, st.sha256) : insertField(ctx.report, r, 'sha256', st.sha256)], preferred: true }],
         });
       }
@@ -109,10 +112,11 @@ export const PA023: Rule = {
   defaultSeverity: 'error',
   description: 'An evidence path escapes the workspace.',
   fixable: false,
+  needs: ['evidence'],
   check(ctx) {
     each(ctx, (r, file) => {
       const st = ctx.evidence.get(r);
-      if (st?.state === 'escape') ctx.report_(fileSpan(file), `Evidence path \`${scalarText(file)}\` is not allowed: ${st.reason}. Evidence must stay inside the workspace.`);
+      if (st?.state === 'escape') ctx.flag(fileSpan(file), `Evidence path \`${scalarText(file)}\` is not allowed: ${st.reason}. Evidence must stay inside the workspace.`);
     });
   },
 };
@@ -120,8 +124,8 @@ export const PA023: Rule = {
 /** How a record is shown in a fix's title: `flow F2 (→ api.example.com)`. */
 function described(r: AuditRecord): string {
   const said = scalarText(r.fields.get(r.kind === 'flow' ? 'to' : 'action'))?.trim();
-  if (!said) return label(r);
-  return `${label(r)} (${r.kind === 'flow' ? '→ ' : ''}${said.length > 40 ? `${said.slice(0, 39)}…` : said})`;
+  if (!said) return recordLabel(r);
+  return `${recordLabel(r)} (${r.kind === 'flow' ? '→ ' : ''}${said.length > 40 ? `${said.slice(0, 39)}…` : said})`;
 }
 
 /** The day a step or flow happened: its `date` or `first-seen`, or for a flow its step's `date`. */
@@ -188,7 +192,7 @@ export const PA024: Rule = {
         const e = appendToList(report, c, 'evidence', r.id);
         if (e) fixes.push({ title: `Cite ${r.id} from ${described(c)}`, edits: [e] });
       }
-      ctx.report_(anchor(r), `Evidence ${r.id} is never cited: reference it from a record or cite it in the text as [@${r.id}].`, { fixes });
+      ctx.flag(anchor(r), `Evidence ${r.id} is never cited: reference it from a record or cite it in the text as [@${r.id}].`, { fixes });
     }
   },
 };

@@ -1,5 +1,5 @@
 import { listItems, type AuditRecord, type RecordKind } from '../../report/model';
-import { anchor, label, type Rule, type RuleContext } from '../rule';
+import { anchor, recordLabel, type Rule, type RuleContext } from '../rule';
 
 /** True when the record cites at least one evidence id. */
 export function hasEvidence(r: AuditRecord): boolean {
@@ -11,7 +11,7 @@ export function requireEvidence(ctx: RuleContext, kind: RecordKind, message: (r:
   for (const r of ctx.report.records) {
     if (r.kind !== kind || !applies(r) || hasEvidence(r)) continue;
     const e = r.fields.get('evidence');
-    ctx.report_(e?.keySpan ?? anchor(r), message(r));
+    ctx.flag(e?.keySpan ?? anchor(r), message(r));
   }
 }
 
@@ -25,7 +25,7 @@ export const PA011: Rule = {
     requireEvidence(
       ctx,
       'step',
-      (r) => `The ${label(r)} records what was observed but cites no evidence.`,
+      (r) => `The ${recordLabel(r)} records what was observed but cites no evidence.`,
       (r) => {
         const o = r.fields.get('observed')?.value;
         return !!o && !(o.type === 'scalar' && (o.value === null || String(o.value).trim() === ''));
@@ -41,7 +41,7 @@ export const PA012: Rule = {
   description: 'A finding without evidence.',
   fixable: false,
   check(ctx) {
-    requireEvidence(ctx, 'finding', (r) => `The ${label(r)} cites no evidence: a conclusion needs evidence that a reader can check.`);
+    requireEvidence(ctx, 'finding', (r) => `The ${recordLabel(r)} cites no evidence: a conclusion needs evidence that a reader can check.`);
   },
 };
 
@@ -52,6 +52,6 @@ export const PA013: Rule = {
   description: 'A retest without evidence.',
   fixable: false,
   check(ctx) {
-    requireEvidence(ctx, 'retest', (r) => `The ${label(r)} cites no evidence of what the re-run showed.`);
+    requireEvidence(ctx, 'retest', (r) => `The ${recordLabel(r)} cites no evidence of what the re-run showed.`);
   },
 };
