@@ -21,7 +21,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ProjectConfig } from '../core/lint/config';
 import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
 import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
@@ -32,6 +31,7 @@ import { renderReport } from '../core/present/render/html';
 import { findBrowser, launch, type LaunchedBrowser } from './browser';
 import { abortable, throwIfCancelled } from './abort';
 import { ExportInputError, forHost, isExpectedFailure, plainFailure } from './export-errors';
+import { PRINT_LIMITS, tooMuchToPrint, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
 import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
@@ -40,108 +40,13 @@ import { appendInfo, destinationPages, fillContents, measureContents, printViewp
 export { PAPERS, type Paper } from '../core/present/document';
 export { writeFileAtomic } from './write-atomic';
 export { ExportCancelledError, ExportInputError } from './export-errors';
+export { PRINT_LIMITS, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';
 
 /** The first Chromium version that prints CSS page-margin boxes (running header and footer without templates). */
 export const MARGIN_BOX_MIN_VERSION = 131;
-
-export type ExportStage = 'launch' | 'lint' | 'diagrams' | 'render' | 'print' | 'write';
-
-export interface ExporterOptions {
-  /** Browser executable (setting `privacyAudit.export.browserPath`, `--browser`); found automatically when absent. */
-  browserPath?: string;
-  /** The mermaid UMD bundle; default `require.resolve('mermaid/dist/mermaid.min.js')`. */
-  mermaidPath?: string;
-  /** Folder holding report.css and export.css; default: the repository's (or the bundle's) `media/`. */
-  mediaDir?: string;
-  /** Shown in the document (`Privacy Audit 0.1.0`). */
-  generator?: string;
-  /** Who asks: the messages name `--browser` (`cli`, the default) or the setting `privacyAudit.export.browserPath` (`vscode`). */
-  host?: 'cli' | 'vscode';
-  /** Folder of drawn diagrams kept between exports (see diagram-cache.ts); `null` turns the cache off. Default: the user's cache folder. */
-  diagramCacheDir?: string | null;
-}
-
-export interface ExportOptions {
-  /** The report's text (the editor's buffer may differ from the file on disk). */
-  text: string;
-  /** Absolute path of the report; evidence paths are relative to its folder. */
-  filePath: string;
-  /** The workspace root that evidence may not leave (default: the report's folder). */
-  root?: string;
-  config?: ProjectConfig;
-  /** How a path is named in a message (default: its file name). */
-  shownPath?: (p: string) => string;
-  /** Where to write the PDF. */
-  pdf?: string;
-  /** Where to write the self-contained HTML file. */
-  html?: string;
-  /** Default `a4`. */
-  paper?: Paper;
-  /** Extra CSS appended after the report's styles. Pass it only from a trusted workspace. */
-  extraCss?: string;
-  signal?: AbortSignal;
-  onProgress?: (stage: ExportStage, message: string) => void;
-  /** For reproducible output in tests; default now. */
-  now?: Date;
-  /**
-   * Running header and footer as CSS page-margin boxes (`true`) or as
-   * Chromium header/footer templates (`false`). Default: margin boxes when
-   * the browser is Chromium 131 or newer.
-   */
-  marginBoxes?: boolean;
-}
-
-export interface ExportTimings {
-  /** Browser start and mermaid load (0 when the exporter was warm). */
-  launch: number;
-  lint: number;
-  /** Mermaid: both diagrams to sanitised SVG. */
-  diagrams: number;
-  /** Report HTML and the export document. */
-  render: number;
-  /** `setContent` of the final HTML (0 without a PDF). */
-  load: number;
-  /** `page.pdf()` (0 without a PDF). */
-  pdf: number;
-  write: number;
-  total: number;
-}
-
-export interface ExportResult {
-  title: string;
-  /** Lint errors in the report (the document says so too). */
-  errors: number;
-  pdf?: { path: string; bytes: number; pages: number };
-  html?: { path: string; bytes: number };
-  /** Requests the diagram and print pages tried to make; all were aborted. */
-  blockedRequests: number;
-  /** Things the user should know: a diagram that could not be drawn, and the like. */
-  warnings: string[];
-  evidence: { records: number; files: number; verified: number };
-  timings: ExportTimings;
-  /** The browser that was used. */
-  browser: { path: string; version: string };
-}
-
-/**
- * What one report may ask of the printer. Chromium's memory grows with the
- * document (measured by bench/export-memory.ts: about 0.6 GiB a MiB of HTML
- * on top of 1.3 GiB idle), so a PDF is refused, with the reason, past these.
- * An HTML export has no such limit.
- */
-export const PRINT_LIMITS = {
-  /** Records (flows, steps, evidence …) in one printed report. */
-  maxRecords: 5000,
-  /** Characters of the final HTML document. */
-  maxHtmlChars: 8 * 1024 * 1024,
-};
-
-function tooMuchToPrint(what: string): never {
-  throw new ExportInputError(`Not printed: the report asks too much of the printer, ${what}. Split it into several reports, or export HTML only.`);
-}
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
 export function pdfPageCount(pdf: Uint8Array): number {
