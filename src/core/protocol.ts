@@ -6,11 +6,56 @@
  * Pure: no DOM, no vscode; compiled into both sides.
  */
 
-// the intents are the edit module's own types (type-only: nothing of it reaches the webview bundle)
-import type { FieldValue, Intent, RecordRef } from './edit/intents';
 import { RECORD_KINDS, type RecordKind } from './report/model';
 
-export type { FieldValue, Intent, RecordRef };
+// ------------------------------------------------------------ edit intents (webview → extension; edit/ turns them into text edits)
+
+/**
+ * A field's new value. Lists hold strings, numbers (a list of ports) or
+ * mappings of strings (the auditors: `{name, org, contact}`); a mapping holds
+ * strings (a device's identifiers).
+ */
+export type FieldValue = string | number | boolean | null | ListItem[] | StringMap;
+
+/** An item of a list value. */
+export type ListItem = string | number | StringMap;
+
+/** Keys to string values, in order (`{IMEI: "…", phone number: "…"}`). */
+export interface StringMap {
+  readonly [key: string]: string;
+}
+
+/** A record: by id, or by `AuditRecord.index` (for records without an id). */
+export type RecordRef = { id: string } | { index: number };
+
+/** What the structured editor asks for; edit/intents.ts turns it into minimal text edits of the report. */
+export type Intent =
+  /** Set a field of a record; `null` removes the field. */
+  | { type: 'setField'; record: RecordRef; field: string; value: FieldValue }
+  /**
+   * Add a record with the next free id (or `fields.id` when given and free).
+   * With `after`: a new item after that record when its block is a sequence
+   * of the same kind, otherwise a new fenced block after that record's block.
+   * Without: after the last record of the last top-level block of that kind,
+   * or a new block at the end of the report.
+   */
+  | { type: 'addRecord'; kind: RecordKind; after?: RecordRef; fields?: Record<string, FieldValue> }
+  /** Set several fields of one record in one edit (`null` removes a field); new fields go where the schema orders them. */
+  | { type: 'setFields'; record: RecordRef; fields: Record<string, FieldValue> }
+  /**
+   * Remove a sequence item's lines, or the whole fenced block (and one adjacent blank line).
+   * With `references: 'remove'`, the record's id is also taken out of every record field that names it.
+   */
+  | { type: 'deleteRecord'; record: RecordRef; references?: 'keep' | 'remove' }
+  /**
+   * Replace the text of the prose segment (Markdown outside the front matter and the record blocks)
+   * that starts on `line` and reads `old` (as `proseSegments` gives it), with a minimal edit.
+   */
+  | { type: 'setProse'; line: number; old: string; text: string }
+  /** Swap with the neighbouring record of the same block. */
+  | { type: 'moveRecord'; record: RecordRef; direction: 'up' | 'down' }
+  /** Set a front-matter key; `null` removes it. */
+  | { type: 'setFrontMatter'; key: string; value: FieldValue };
 
 // ------------------------------------------------------------ extension → webview
 

@@ -4,14 +4,12 @@
  * the successive application of changes (apply, parse again, go on) that
  * several intents use to make one result of many changes.
  */
+import type { FieldValue } from '../protocol';
 import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../report/model';
 import { parseReport, reparseEdit, textChange } from '../report/parse';
 import type { Span, TextEdit } from '../report/types';
-import { isStringMap, type FieldValue } from './serialize';
+import { isStringMap } from './serialize';
 import { applyEdits } from './apply-edits';
-
-/** A record: by id, or by `AuditRecord.index` (for records without an id). */
-export type RecordRef = { id: string } | { index: number };
 
 /** What the edited report must look like, for verify.ts. */
 export type Expectation =

@@ -8,8 +8,9 @@
 import { toPlain, type AuditRecord, type RecordKind, type Report, type YEntry, type YMap, type YNode, type YSeq } from '../report/model';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../report/schema';
 import type { TextEdit } from '../report/types';
-import { Ctx, changeTo, checkValue, label, reparsed, resolve, serialiseFailed, type Plan, type RecordRef } from './ctx';
-import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type FieldValue, type ListItem, type ScalarStyle, type StringMap } from './serialize';
+import type { FieldValue, ListItem, RecordRef, StringMap } from '../protocol';
+import { Ctx, changeTo, checkValue, label, reparsed, resolve, serialiseFailed, type Plan } from './ctx';
+import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type ScalarStyle } from './serialize';
 
 /** Field names in the schema's order. */
 type FieldOrder = readonly string[];

@@ -14,48 +14,21 @@
  * parse problem, becomes an error instead of a corrupt document.
  */
 import { nextId } from '../lint/edits';
-import { isRecordKind, type AuditRecord, type RecordBlock, type RecordKind, type Report } from '../report/model';
+import { isRecordKind, type AuditRecord, type RecordBlock, type Report } from '../report/model';
 import { yamlText } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
-import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan, type RecordRef } from './ctx';
+import type { FieldValue, Intent, RecordRef } from '../protocol';
+import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';
 import { setProse } from './prose';
 import { citationsOf, referencesTo, removeReferences } from './references';
-import { isPlainKey, type FieldValue } from './serialize';
+import { isPlainKey } from './serialize';
 import { verifyIntent } from './verify';
 
-export type { FieldValue } from './serialize';
-export type { Expectation, RecordRef } from './ctx';
+export type { FieldValue, Intent, RecordRef } from '../protocol';
+export type { Expectation } from './ctx';
 export { citationsOf, referencesTo };
-
-export type Intent =
-  /** Set a field of a record; `null` removes the field. */
-  | { type: 'setField'; record: RecordRef; field: string; value: FieldValue }
-  /**
-   * Add a record with the next free id (or `fields.id` when given and free).
-   * With `after`: a new item after that record when its block is a sequence
-   * of the same kind, otherwise a new fenced block after that record's block.
-   * Without: after the last record of the last top-level block of that kind,
-   * or a new block at the end of the report.
-   */
-  | { type: 'addRecord'; kind: RecordKind; after?: RecordRef; fields?: Record<string, FieldValue> }
-  /** Set several fields of one record in one edit (`null` removes a field); new fields go where the schema orders them. */
-  | { type: 'setFields'; record: RecordRef; fields: Record<string, FieldValue> }
-  /**
-   * Remove a sequence item's lines, or the whole fenced block (and one adjacent blank line).
-   * With `references: 'remove'`, the record's id is also taken out of every record field that names it.
-   */
-  | { type: 'deleteRecord'; record: RecordRef; references?: 'keep' | 'remove' }
-  /**
-   * Replace the text of the prose segment (Markdown outside the front matter and the record blocks)
-   * that starts on `line` and reads `old` (as `proseSegments` gives it), with a minimal edit.
-   */
-  | { type: 'setProse'; line: number; old: string; text: string }
-  /** Swap with the neighbouring record of the same block. */
-  | { type: 'moveRecord'; record: RecordRef; direction: 'up' | 'down' }
-  /** Set a front-matter key; `null` removes it. */
-  | { type: 'setFrontMatter'; key: string; value: FieldValue };
 
 /** The edits (ascending, non-overlapping, offsets into `report.text`); `newId` is the id given to an added record. */
 export type IntentResult = { edits: TextEdit[]; newId?: string } | { error: string };

@@ -6,21 +6,10 @@
  * used; a style that does not round-trip falls back to double quotes.
  */
 import { parseDocument, stringify, type ToStringOptions } from 'yaml';
+import type { FieldValue, ListItem, StringMap } from '../protocol';
 
-/**
- * A field's new value. Lists hold strings, numbers (a list of ports) or
- * mappings of strings (the auditors: `{name, org, contact}`); a mapping holds
- * strings (a device's identifiers).
- */
-export type FieldValue = string | number | boolean | null | ListItem[] | StringMap;
+export type { FieldValue, ListItem, StringMap };
 
-/** An item of a list value. */
-export type ListItem = string | number | StringMap;
-
-/** Keys to string values, in order (`{IMEI: "…", phone number: "…"}`). */
-export interface StringMap {
-  readonly [key: string]: string;
-}
 
 /** True for the mapping form of a field value. */
 export function isStringMap(value: FieldValue | unknown): value is StringMap {

@@ -4,13 +4,12 @@
  * record other than the edited one must read back unchanged, the edited one
  * exactly as intended, and the parse must not gain problems (PA000–PA002).
  */
+import type { FieldValue, Intent } from '../protocol';
 import { toPlain, type AuditRecord, type Report } from '../report/model';
 import { parseReport, reparseEdit } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { applyEdits } from './apply-edits';
 import type { Expectation } from './ctx';
-import type { Intent } from './intents';
-import type { FieldValue } from './serialize';
 
 type Plain = Record<string, unknown>;
 
