@@ -284,9 +284,17 @@ suite('the form as a first-class editor', () => {
     await fsp.mkdir(workspaceUri(DIR).fsPath, { recursive: true });
     const target = workspaceUri(`${DIR}/brand-new.audit.md`);
     const modelPosted = next(api().onDidPostEditorModel, (e) => same(e.uri, target), 'the new report\'s form');
+    const content = modelOf(target, 0);
     const uri = await vscode.commands.executeCommand<vscode.Uri>('privacyAudit.newReport', target);
     assert.equal(uri?.toString(), target.toString());
     await within(modelPosted, 20_000, 'the structured editor of the new report');
+    // the form shows the new report: the skeleton's front matter and records, editable
+    const model = await within(content, 20_000, 'the new report\'s model');
+    assert.equal(model.frontMatter['audit-format'], 1);
+    assert.equal(model.frontMatter.status, 'draft');
+    assert.deepEqual(model.records.filter((r) => r.kind === 'device').map((r) => r.id), ['D1']);
+    assert.deepEqual(model.records.filter((r) => r.kind === 'flow').map((r) => [r.id, r.fields.from]), [['F1', 'D1']]);
+    assert.equal(model.editable, true);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => (t.input instanceof vscode.TabInputText || t.input instanceof vscode.TabInputCustom) && same(t.input.uri, target));
     assert.equal(tabs.length, 1, `one tab of the new report, not ${tabs.map((t) => t.input?.constructor.name).join(' and ')}`);
     assertFormActive(target, 'New Audit Report');
@@ -410,12 +418,29 @@ suite('the form as a first-class editor', () => {
     const fresh = stale.posted.find((m) => m.type === 'model');
     assert.ok(fresh?.type === 'model' && fresh.model.version === doc.version, 'a model of the current version was posted');
     assert.ok(!recordText(doc, 'E1').includes('sha256'));
+    // and it shows the report as it is now: the added line, every record a line lower, E1 still without its hash
+    assert.ok(fresh.model.prose.some((p) => p.text.includes('An added line.')), 'the added line is in the narrative of the new model');
+    assert.deepEqual(
+      fresh.model.records.map((r) => [r.id, r.line]),
+      model.records.map((r) => [r.id, r.line + 1]),
+      'each record a line lower',
+    );
+    const staleE1 = fresh.model.records.find((r) => r.id === 'E1')!;
+    assert.deepEqual(staleE1.fields, e1!.fields, 'E1 unchanged');
+    assert.equal(staleE1.fields.sha256, undefined);
+    assert.equal(staleE1.hash, 'unrecorded');
 
-    // on the current version it is applied
-    const now = fresh.model.records.find((r) => r.id === 'E1')!.problems.find((p) => p.rule === 'PA022')!;
+    // on the current version it is applied, and the form is sent E1 with its hash
+    const now = staleE1.problems.find((p) => p.rule === 'PA022')!;
+    assert.ok(now, 'PA022 is still shown on E1');
+    const shown = modelOf(uri, fresh.model.version + 1);
     const applied = await send(uri, { type: 'applyFix', version: fresh.model.version, diagnostic: now.diagnostic, fix });
     assert.deepEqual(resultsOf(applied.posted).map((r) => r.ok), [true]);
     assert.match(recordText(doc, 'E1'), new RegExp(`sha256: "?${sha256(BOOT_LOG)}"?`));
+    const fixed = (await shown).records.find((r) => r.id === 'E1')!;
+    assert.deepEqual(fixed.fields, { ...e1!.fields, sha256: sha256(BOOT_LOG) }, 'E1 in the form: its fields as before, and the hash');
+    assert.equal(fixed.hash, 'ok');
+    assert.deepEqual(fixed.problems.map((p) => p.rule), [], 'E1 has no problem left in the form');
   });
 
   test('a quick fix from the form that accepts changed evidence asks first', async () => {
