@@ -20,7 +20,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
 import { maskHtml, RedactionBudgetError, redactorFor, verifyHtml } from '../core/redact';
 import { exportOutputClash } from './files';
@@ -28,25 +27,23 @@ import { writeFileAtomic } from './write-atomic';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/present/document';
 import { Linter, type LintResult } from '../core/lint/linter';
 import { renderReport } from '../core/present/render/html';
-import { findBrowser, launch, type LaunchedBrowser } from './browser';
+import { chromiumMajor, closePrintPage, MARGIN_BOX_MIN_VERSION, mermaidPage, newMermaidRequests, openPrintPage, WarmBrowser, type Warm } from './export-browser';
 import { abortable, throwIfCancelled } from './abort';
-import { ExportInputError, forHost, isExpectedFailure, plainFailure } from './export-errors';
+import { ExportInputError, isExpectedFailure, plainFailure } from './export-errors';
 import { PRINT_LIMITS, tooMuchToPrint, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
-import { defaultMermaidPath, openMermaidPage, type MermaidPage, type RenderedSvg } from './export-mermaid';
+import { defaultMermaidPath, type RenderedSvg } from './export-mermaid';
 import { appendInfo, destinationPages, fillContents, measureContents, printViewport, type PdfInfo } from './pdf-info';
 
 export { PAPERS, type Paper } from '../core/present/document';
 export { writeFileAtomic } from './write-atomic';
 export { ExportCancelledError, ExportInputError } from './export-errors';
+export { chromiumMajor, MARGIN_BOX_MIN_VERSION } from './export-browser';
 export { PRINT_LIMITS, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';
-
-/** The first Chromium version that prints CSS page-margin boxes (running header and footer without templates). */
-export const MARGIN_BOX_MIN_VERSION = 131;
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
 export function pdfPageCount(pdf: Uint8Array): number {
@@ -64,24 +61,6 @@ function mediaDirFor(explicit: string | undefined): string {
 }
 
 // ------------------------------------------------------------------ the exporter
-
-interface Warm {
-  launched: LaunchedBrowser;
-  browserPath: string;
-  version: string;
-  /** The mermaid page, opened when a diagram is not in the cache (loading mermaid is the slow part of a cold export). */
-  mermaid?: Promise<MermaidPage>;
-  /** The mermaid page's blocked requests already reported by an export. */
-  mermaidCounted: number;
-  /** The print context: JavaScript off, offline, every request but `data:` aborted. */
-  print: BrowserContext;
-  printPage?: Page;
-  /** The print page has never held a document (nothing to empty before the next one). */
-  printPageUnused?: boolean;
-  printRequests: { n: number };
-  /** The diagram rendering under way (a cancelled export does not wait for it; the next one does). */
-  rendering: Promise<unknown>;
-}
 
 /** A report ready to print: its document and what it took. */
 interface Prepared {
@@ -103,17 +82,18 @@ interface Prepared {
  * between calls. Exports run one at a time. Call `dispose()` when done.
  */
 export class Exporter {
-  private warm: Promise<Warm> | undefined;
+  private readonly browser: WarmBrowser;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly linter = new Linter();
   private css: { report: string; export: string } | undefined;
-  private disposed = false;
 
-  constructor(private readonly options: ExporterOptions = {}) {}
+  constructor(private readonly options: ExporterOptions = {}) {
+    this.browser = new WarmBrowser(options);
+  }
 
   /** Starts the browser now (otherwise the first export does); mermaid is loaded when a diagram is not in the cache. */
   async start(): Promise<{ path: string; version: string }> {
-    const w = await this.ensureWarm();
+    const w = await this.browser.ensure();
     return { path: w.browserPath, version: w.version };
   }
 
@@ -144,7 +124,7 @@ export class Exporter {
       const asError = plainFailure;
       /** A failure that says nothing about the browser leaves it as it is; anything else starts it afresh. */
       const recover = async (err: unknown) => {
-        if (!isExpectedFailure(err)) await this.reset();
+        if (!isExpectedFailure(err)) await this.browser.reset();
       };
       // one print page: a report is printed while the next one is prepared, never further ahead
       let printing: Promise<void> = Promise.resolve();
@@ -179,7 +159,7 @@ export class Exporter {
             continue;
           }
           // the browser failed under it (perhaps while the last report printed): once more with a new one
-          await this.reset();
+          await this.browser.reset();
           try {
             prepared = await this.prepare(options);
           } catch (err) {
@@ -214,7 +194,7 @@ export class Exporter {
    */
   document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
     return this.enqueue(async () => {
-      const r = await this.build(this.ensureWarm(), options, undefined, { lint: 0, diagrams: 0, render: 0 });
+      const r = await this.build(this.browser.ensure(), options, undefined, { lint: 0, diagrams: 0, render: 0 });
       return { ...r, paper: options.paper ?? 'a4' };
     });
   }
@@ -222,7 +202,7 @@ export class Exporter {
   /** Prints final HTML as `export` does (for benchmarks and tests): the PDF bytes, timings and the requests it tried. */
   printHtml(html: string, options: { paper?: Paper; marginBoxes?: boolean; headerTemplate?: string; footerTemplate?: string; signal?: AbortSignal } = {}): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
     return this.enqueue(async () => {
-      const w = await this.ensureWarm();
+      const w = await this.browser.ensure();
       return this.print(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
     });
   }
@@ -231,7 +211,7 @@ export class Exporter {
   private enqueue<T>(job: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() =>
       job().catch(async (err: unknown) => {
-        if (!isExpectedFailure(err)) await this.reset();
+        if (!isExpectedFailure(err)) await this.browser.reset();
         throw plainFailure(err);
       }),
     );
@@ -240,17 +220,7 @@ export class Exporter {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
-    await this.reset();
-  }
-
-  /** Closes the browser (if any); the next export launches a new one. */
-  private async reset(): Promise<void> {
-    const warm = this.warm;
-    this.warm = undefined;
-    if (!warm) return;
-    const w = await warm.catch(() => undefined);
-    if (w) await w.launched.close();
+    await this.browser.dispose();
   }
 
   // ---------------------------------------------------------------- internals
@@ -263,55 +233,6 @@ export class Exporter {
       this.css = { report: `${read('report.css')}\n${read('timeline.css')}`, export: read('export.css') };
     }
     return this.css;
-  }
-
-  private ensureWarm(): Promise<Warm> {
-    if (this.disposed) return Promise.reject(new Error('This exporter has been disposed.'));
-    if (!this.warm) {
-      const p = this.launchWarm();
-      this.warm = p;
-      // a failed start is not kept: the next export tries again (e.g. after the browser path is fixed)
-      p.catch(() => {
-        if (this.warm === p) this.warm = undefined;
-      });
-    }
-    return this.warm;
-  }
-
-  private async launchWarm(): Promise<Warm> {
-    let browserPath: string;
-    try {
-      browserPath = findBrowser(this.options.browserPath);
-    } catch (err) {
-      throw forHost(err, this.options.host);
-    }
-    const launched = await launch(browserPath);
-    try {
-      const browser: Browser = launched.browser;
-      const version = browser.version();
-      const printRequests = { n: 0 };
-      const openPrint = async () => {
-        const print = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block', acceptDownloads: false, colorScheme: 'light' });
-        await print.route('**/*', (route) => {
-          if (route.request().url().startsWith('data:')) return route.continue();
-          printRequests.n++;
-          return route.abort();
-        });
-        return { print, printPage: await print.newPage() };
-      };
-      const { print, printPage } = await openPrint();
-      const w: Warm = { launched, browserPath, version, mermaidCounted: 0, print, printPage, printPageUnused: true, printRequests, rendering: Promise.resolve() };
-      // a crashed or closed browser is started again by the next export
-      browser.on('disconnected', () => {
-        void this.warm?.then((cur) => {
-          if (cur === w) this.warm = undefined;
-        });
-      });
-      return w;
-    } catch (err) {
-      await launched.close();
-      throw err;
-    }
   }
 
   /**
@@ -345,11 +266,7 @@ export class Exporter {
 
   private async drawMissing(w: Warm, texts: readonly string[], keys: readonly (string | undefined)[], missing: readonly number[], out: (RenderedSvg | undefined)[]): Promise<(RenderedSvg | undefined)[]> {
     const cache = this.diagramCache();
-    w.mermaid ??= openMermaidPage(w.launched.browser, { theme: THEME, idPrefix: 'pa-diagram', ...(this.options.mermaidPath ? { mermaidPath: this.options.mermaidPath } : {}) });
-    const page = await w.mermaid.catch((err: unknown) => {
-      w.mermaid = undefined; // a page that did not open is opened again by the next export
-      throw err;
-    });
+    const page = await mermaidPage(w, { theme: THEME, mermaidPath: this.options.mermaidPath });
     // an id from the key: the same drawing is the same bytes, whichever export made it
     const drawn = await page.render(
       missing.map((i) => texts[i]!),
@@ -496,26 +413,9 @@ export class Exporter {
     info?: PdfInfo,
   ): Promise<{ pdf: Buffer; load: number; print: number; requests: number; contents: 'numbered' | 'corrected' | 'unnumbered' | 'none' }> {
     const before = w.printRequests.n;
-    const open = async (): Promise<Page> => {
-      // one page, reused: each export replaces its document (a cancelled export closes it, and the next opens another)
-      if (!w.printPage || w.printPage.isClosed()) {
-        const fresh = await w.print.newPage();
-        // a crashed page is not closed: let the next export open another
-        fresh.on('crash', () => {
-          if (w.printPage === fresh) w.printPage = undefined;
-        });
-        w.printPage = fresh;
-        w.printPageUnused = true;
-      }
-      return w.printPage;
-    };
+    const open = () => openPrintPage(w);
     let page = await open();
-    const stop = () => {
-      // the next export must not reuse a page that is still closing
-      const closing = page;
-      if (w.printPage === closing) w.printPage = undefined;
-      void closing.close().catch(() => {});
-    };
+    const stop = () => closePrintPage(w, page);
     const load = async () => {
       // the measuring lays the document out as it prints (print media, the page's width); page.pdf() prints so anyway
       await abortable(page.emulateMedia({ media: 'print' }), signal, stop);
@@ -614,10 +514,10 @@ export class Exporter {
     }
 
     const t: ExportTimings = { launch: 0, lint: 0, diagrams: 0, render: 0, load: 0, pdf: 0, write: 0, total: 0 };
-    const wasWarm = this.warm !== undefined;
+    const wasWarm = this.browser.started;
     if (!wasWarm) progress?.('launch', 'Starting the browser');
     // the browser starts while the report is linted and its evidence hashed (launch overlaps lint in the timings)
-    const warm = this.ensureWarm();
+    const warm = this.browser.ensure();
     const launched = warm.then((w) => {
       t.launch = wasWarm ? 0 : performance.now() - start;
       return w;
@@ -628,9 +528,7 @@ export class Exporter {
     });
     const w = await warm;
     // the requests the mermaid page tried for this report's diagrams
-    const tried = w.mermaid ? await w.mermaid.then((m) => m.requests, () => 0) : 0;
-    const mermaidRequests = tried - w.mermaidCounted;
-    w.mermaidCounted = tried;
+    const mermaidRequests = await newMermaidRequests(w);
     throwIfCancelled(signal);
     return { ...built, w, options, t, start, mermaidRequests, prepareMs: performance.now() - start };
   }
@@ -685,12 +583,6 @@ export class Exporter {
     return out;
   }
 
-}
-
-/** The major version of a browser version string (`156.0.8078.79` → 156; 0 when unknown). */
-export function chromiumMajor(version: string): number {
-  const m = /(\d+)\./.exec(version);
-  return m ? Number(m[1]) : 0;
 }
 
 /**
