@@ -6,7 +6,14 @@
  * Pure: no DOM, no vscode; compiled into both sides.
  */
 
-import { RECORD_KINDS, type RecordKind } from './report/model';
+// This file imports nothing: the webviews compile against it alone (src/webview/tsconfig.json).
+
+/**
+ * The record kinds, as report/model.ts lists them: the same list in the same order, restated so
+ * that the protocol needs nothing else. edit/intents.ts does not compile when the two differ.
+ */
+export const RECORD_KINDS = ['device', 'step', 'flow', 'evidence', 'response', 'retest', 'finding'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 // ------------------------------------------------------------ edit intents (webview → extension; edit/ turns them into text edits)
 

@@ -10,8 +10,7 @@
  * half-made row; see form/widgets.ts). So a model that arrives while the
  * analyst types changes nothing under the cursor.
  */
-import type { RecordKind } from '../core/report/model';
-import type { EditorModel, FieldSchema, FieldValue, FromWebview, Intent, ProblemView, RecordRef, RecordView, ToWebview } from '../core/protocol';
+import type { EditorModel, FieldSchema, FieldValue, FromWebview, Intent, ProblemView, RecordKind, RecordRef, RecordView, ToWebview } from '../core/protocol';
 import { el, hasFocusWithin, problemsList, type FieldTarget, type FormContext, type Widget } from './form/dom';
 import { AuditorsWidget, CategoriesWidget, IdentifiersWidget } from './form/rows';
 import { ListWidget, ProseWidget, RefsWidget, ScalarWidget, choicesOf, countries, recordChoices } from './form/widgets';

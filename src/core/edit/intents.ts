@@ -14,11 +14,11 @@
  * parse problem, becomes an error instead of a corrupt document.
  */
 import { nextId } from '../lint/edits';
-import { isRecordKind, type AuditRecord, type RecordBlock, type Report } from '../report/model';
+import { RECORD_KINDS as PROTOCOL_KINDS, type FieldValue, type Intent, type RecordRef } from '../protocol';
+import { RECORD_KINDS, isRecordKind, type AuditRecord, type RecordBlock, type Report } from '../report/model';
 import { yamlText } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
-import type { FieldValue, Intent, RecordRef } from '../protocol';
 import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';
 import { setProse } from './prose';
@@ -29,6 +29,9 @@ import { verifyIntent } from './verify';
 export type { FieldValue, Intent, RecordRef } from '../protocol';
 export type { Expectation } from './ctx';
 export { citationsOf, referencesTo };
+
+// the protocol restates the model's record kinds (it imports nothing): the same list, in the same order
+PROTOCOL_KINDS satisfies typeof RECORD_KINDS;
 
 /** The edits (ascending, non-overlapping, offsets into `report.text`); `newId` is the id given to an added record. */
 export type IntentResult = { edits: TextEdit[]; newId?: string } | { error: string };
