@@ -11,39 +11,27 @@ import frontMatterPlugin from 'markdown-it-front-matter';
 import { citationPlugin, collectCitations } from './citations';
 import {
   isRecordKind,
-  listItems,
   type AuditRecord,
   type FrontMatter,
   type Heading,
   type ParseProblem,
   type RecordBlock,
   type RecordKind,
-  type RefField,
   type Reference,
   type Report,
   type YEntry,
   type YMap,
   type YNode,
 } from './model';
-import { parseFrom, parseRefText, parseSource } from './refs';
+import { collectReferences } from './refs';
 import { LineIndex } from './text';
 import { textChange } from './text-change';
 import type { Span } from './types';
 import { LIMITS, parseYaml, toNodes, type ParsedYaml, type YamlProblem } from './yaml';
 
 export { citationPlugin } from './citations';
+export { REFERENCE_FIELDS } from './refs';
 export { textChange } from './text-change';
-
-/** Reference fields of each record kind and the kinds they may name. */
-export const REFERENCE_FIELDS: Record<RecordKind, Partial<Record<RefField, readonly RecordKind[]>>> = {
-  device: {},
-  step: { device: ['device'], evidence: ['evidence'] },
-  flow: { from: ['device'], step: ['step'], evidence: ['evidence'] },
-  evidence: {},
-  response: { source: ['evidence'], addresses: ['flow', 'finding'], evidence: ['evidence'] },
-  retest: { verifies: ['response'], flows: ['flow'], evidence: ['evidence'] },
-  finding: { flows: ['flow'], evidence: ['evidence'] },
-};
 
 let scanner: MarkdownItInstance | undefined;
 
@@ -573,51 +561,4 @@ function parseBlock(report: Report, tok: Pick<Token, 'map' | 'markup' | 'content
     report.problems.push({ rule: 'PA002', message: `A \`${kind}\` block must hold a YAML mapping (one record) or a sequence of mappings (several records).`, span: node.span });
   }
   return block;
-}
-
-/** Parses `E1`, `E1#frame=3` inside a scalar node into a reference. */
-function refFromScalar(node: YNode, from: AuditRecord, field: RefField, expected: readonly RecordKind[]): Reference | undefined {
-  if (node.type !== 'scalar' || node.value === null) return undefined;
-  const raw = String(node.value);
-  const parsed = parseRefText(raw.trim());
-  if (!parsed) return undefined;
-  const { id, locator } = parsed;
-  // place the id span precisely when the scalar is written verbatim (plain or simply quoted)
-  const offset = node.quoted ? 1 : 0;
-  const lead = raw.length - raw.trimStart().length;
-  const start = node.span.start + offset + lead;
-  const span = { start, end: Math.max(start, node.span.end - offset) };
-  return { id, locator, span, idSpan: { start, end: Math.min(span.end, start + id.length) }, from, field, expected };
-}
-
-function collectReferences(report: Report, r: AuditRecord): void {
-  const spec = REFERENCE_FIELDS[r.kind];
-  for (const [field, expected] of Object.entries(spec) as [RefField, readonly RecordKind[]][]) {
-    const entry = r.fields.get(field);
-    if (!entry) continue;
-    for (const item of listItems(entry)) {
-      if (item.type !== 'scalar' || item.value === null) continue;
-      const text = String(item.value).trim();
-      if (field === 'from') {
-        // `D1`, `D1/component` or `D1 / component`; free text names a component of the only device
-        const sender = parseFrom(text);
-        if (sender.kind === 'text') continue;
-        const lead = item.quoted ? 1 : 0;
-        const start = item.span.start + lead + (String(item.value).length - String(item.value).trimStart().length);
-        report.references.push({
-          id: sender.device,
-          locator: sender.component,
-          span: { start, end: start + text.length },
-          idSpan: { start, end: start + sender.device.length },
-          from: r,
-          field,
-          expected,
-        });
-        continue;
-      }
-      if (field === 'source' && !parseSource(text)) continue; // a URL or free text
-      const ref = refFromScalar(item, r, field, expected);
-      if (ref) report.references.push(ref);
-    }
-  }
 }

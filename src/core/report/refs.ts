@@ -1,9 +1,11 @@
 /**
- * How references are written in record fields: the one parser of each kind,
- * shared by the report parser (references, PA005, rename), the renderer and
- * the data-flow diagram, so that all three read the same text the same way.
+ * References in record fields: which fields of each kind are references, how
+ * a reference is written (the one parser of each form, shared by the report
+ * parser — references, PA005, rename —, the renderer and the data-flow
+ * diagram, so that all three read the same text the same way), and the
+ * references of a parsed record.
  */
-import { kindOfId } from './model';
+import { kindOfId, listItems, type AuditRecord, type RecordKind, type RefField, type Reference, type Report, type YNode } from './model';
 
 /** An id with an optional `#locator`, as written in reference lists (`E2`, `E2#frame=1`). */
 const REF_TEXT = /^([A-Za-z][A-Za-z0-9_-]*)(?:#(.*))?$/;
@@ -46,4 +48,63 @@ export function parseFrom(text: string): FromRef {
 export function parseSource(text: string): RefText | undefined {
   const ref = parseRefText(text);
   return ref && kindOfId(ref.id) ? ref : undefined;
+}
+
+/** Reference fields of each record kind and the kinds they may name. */
+export const REFERENCE_FIELDS: Record<RecordKind, Partial<Record<RefField, readonly RecordKind[]>>> = {
+  device: {},
+  step: { device: ['device'], evidence: ['evidence'] },
+  flow: { from: ['device'], step: ['step'], evidence: ['evidence'] },
+  evidence: {},
+  response: { source: ['evidence'], addresses: ['flow', 'finding'], evidence: ['evidence'] },
+  retest: { verifies: ['response'], flows: ['flow'], evidence: ['evidence'] },
+  finding: { flows: ['flow'], evidence: ['evidence'] },
+};
+
+/** Parses `E1`, `E1#frame=3` inside a scalar node into a reference. */
+function refFromScalar(node: YNode, from: AuditRecord, field: RefField, expected: readonly RecordKind[]): Reference | undefined {
+  if (node.type !== 'scalar' || node.value === null) return undefined;
+  const raw = String(node.value);
+  const parsed = parseRefText(raw.trim());
+  if (!parsed) return undefined;
+  const { id, locator } = parsed;
+  // place the id span precisely when the scalar is written verbatim (plain or simply quoted)
+  const offset = node.quoted ? 1 : 0;
+  const lead = raw.length - raw.trimStart().length;
+  const start = node.span.start + offset + lead;
+  const span = { start, end: Math.max(start, node.span.end - offset) };
+  return { id, locator, span, idSpan: { start, end: Math.min(span.end, start + id.length) }, from, field, expected };
+}
+
+/** Adds the references that the reference fields of `r` hold to `report.references`. */
+export function collectReferences(report: Report, r: AuditRecord): void {
+  const spec = REFERENCE_FIELDS[r.kind];
+  for (const [field, expected] of Object.entries(spec) as [RefField, readonly RecordKind[]][]) {
+    const entry = r.fields.get(field);
+    if (!entry) continue;
+    for (const item of listItems(entry)) {
+      if (item.type !== 'scalar' || item.value === null) continue;
+      const text = String(item.value).trim();
+      if (field === 'from') {
+        // `D1`, `D1/component` or `D1 / component`; free text names a component of the only device
+        const sender = parseFrom(text);
+        if (sender.kind === 'text') continue;
+        const lead = item.quoted ? 1 : 0;
+        const start = item.span.start + lead + (String(item.value).length - String(item.value).trimStart().length);
+        report.references.push({
+          id: sender.device,
+          locator: sender.component,
+          span: { start, end: start + text.length },
+          idSpan: { start, end: start + sender.device.length },
+          from: r,
+          field,
+          expected,
+        });
+        continue;
+      }
+      if (field === 'source' && !parseSource(text)) continue; // a URL or free text
+      const ref = refFromScalar(item, r, field, expected);
+      if (ref) report.references.push(ref);
+    }
+  }
 }
