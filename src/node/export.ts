@@ -27,29 +27,24 @@ import { writeFileAtomic } from './write-atomic';
 import { exportDocument, PAPERS, type ExportDocument, type Paper } from '../core/present/document';
 import { Linter, type LintResult } from '../core/lint/linter';
 import { renderReport } from '../core/present/render/html';
-import { chromiumMajor, closePrintPage, MARGIN_BOX_MIN_VERSION, mermaidPage, newMermaidRequests, openPrintPage, WarmBrowser, type Warm } from './export-browser';
+import { chromiumMajor, MARGIN_BOX_MIN_VERSION, mermaidPage, newMermaidRequests, WarmBrowser, type Warm } from './export-browser';
+import { pdfPageCount, printDocument } from './export-print';
 import { abortable, throwIfCancelled } from './abort';
 import { ExportInputError, isExpectedFailure, plainFailure } from './export-errors';
 import { PRINT_LIMITS, tooMuchToPrint, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 import { DiagramCache, defaultDiagramCacheDir } from './diagram-cache';
 import { loadImages } from './images';
 import { defaultMermaidPath, type RenderedSvg } from './export-mermaid';
-import { appendInfo, destinationPages, fillContents, measureContents, printViewport, type PdfInfo } from './pdf-info';
 
 export { PAPERS, type Paper } from '../core/present/document';
 export { writeFileAtomic } from './write-atomic';
 export { ExportCancelledError, ExportInputError } from './export-errors';
 export { chromiumMajor, MARGIN_BOX_MIN_VERSION } from './export-browser';
+export { pdfPageCount } from './export-print';
 export { PRINT_LIMITS, type ExporterOptions, type ExportOptions, type ExportResult, type ExportStage, type ExportTimings } from './export-types';
 
 /** Mermaid's theme in the export (the PDF is printed light). */
 const THEME = 'default';
-
-/** The number of pages of a PDF written by Chromium (Skia): its page objects. */
-export function pdfPageCount(pdf: Uint8Array): number {
-  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
-  return (text.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
-}
 
 function mediaDirFor(explicit: string | undefined): string {
   if (explicit) return explicit;
@@ -203,7 +198,7 @@ export class Exporter {
   printHtml(html: string, options: { paper?: Paper; marginBoxes?: boolean; headerTemplate?: string; footerTemplate?: string; signal?: AbortSignal } = {}): Promise<{ pdf: Buffer; load: number; print: number; requests: number }> {
     return this.enqueue(async () => {
       const w = await this.browser.ensure();
-      return this.print(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
+      return printDocument(w, html, options.paper ?? 'a4', options.marginBoxes ?? true, options.headerTemplate ?? '', options.footerTemplate ?? '', options.signal);
     });
   }
 
@@ -393,105 +388,6 @@ export class Exporter {
     return { doc, result, warnings, marginBoxes };
   }
 
-  /**
-   * Loads `html` into the print page and prints it. The contents' page
-   * numbers are measured in the page before the one print (pdf-info.ts) and
-   * checked afterwards against where the PDF's own link destinations landed;
-   * a mismatch (rare) is printed once more with the PDF's numbers, and should
-   * that disagree too, without numbers. A measuring that fails or takes too
-   * long leaves the contents without numbers. `info` becomes the PDF's
-   * document information (an incremental update).
-   */
-  private async print(
-    w: Warm,
-    html: string,
-    paper: Paper,
-    marginBoxes: boolean,
-    headerTemplate: string,
-    footerTemplate: string,
-    signal: AbortSignal | undefined,
-    info?: PdfInfo,
-  ): Promise<{ pdf: Buffer; load: number; print: number; requests: number; contents: 'numbered' | 'corrected' | 'unnumbered' | 'none' }> {
-    const before = w.printRequests.n;
-    const open = () => openPrintPage(w);
-    let page = await open();
-    const stop = () => closePrintPage(w, page);
-    const load = async () => {
-      // the measuring lays the document out as it prints (print media, the page's width); page.pdf() prints so anyway
-      await abortable(page.emulateMedia({ media: 'print' }), signal, stop);
-      await abortable(page.setViewportSize(printViewport(paper)), signal, stop);
-      // a new, empty document first: nothing of the last one (its Content-Security-Policy included) carries over
-      if (!w.printPageUnused) await abortable(page.goto('about:blank'), signal, stop);
-      w.printPageUnused = false;
-      await abortable(page.setContent(html, { waitUntil: 'load', timeout: 120_000 }), signal, stop);
-    };
-    let t0 = performance.now();
-    await load();
-    let loadMs = performance.now() - t0;
-    t0 = performance.now();
-    // the contents' page numbers, measured before printing (bounded: a slow measuring leaves them out)
-    let measured = await abortable(measureContents(page, paper, 10_000 + html.length / 200), signal, stop);
-    if (measured && 'timedOut' in measured) {
-      // the page is still busy laying out: print from a fresh one, without numbers
-      stop();
-      page = await open();
-      const t1 = performance.now();
-      await load();
-      loadMs += performance.now() - t1;
-      measured = undefined;
-    }
-    const entries = measured?.entries;
-    const printOnce = () =>
-      abortable(
-        page.pdf({
-          preferCSSPageSize: true,
-          printBackground: true,
-          // bookmarks from the headings; Chromium builds them from the tagged (accessible) PDF's structure
-          outline: true,
-          tagged: true,
-          ...(paper === 'letter' ? { format: 'Letter' } : { format: 'A4' }),
-          ...(marginBoxes ? {} : { displayHeaderFooter: true, headerTemplate, footerTemplate }),
-        }),
-        signal,
-        stop,
-      );
-    /** The pages where the PDF's link destinations of the entries landed, when it says so for every numbered entry. */
-    const landed = (pdf: Buffer, numbers: readonly (number | null)[]): (number | null)[] | undefined => {
-      if (!entries) return undefined;
-      const dests = destinationPages(pdf, entries.map((e) => e.id));
-      if (!dests) return undefined;
-      return entries.map((e, i) => dests.get(e.id) ?? (numbers[i] === null ? null : -1));
-    };
-    const same = (a: readonly (number | null)[], b: readonly (number | null)[]) => a.every((x, i) => x === b[i]);
-    let contents: 'numbered' | 'corrected' | 'unnumbered' | 'none' = entries ? 'numbered' : 'none';
-    let pdf: Buffer;
-    if (!entries) {
-      pdf = await printOnce();
-    } else {
-      let numbers: (number | null)[] = entries.map((e) => e.page);
-      await abortable(fillContents(page, numbers), signal, stop);
-      pdf = await printOnce();
-      let actual = landed(pdf, numbers);
-      if (actual && !same(actual, numbers) && actual.every((p) => p === null || p > 0)) {
-        // the measuring and the print disagree: once more with the printed pages (the slots keep their width)
-        numbers = actual;
-        await abortable(fillContents(page, numbers), signal, stop);
-        pdf = await printOnce();
-        actual = landed(pdf, numbers);
-        contents = 'corrected';
-      }
-      if (actual && !same(actual, numbers)) {
-        // never wrong numbers: without any
-        await abortable(fillContents(page, undefined), signal, stop);
-        pdf = await printOnce();
-        contents = 'unnumbered';
-      }
-    }
-    const printMs = performance.now() - t0;
-    if (info) pdf = appendInfo(pdf, info);
-    return { pdf, load: loadMs, print: printMs, requests: w.printRequests.n - before, contents };
-  }
-
   private async run(options: ExportOptions): Promise<ExportResult> {
     return this.finish(await this.prepare(options));
   }
@@ -556,7 +452,7 @@ export class Exporter {
       if (markup > PRINT_LIMITS.maxHtmlChars) tooMuchToPrint(`a ${(markup / 1048576).toFixed(1)} MiB document (the limit is ${PRINT_LIMITS.maxHtmlChars / 1048576} MiB, embedded images not counted)`);
       progress?.('print', 'Printing the PDF');
       const { date, ...text } = doc.info;
-      const printed = await this.print(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal, { ...text, created: date, modified: date });
+      const printed = await printDocument(w, doc.html, options.paper ?? 'a4', marginBoxes, doc.headerTemplate, doc.footerTemplate, signal, { ...text, created: date, modified: date });
       if (printed.contents === 'unnumbered') warnings.push('The contents have no page numbers: the pages measured before printing did not match the printed ones.');
       pdf = printed.pdf;
       t.load = printed.load;
