@@ -92,6 +92,10 @@ export interface RecordView {
   problems: ProblemView[];
   /** Evidence hash status for evidence records with a file. */
   hash?: 'ok' | 'mismatch' | 'missing' | 'unrecorded' | 'blocked';
+  /** One line for the card's header: what a reviewer looks for first. */
+  summary: string;
+  /** The record in a few words, for the record pickers: its id and its title, name, file or host. */
+  label: string;
 }
 
 export interface FieldSchema {
@@ -119,6 +123,8 @@ export interface EditorModel {
   prose: { line: number; text: string; html: string }[];
   /** Reference fields of each record kind and the record kinds each may name (for the id pickers). */
   refKinds: Record<string, Record<string, readonly string[]>>;
+  /** The record kinds, in the order of the form's sections, each with its section's heading. */
+  kinds: { kind: RecordKind; title: string }[];
   schema: Record<string, FieldSchema[]>;
   frontMatterSchema: FieldSchema[];
   /**

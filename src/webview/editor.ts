@@ -47,15 +47,6 @@ const ctx: FormContext = {
   settled: (id) => results.has(id),
 };
 
-const KIND_TITLES: Record<string, string> = {
-  device: 'Devices',
-  step: 'Test steps',
-  flow: 'Data flows',
-  evidence: 'Evidence',
-  response: 'Responses',
-  retest: 'Retests',
-  finding: 'Findings',
-};
 /** Front-matter keys the form leaves to the text editor (structured settings). */
 const TEXT_ONLY_KEYS = ['categories', 'lint'];
 
@@ -230,7 +221,7 @@ class Card {
       this.title.dataset.text = title + (view.hash ?? '');
       this.title.replaceChildren(title, ...(view.hash ? [' ', el('span', { class: `badge hash-${view.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[view.hash] ?? view.hash)] : []));
     }
-    this.summary.textContent = summaryOf(view);
+    this.summary.textContent = view.summary;
     this.updateActions(view, siblings);
     if (this.choose) this.choose.hidden = !!view.fields.file || !!view.fields.url;
     for (const [name, field] of this.fields) field.update(view.fields[name], view.problems.filter((p) => p.field === name));
@@ -264,28 +255,6 @@ class Card {
   }
 }
 
-/** A one-line summary in the card header: what a reviewer looks for first. */
-function summaryOf(r: RecordView): string {
-  const f = r.fields;
-  const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(', ') : '');
-  switch (r.kind) {
-    case 'flow':
-      return `${s(f.from) || '?'} → ${s(f.to) || '?'}${f.country ? ` (${s(f.country)})` : ''}${f.data ? ` · ${s(f.data)}` : ''}`;
-    case 'device':
-      return [s(f.vendor), s(f.model), s(f.build)].filter(Boolean).join(' ');
-    case 'evidence':
-      return s(f.file) || s(f.url);
-    case 'finding':
-      return s(f.title);
-    case 'response':
-      return [s(f.by), s(f.date)].filter(Boolean).join(', ');
-    case 'retest':
-      return [s(f.build), s(f.result)].filter(Boolean).join(' · ');
-    default:
-      return s(f.action).split('\n')[0] ?? '';
-  }
-}
-
 /** The records of one kind: its cards, in the report's order, kept across models. */
 class KindSection {
   readonly el: HTMLElement;
@@ -293,14 +262,14 @@ class KindSection {
   private readonly list = el('div', { class: 'cards' });
   readonly cards = new Map<string, Card>();
 
-  constructor(private readonly kind: string) {
+  constructor(private readonly kind: RecordKind, private readonly title: string) {
     const hid = `h-${kind}`;
-    this.heading = el('h2', { id: hid }, KIND_TITLES[kind]!);
+    this.heading = el('h2', { id: hid }, title);
     const add = el('button', { type: 'button', class: 'add', 'aria-label': `Add ${kind}` }, `+ Add ${kind}`);
     add.addEventListener('click', () => {
       const mine = (model?.records ?? []).filter((r) => r.kind === kind);
       const last = mine[mine.length - 1];
-      const id = ctx.intent({ type: 'addRecord', kind: kind as RecordKind, ...(last ? { after: refOf(last) } : {}) });
+      const id = ctx.intent({ type: 'addRecord', kind, ...(last ? { after: refOf(last) } : {}) });
       if (id !== undefined) addedBy.add(id);
     });
     const head = el('header', {}, this.heading, add);
@@ -314,7 +283,7 @@ class KindSection {
 
   update(m: EditorModel): void {
     const recs = m.records.filter((r) => r.kind === this.kind);
-    this.heading.textContent = `${KIND_TITLES[this.kind]} (${recs.length})`;
+    this.heading.textContent = `${this.title} (${recs.length})`;
     const schema = m.schema[this.kind] ?? [];
     const seen = new Set<string>();
     let before: ChildNode | null = this.list.firstChild;
@@ -424,7 +393,7 @@ const readOnlyBadge = el('span', { class: 'badge warn', hidden: '' }, 'The YAML 
 const forms = el('fieldset', { class: 'forms' });
 const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams' });
 let front: FrontMatterSection | undefined;
-const sections = Object.keys(KIND_TITLES).map((k) => new KindSection(k));
+let sections: KindSection[] = [];
 const prose = new ProseSection();
 
 function buildPage(m: EditorModel): void {
@@ -439,6 +408,7 @@ function buildPage(m: EditorModel): void {
   }
   toolbar.append(notice, status, readOnlyBadge);
   front = new FrontMatterSection(m);
+  sections = m.kinds.map(({ kind, title }) => new KindSection(kind, title));
   forms.append(front.el, ...sections.map((s) => s.el), prose.el);
   app.replaceChildren(toolbar, el('div', { class: 'editor-layout' }, forms, pane));
 }

@@ -1,10 +1,11 @@
 /** The structured editor's view of a lint result: plain values, problems per record, the field schema. */
 import type { LintResult } from '../lint/linter';
-import { toPlain, writtenText, type Report, type YMap } from '../report/model';
+import { RECORD_KINDS, toPlain, writtenText, type Report, type YMap } from '../report/model';
 import { REFERENCE_FIELDS } from '../report/parse';
 import type { EditorModel, FieldSchema, ProblemView, RecordView } from '../protocol';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
 import { writtenName } from '../features/service';
+import { KIND_TITLES, cardSummary, pickerLabel } from './card-text';
 
 const schemaOf = (f: FieldSpec): FieldSchema => ({
   name: f.name,
@@ -62,7 +63,17 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     // identifiers too (`001010…` and `+1202…` read as numbers); the form sends back what it shows
     const ids = r.kind === 'device' ? r.fields.get('identifiers')?.value : undefined;
     if (ids?.type === 'map') fields.identifiers = Object.fromEntries(ids.entries.map((e) => [e.key, writtenText(report.text, e) ?? '']));
-    const view: RecordView = { kind: r.kind, id: r.id, index: r.index, line: report.lines.positionAt(r.span.start).line, block: report.blocks.indexOf(r.block), fields, problems: byRecord.get(r) ?? [] };
+    const view: RecordView = {
+      kind: r.kind,
+      id: r.id,
+      index: r.index,
+      line: report.lines.positionAt(r.span.start).line,
+      block: report.blocks.indexOf(r.block),
+      fields,
+      problems: byRecord.get(r) ?? [],
+      summary: cardSummary(r.kind, fields),
+      label: pickerLabel(r.id, r.kind, fields),
+    };
     const st = result.evidence.get(r);
     if (st) {
       const recorded = String(fields.sha256 ?? '').trim().toLowerCase();
@@ -79,6 +90,7 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     problems: loose,
     prose: extras.prose ?? [],
     refKinds: REFERENCE_FIELDS,
+    kinds: RECORD_KINDS.map((kind) => ({ kind, title: KIND_TITLES[kind] })),
     schema: Object.fromEntries(Object.entries(RECORD_FIELDS).map(([k, fields]) => [k, fields.map(schemaOf)])),
     frontMatterSchema: FRONT_MATTER_FIELDS.map(schemaOf),
     categories: taxonomy.categories.map((c) => ({ name: writtenName(c), label: c.label, sensitivity: c.sensitivity, aliases: [c.id, c.label, ...c.aliases] })),

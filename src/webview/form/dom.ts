@@ -1,5 +1,5 @@
 /** DOM helpers of the structured editor's form, and what every field widget shares. */
-import type { EditorModel, FieldValue, FromWebview, ProblemView, RecordView } from '../../core/protocol';
+import type { EditorModel, FieldValue, FromWebview, ProblemView } from '../../core/protocol';
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -82,12 +82,4 @@ export function problemsList(problems: ProblemView[], ctx: FormContext): HTMLEle
     ul.append(li);
   }
   return ul;
-}
-
-/** A short description of a record for pickers: its id and title, file, name or host. */
-export function recordLabel(r: RecordView): string {
-  const f = r.fields;
-  const what = [f.title, f.name, f.file, f.url, f.to, f.action, f.by, f.description, f.statement].find((x) => typeof x === 'string' && x.trim() !== '') as string | undefined;
-  const short = what ? (what.length > 60 ? `${what.slice(0, 57)}…` : what) : r.kind;
-  return `${r.id ?? '?'} — ${short}`;
 }

@@ -1,7 +1,7 @@
 /** The form's editors of one value, of a list of items, of references, and of a narrative part (see base.ts for what they share). */
 import type { FieldSchema, FieldValue, RecordView } from '../../core/protocol';
 import { Base, asStrings, dropRow, editableList, findItem, nextId, type Row } from './base';
-import { display, el, recordLabel, type FieldTarget, type FormContext } from './dom';
+import { display, el, type FieldTarget, type FormContext } from './dom';
 
 // ------------------------------------------------------------------ one value
 
@@ -204,7 +204,7 @@ export class RefsWidget extends Base {
   private drawAdder(list: string[], editable: boolean): void {
     const present = new Set(list.map((x) => splitRef(x)[0]));
     const free = this.candidates().filter((r) => r.id !== undefined && !present.has(r.id));
-    this.adder.replaceChildren(el('option', { value: '' }, free.length ? '+ add…' : '+ add… (no other record to name)'), ...free.map((r) => el('option', { value: r.id! }, recordLabel(r))));
+    this.adder.replaceChildren(el('option', { value: '' }, free.length ? '+ add…' : '+ add… (no other record to name)'), ...free.map((r) => el('option', { value: r.id! }, r.label)));
     this.adder.hidden = !editable;
   }
 
@@ -215,7 +215,7 @@ export class RefsWidget extends Base {
     pick.dataset.key = `${this.target.key}.${n}`;
     const options = this.candidates().filter((r) => r.id !== undefined);
     if (!options.some((r) => r.id === id)) pick.append(el('option', { value: id }, `${id} (no such record)`));
-    for (const r of options) pick.append(el('option', { value: r.id! }, recordLabel(r)));
+    for (const r of options) pick.append(el('option', { value: r.id! }, r.label));
     pick.value = id;
     const loc = el('input', { type: 'text', class: 'ref-locator', placeholder: '#locator', 'aria-label': `${this.target.label} reference ${n + 1} locator`, title: 'Where in the evidence: frame=57, entry=12, t=00:01:30 …' });
     loc.dataset.key = `${this.target.key}.${n}.locator`;
@@ -274,7 +274,7 @@ export function countries(): { value: string; label: string }[] {
 
 /** The newest choices of records of `kinds` (ids with their labels) for a single reference. */
 export function recordChoices(records: () => RecordView[]): () => { value: string; label: string }[] {
-  return () => records().filter((r) => r.id !== undefined).map((r) => ({ value: r.id!, label: recordLabel(r) }));
+  return () => records().filter((r) => r.id !== undefined).map((r) => ({ value: r.id!, label: r.label }));
 }
 
 /** A Markdown section of the narrative: a text area, sent (as a minimal edit) on change. */
