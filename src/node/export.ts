@@ -16,15 +16,24 @@
  * The browser is driven through playwright-core with a fresh temporary
  * profile; it is found automatically or given (`browserPath`), and never
  * downloaded. An `Exporter` keeps it warm between exports; `dispose()` ends it.
+ *
+ * This file holds the `Exporter`, which runs exports one at a time, and
+ * re-exports what its callers use. The parts: export-types.ts (options,
+ * results, limits), export-build.ts (lint → images → diagrams → render →
+ * document → redaction check), export-print.ts (the print, the contents'
+ * page numbers, the document information), export-browser.ts (the warm
+ * browser), export-batch.ts (several reports as one job), export-errors.ts
+ * (the errors and which of them leave the browser as it is), abort.ts
+ * (cancelling) and write-atomic.ts (the files).
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { LintResult } from '../core/lint/linter';
-import { PAPERS, type ExportDocument, type Paper } from '../core/present/document';
+import { PAPERS, type Paper } from '../core/present/document';
 import { RedactionBudgetError } from '../core/redact';
 import { throwIfCancelled } from './abort';
+import { runBatch, type ExportJob } from './export-batch';
 import { newMermaidRequests, WarmBrowser, type Warm } from './export-browser';
-import { DocumentBuilder } from './export-build';
+import { DocumentBuilder, type Built } from './export-build';
 import { ExportInputError, isExpectedFailure, plainFailure } from './export-errors';
 import { pdfPageCount, printDocument } from './export-print';
 import { PRINT_LIMITS, tooMuchToPrint, type ExporterOptions, type ExportOptions, type ExportResult, type ExportTimings } from './export-types';
@@ -40,12 +49,8 @@ export { PRINT_LIMITS, type ExporterOptions, type ExportOptions, type ExportResu
 // ------------------------------------------------------------------ the exporter
 
 /** A report ready to print: its document and what it took. */
-interface Prepared {
+interface Prepared extends Built {
   w: Warm;
-  doc: ExportDocument;
-  result: LintResult;
-  warnings: string[];
-  marginBoxes: boolean;
   options: ExportOptions;
   t: ExportTimings;
   start: number;
@@ -89,90 +94,26 @@ export class Exporter {
    * hears of each report in order, with its result or the error that stopped
    * it (the others go on).
    */
-  exportAll(jobs: readonly (ExportOptions | (() => Promise<ExportOptions>))[], onEach?: (index: number, outcome: ExportResult | Error) => void): Promise<(ExportResult | Error)[]> {
-    return this.enqueue(async () => {
-      const outcomes: (ExportResult | Error)[] = [];
-      let callbackError: unknown;
-      const settle = (i: number, o: ExportResult | Error) => {
-        outcomes[i] = o;
-        try {
-          onEach?.(i, o);
-        } catch (err) {
-          callbackError ??= err; // thrown to the caller once the batch is done
-        }
-      };
-      const asError = plainFailure;
-      /** A failure that says nothing about the browser leaves it as it is; anything else starts it afresh. */
-      const recover = async (err: unknown) => {
-        if (!isExpectedFailure(err)) await this.browser.reset();
-      };
-      // one print page: a report is printed while the next one is prepared, never further ahead
-      let printing: Promise<void> = Promise.resolve();
-      for (let i = 0; i < jobs.length; i++) {
-        const job = jobs[i]!;
-        // reading the report: its failure is the report's own, never the browser's
-        let options: ExportOptions | Error;
-        try {
-          options = typeof job === 'function' ? await job() : job;
-        } catch (err) {
-          options = asError(err);
-        }
-        let prepared: Prepared | undefined;
-        let failure: unknown;
-        if (!(options instanceof Error)) {
-          try {
-            prepared = await this.prepare(options);
-          } catch (err) {
-            failure = err;
-          }
-        }
-        // the report before is printed: only now may the browser be started afresh
-        await printing;
-        printing = Promise.resolve();
-        if (options instanceof Error) {
-          settle(i, options);
-          continue;
-        }
-        if (!prepared) {
-          if (isExpectedFailure(failure)) {
-            settle(i, asError(failure));
-            continue;
-          }
-          // the browser failed under it (perhaps while the last report printed): once more with a new one
-          await this.browser.reset();
-          try {
-            prepared = await this.prepare(options);
-          } catch (err) {
-            await recover(err);
-            settle(i, asError(err));
-            continue;
-          }
-        }
-        const ready = prepared;
-        const again = options;
-        printing = (async () => {
-          try {
-            // the browser this report was prepared with may have gone (the last print crashed it): prepare it again
-            const p = ready.w.launched.browser.isConnected() ? ready : await this.prepare(again);
-            settle(i, await this.finish(p));
-          } catch (err) {
-            await recover(err);
-            settle(i, asError(err));
-          }
-        })();
-      }
-      await printing;
-      if (callbackError !== undefined) throw callbackError;
-      return outcomes;
-    });
+  exportAll(jobs: readonly ExportJob[], onEach?: (index: number, outcome: ExportResult | Error) => void): Promise<(ExportResult | Error)[]> {
+    return this.enqueue(() =>
+      runBatch(
+        jobs,
+        {
+          prepare: (o) => this.prepare(o),
+          finish: (p) => this.finish(p),
+          usable: (p) => p.w.launched.browser.isConnected(),
+          reset: () => this.browser.reset(),
+        },
+        onEach,
+      ),
+    );
   }
-
 
   /**
    * The export document only (lint, diagrams, render): what `export` loads
    * into the print page. For benchmarks and tests.
    */
-  document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<{ doc: ExportDocument; result: LintResult; warnings: string[]; marginBoxes: boolean; paper: Paper }> {
+  document(options: Omit<ExportOptions, 'pdf' | 'html'>): Promise<Built & { paper: Paper }> {
     return this.enqueue(async () => {
       const r = await this.builder.build(this.browser.ensure(), options, undefined, { lint: 0, diagrams: 0, render: 0 });
       return { ...r, paper: options.paper ?? 'a4' };
@@ -293,7 +234,6 @@ export class Exporter {
     t.total = p.prepareMs + (performance.now() - finishStart);
     return out;
   }
-
 }
 
 /**
