@@ -179,56 +179,175 @@ const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-
 const isKey = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v);
 const KINDS: ReadonlySet<string> = new Set(RECORD_KINDS);
 
-/** A mapping of strings (a device's identifiers, an auditor): a plain object, never one with a prototype of its own. */
-function isStringMapValue(v: unknown): boolean {
-  if (!isObj(v) || Object.getPrototypeOf(v) !== Object.prototype) return false;
-  const entries = Object.entries(v);
-  return entries.length <= 200 && entries.every(([k, x]) => k.length > 0 && k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !['__proto__', 'constructor', 'prototype'].includes(k) && typeof x === 'string' && x.length <= 10_000);
+// ------------------------------------------------------------ checking an intent
+//
+// Once, where an intent comes in: `parseWebviewMessage` for a webview's message, `applyIntent`
+// (edit/intents.ts) for any caller. The first check is the intent's type, with the reason when it
+// is not one; a webview's message must also keep to the limits (`fits`). What edit/ checks after
+// that is about the document: the record named, a key YAML can write, an id in use.
+
+/** The intent of type `T`. */
+export type IntentOf<T extends Intent['type']> = Extract<Intent, { type: T }>;
+
+/** A plain object (as JSON.parse gives it) that maps non-empty keys to strings. */
+function isPlainStringMap(v: unknown): v is StringMap {
+  return isObj(v) && Object.getPrototypeOf(v) === Object.prototype && Object.entries(v).every(([k, x]) => k !== '' && typeof x === 'string');
 }
 
-function isValue(v: unknown): v is FieldValue {
-  if (v === null || typeof v === 'boolean') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (typeof v === 'string') return v.length <= 100_000;
-  if (isObj(v)) return isStringMapValue(v);
-  // a list of strings, numbers or mappings of strings (the auditors: `{name, org, contact}`)
-  return Array.isArray(v) && v.length <= 1000 && v.every((x) => (typeof x === 'string' && x.length <= 10_000) || (typeof x === 'number' && Number.isFinite(x)) || isStringMapValue(x));
-}
-
-function isRef(v: unknown): v is RecordRef {
-  if (!isObj(v)) return false;
-  if ('id' in v) return Object.keys(v).length === 1 && isId(v.id);
-  return Object.keys(v).length === 1 && isLine(v.index);
-}
-
-function parseIntent(v: unknown): Intent | undefined {
-  if (!isObj(v)) return undefined;
-  switch (v.type) {
-    case 'setField':
-      return isRef(v.record) && isKey(v.field) && isValue(v.value) ? { type: 'setField', record: v.record, field: v.field, value: v.value } : undefined;
-    case 'setFields': {
-      if (!isRef(v.record) || !isObj(v.fields) || Object.getPrototypeOf(v.fields) !== Object.prototype) return undefined;
-      const entries = Object.entries(v.fields);
-      return entries.length > 0 && entries.length <= 50 && entries.every(([k, x]) => isKey(k) && isValue(x)) ? { type: 'setFields', record: v.record, fields: v.fields as Record<string, FieldValue> } : undefined;
-    }
-    case 'setProse':
-      return isLine(v.line) && typeof v.old === 'string' && v.old.length <= 2_000_000 && typeof v.text === 'string' && v.text.length <= 2_000_000 ? { type: 'setProse', line: v.line, old: v.old, text: v.text } : undefined;
-    case 'addRecord': {
-      if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return undefined;
-      if (v.after !== undefined && !isRef(v.after)) return undefined;
-      if (v.fields !== undefined && !(isObj(v.fields) && Object.entries(v.fields).every(([k, x]) => isKey(k) && isValue(x)))) return undefined;
-      return { type: 'addRecord', kind: v.kind as RecordKind, after: v.after as RecordRef | undefined, fields: v.fields as Record<string, FieldValue> | undefined };
-    }
-    case 'deleteRecord':
-      if (!isRef(v.record) || (v.references !== undefined && v.references !== 'keep' && v.references !== 'remove')) return undefined;
-      return { type: 'deleteRecord', record: v.record, ...(v.references ? { references: v.references as 'keep' | 'remove' } : {}) };
-    case 'moveRecord':
-      return isRef(v.record) && (v.direction === 'up' || v.direction === 'down') ? { type: 'moveRecord', record: v.record, direction: v.direction } : undefined;
-    case 'setFrontMatter':
-      return isKey(v.key) && isValue(v.value) ? { type: 'setFrontMatter', key: v.key, value: v.value } : undefined;
-    default:
-      return undefined;
+/** Why `value` is not a `FieldValue`, or undefined. */
+function valueProblem(value: unknown): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
+  if (Array.isArray(value)) {
+    const ok = value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || isPlainStringMap(v));
+    return ok ? undefined : 'A list value must hold strings or numbers only, or mappings of non-empty keys to strings.';
   }
+  if (isObj(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    return isPlainStringMap(value) ? undefined : 'A mapping value must map non-empty keys to strings.';
+  }
+  return 'A value must be a string, a number, true/false, null, a list (of strings, numbers or mappings of strings) or a mapping of strings.';
+}
+
+/** The record reference in `v` (by id when it has a string id), or why there is none. */
+function refOf(v: unknown): RecordRef | string {
+  if (v && typeof v === 'object') {
+    const r = v as { id?: unknown; index?: unknown };
+    if (typeof r.id === 'string') return { id: r.id };
+    if (typeof r.index === 'number') return { index: r.index };
+  }
+  return 'A record reference must be {id} or {index}.';
+}
+
+/** `v` as field names to values, or why it is not. */
+function fieldsOf(v: unknown): Record<string, FieldValue> | string {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'fields must be an object of field names to values.';
+  for (const [k, x] of Object.entries(v)) {
+    const bad = valueProblem(x);
+    if (bad) return `${k}: ${bad}`;
+  }
+  return v as Record<string, FieldValue>;
+}
+
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** A mapping of strings within the limits of a message: a key or value a webview sends is never a prototype's name or a control character. */
+const mapFits = (m: StringMap) => {
+  const entries = Object.entries(m);
+  return entries.length <= 200 && entries.every(([k, x]) => k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !PROTO_KEYS.includes(k) && x.length <= 10_000);
+};
+
+/** A `FieldValue` within the limits of a message. */
+function valueFits(v: FieldValue): boolean {
+  if (typeof v === 'string') return v.length <= 100_000;
+  if (Array.isArray(v)) return v.length <= 1000 && v.every((x) => (typeof x === 'string' ? x.length <= 10_000 : typeof x === 'number' || mapFits(x)));
+  return isObj(v) ? mapFits(v) : true;
+}
+
+/** A record reference as a message writes it: exactly one member, a well-formed id or a line-sized index. */
+function refFits(v: unknown): boolean {
+  if (!isObj(v) || Object.keys(v).length !== 1) return false;
+  return 'id' in v ? isId(v.id) : isLine(v.index);
+}
+
+const fieldsFit = (fields: unknown) => isObj(fields) && Object.entries(fields).every(([k, x]) => isKey(k) && valueFits(x as FieldValue));
+
+interface IntentShape<T extends Intent['type']> {
+  /** The intent made of `v` (its own members only), or why `v` is not one. */
+  check(v: Record<string, unknown>): IntentOf<T> | string;
+  /** Whether `v`, an intent of this type, keeps to the limits of a webview's message. */
+  fits(v: Record<string, unknown>): boolean;
+}
+
+/** Every intent's type check and limits. */
+const SHAPES: { [T in Intent['type']]: IntentShape<T> } = {
+  setField: {
+    check: (v) => {
+      const record = refOf(v.record);
+      if (typeof record === 'string') return record;
+      if (typeof v.field !== 'string') return `${JSON.stringify(v.field)} is not a valid field name.`;
+      return valueProblem(v.value) ?? { type: 'setField', record, field: v.field, value: v.value as FieldValue };
+    },
+    fits: (v) => refFits(v.record) && isKey(v.field) && valueFits(v.value as FieldValue),
+  },
+  setFields: {
+    check: (v) => {
+      const record = refOf(v.record);
+      if (typeof record === 'string') return record;
+      const fields = fieldsOf(v.fields);
+      return typeof fields === 'string' ? fields : { type: 'setFields', record, fields };
+    },
+    fits: (v) => {
+      if (!refFits(v.record) || !isObj(v.fields) || Object.getPrototypeOf(v.fields) !== Object.prototype) return false;
+      const n = Object.keys(v.fields).length;
+      return n > 0 && n <= 50 && fieldsFit(v.fields);
+    },
+  },
+  setProse: {
+    check: (v) =>
+      typeof v.line === 'number' && Number.isInteger(v.line) && v.line >= 0 && typeof v.old === 'string' && typeof v.text === 'string'
+        ? { type: 'setProse', line: v.line, old: v.old, text: v.text }
+        : 'setProse needs a line number, the old text and the new text.',
+    fits: (v) => isLine(v.line) && (v.old as string).length <= 2_000_000 && (v.text as string).length <= 2_000_000,
+  },
+  addRecord: {
+    check: (v) => {
+      if (typeof v.kind !== 'string' || !KINDS.has(v.kind)) return `${JSON.stringify(v.kind)} is not a record kind.`;
+      // no fields: undefined or null
+      const fields = v.fields === undefined || v.fields === null ? undefined : fieldsOf(v.fields);
+      if (typeof fields === 'string') return fields;
+      const after = v.after === undefined ? undefined : refOf(v.after);
+      if (typeof after === 'string') return after;
+      return { type: 'addRecord', kind: v.kind as RecordKind, after, fields };
+    },
+    fits: (v) => (v.after === undefined || refFits(v.after)) && (v.fields === undefined || fieldsFit(v.fields)),
+  },
+  deleteRecord: {
+    check: (v) => {
+      const record = refOf(v.record);
+      if (typeof record === 'string') return record;
+      if (v.references !== undefined && v.references !== 'keep' && v.references !== 'remove') return 'references must be "keep" or "remove".';
+      return { type: 'deleteRecord', record, ...(v.references ? { references: v.references } : {}) };
+    },
+    fits: (v) => refFits(v.record),
+  },
+  moveRecord: {
+    check: (v) => {
+      const record = refOf(v.record);
+      if (typeof record === 'string') return record;
+      return v.direction === 'up' || v.direction === 'down' ? { type: 'moveRecord', record, direction: v.direction } : 'direction must be "up" or "down".';
+    },
+    fits: (v) => refFits(v.record),
+  },
+  setFrontMatter: {
+    check: (v) => {
+      if (typeof v.key !== 'string') return `${JSON.stringify(v.key)} is not a valid front-matter key.`;
+      return valueProblem(v.value) ?? { type: 'setFrontMatter', key: v.key, value: v.value as FieldValue };
+    },
+    fits: (v) => isKey(v.key) && valueFits(v.value as FieldValue),
+  },
+};
+
+function shapeOf(v: unknown): IntentShape<Intent['type']> | string {
+  if (!v || typeof v !== 'object') return 'The intent must be an object.';
+  const type = (v as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(SHAPES, type)) return `Unknown intent type ${JSON.stringify(type)}.`;
+  return SHAPES[type as Intent['type']] as IntentShape<Intent['type']>;
+}
+
+/** `v` as an intent (a copy of its own members), or why it is not one. Does not apply a webview's limits (`parseWebviewMessage` does). */
+export function checkIntent(v: unknown): { intent: Intent } | { error: string } {
+  const shape = shapeOf(v);
+  if (typeof shape === 'string') return { error: shape };
+  const intent = shape.check(v as Record<string, unknown>);
+  return typeof intent === 'string' ? { error: intent } : { intent };
+}
+
+/** An intent a webview sent: of its type and within the limits, else undefined. */
+function parseIntent(v: unknown): Intent | undefined {
+  const shape = shapeOf(v);
+  if (typeof shape === 'string' || !isObj(v)) return undefined;
+  const intent = shape.check(v);
+  return typeof intent !== 'string' && shape.fits(v) ? intent : undefined;
 }
 
 /** The message if it is one the protocol allows, else undefined (the caller drops it). */
