@@ -1,14 +1,14 @@
 /**
  * What every planner of an edit intent shares: the report's text with line
- * helpers (`Ctx`), what a plan returns, the checks of untrusted input, and
+ * helpers (`Ctx`), what a plan returns, the record an intent names, and
  * the successive application of changes (apply, parse again, go on) that
  * several intents use to make one result of many changes.
  */
-import type { FieldValue } from '../protocol';
+import type { FieldValue, RecordRef } from '../protocol';
 import type { AuditRecord, RecordKind, Report, YEntry, YNode } from '../report/model';
 import { parseReport, reparseEdit, textChange } from '../report/parse';
 import type { Span, TextEdit } from '../report/types';
-import { isStringMap } from './serialize';
+import { isPlainKey } from './serialize';
 import { applyEdits } from './apply-edits';
 
 /** What the edited report must look like, for verify.ts. */
@@ -96,41 +96,23 @@ export class Ctx {
   }
 }
 
-// ------------------------------------------------------------------ checks of untrusted input
+// ------------------------------------------------------------------ records named by an intent
 
-/** True for a plain object (as JSON.parse gives it) that maps non-empty keys to strings. */
-function isPlainStringMap(value: unknown): boolean {
-  return isStringMap(value) && Object.getPrototypeOf(value) === Object.prototype && Object.entries(value as object).every(([k, v]) => k !== '' && typeof v === 'string');
-}
-
-/** Why `value` is not a `FieldValue`, or undefined. */
-export function checkValue(value: unknown): string | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : 'A number value must be finite.';
-  if (Array.isArray(value)) {
-    const ok = value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || isPlainStringMap(v));
-    return ok ? undefined : 'A list value must hold strings or numbers only, or mappings of non-empty keys to strings.';
-  }
-  if (isStringMap(value) && Object.getPrototypeOf(value) === Object.prototype) {
-    return isPlainStringMap(value) ? undefined : 'A mapping value must map non-empty keys to strings.';
-  }
-  return 'A value must be a string, a number, true/false, null, a list (of strings, numbers or mappings of strings) or a mapping of strings.';
-}
-
-export function resolve(ctx: Ctx, ref: unknown): AuditRecord | string {
-  if (!ref || typeof ref !== 'object') return 'A record reference must be {id} or {index}.';
-  const r = ref as { id?: unknown; index?: unknown };
-  if (typeof r.id === 'string') {
-    const all = ctx.report.records.filter((x) => x.id === r.id);
-    if (all.length === 0) return `No record has the id ${JSON.stringify(r.id)}.`;
-    if (all.length > 1) return `The id ${r.id} is defined ${all.length} times; refer to the record by its index.`;
+/** The record `ref` names in the report, or why there is none. */
+export function resolve(ctx: Ctx, ref: RecordRef): AuditRecord | string {
+  if ('id' in ref) {
+    const all = ctx.report.records.filter((x) => x.id === ref.id);
+    if (all.length === 0) return `No record has the id ${JSON.stringify(ref.id)}.`;
+    if (all.length > 1) return `The id ${ref.id} is defined ${all.length} times; refer to the record by its index.`;
     return all[0]!;
   }
-  if (typeof r.index === 'number') {
-    const rec = ctx.report.records.find((x) => x.index === r.index);
-    return rec ?? `No record has the index ${r.index}.`;
-  }
-  return 'A record reference must be {id} or {index}.';
+  const rec = ctx.report.records.find((x) => x.index === ref.index);
+  return rec ?? `No record has the index ${ref.index}.`;
+}
+
+/** Why a field cannot be called `name` (YAML would read the key as something else), or undefined. */
+export function fieldNameProblem(name: string): string | undefined {
+  return isPlainKey(name) ? undefined : `${JSON.stringify(name)} is not a valid field name.`;
 }
 
 export function label(rec: AuditRecord): string {

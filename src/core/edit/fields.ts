@@ -8,8 +8,8 @@
 import { toPlain, type AuditRecord, type RecordKind, type Report, type YEntry, type YMap, type YNode, type YSeq } from '../report/model';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../report/schema';
 import type { TextEdit } from '../report/types';
-import type { FieldValue, ListItem, RecordRef, StringMap } from '../protocol';
-import { Ctx, changeTo, checkValue, label, reparsed, resolve, serialiseFailed, type Plan } from './ctx';
+import type { FieldValue, IntentOf, ListItem, StringMap } from '../protocol';
+import { Ctx, changeTo, fieldNameProblem, label, reparsed, resolve, serialiseFailed, type Plan } from './ctx';
 import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type ScalarStyle } from './serialize';
 
 /** Field names in the schema's order. */
@@ -24,14 +24,14 @@ export interface FieldChange {
   value: FieldValue;
 }
 
-export function setField(ctx: Ctx, ref: RecordRef, field: unknown, value: FieldValue): Plan {
-  const rec = resolve(ctx, ref);
+export function setField(ctx: Ctx, { record, field, value }: IntentOf<'setField'>): Plan {
+  const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
   const bad = checkField(ctx, rec, field, value);
   if (bad) return { error: bad };
-  const change = fieldChange(ctx, rec, field as string, value);
+  const change = fieldChange(ctx, rec, field, value);
   if (typeof change === 'string') return { error: change };
-  return { edits: change.edits, expect: { type: 'setField', recordIndex: rec.index, field: field as string, value: change.value } };
+  return { edits: change.edits, expect: { type: 'setField', recordIndex: rec.index, field, value: change.value } };
 }
 
 /**
@@ -40,14 +40,13 @@ export function setField(ctx: Ctx, ref: RecordRef, field: unknown, value: FieldV
  * on the way), given back as one edit. Fields that already read as their
  * value keep their text.
  */
-export function setFields(ctx: Ctx, ref: RecordRef, fields: unknown): Plan {
-  const rec = resolve(ctx, ref);
+export function setFields(ctx: Ctx, { record, fields }: IntentOf<'setFields'>): Plan {
+  const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
-  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return { error: 'fields must be an object of field names to values.' };
-  const given = Object.entries(fields as Record<string, FieldValue>);
+  const given = Object.entries(fields);
   for (const [k, v] of given) {
     const bad = checkField(ctx, rec, k, v);
-    if (bad) return { error: isPlainKey(k) && checkValue(v) ? `${k}: ${bad}` : bad };
+    if (bad) return { error: bad };
   }
   // a field that already reads as the value is left as written (the form may send fields it did not change)
   const same = ([k, v]: [string, FieldValue]) => rec.fields.has(k) && JSON.stringify(toPlain(rec.fields.get(k)!.value)) === JSON.stringify(v);
@@ -67,9 +66,8 @@ export function setFields(ctx: Ctx, ref: RecordRef, fields: unknown): Plan {
 }
 
 /** Why `field` cannot be set to `value` on `rec`, or undefined. */
-function checkField(ctx: Ctx, rec: AuditRecord, field: unknown, value: unknown): string | undefined {
-  if (typeof field !== 'string' || !isPlainKey(field)) return `${JSON.stringify(field)} is not a valid field name.`;
-  const bad = checkValue(value);
+function checkField(ctx: Ctx, rec: AuditRecord, field: string, value: FieldValue): string | undefined {
+  const bad = fieldNameProblem(field);
   if (bad) return bad;
   if (field === 'id' && value !== null) {
     const clash = ctx.report.records.find((r) => r !== rec && r.id === String(value));
@@ -93,13 +91,11 @@ export function fieldChange(ctx: Ctx, rec: AuditRecord, field: string, value: Fi
   return typeof change === 'string' ? change : { edits: change.edits.filter((e) => ctx.text.slice(e.span.start, e.span.end) !== e.newText), value: change.value };
 }
 
-export function setFrontMatter(ctx: Ctx, key: unknown, value: FieldValue): Plan {
+export function setFrontMatter(ctx: Ctx, { key, value }: IntentOf<'setFrontMatter'>): Plan {
   const fm = ctx.report.frontMatter;
   if (!fm) return { error: 'The report has no front matter.' };
   if (!fm.closed || !fm.map) return { error: 'The front matter cannot be read (see PA001); fix it in the text editor first.' };
-  if (typeof key !== 'string' || !isPlainKey(key)) return { error: `${JSON.stringify(key)} is not a valid front-matter key.` };
-  const bad = checkValue(value);
-  if (bad) return { error: bad };
+  if (!isPlainKey(key)) return { error: `${JSON.stringify(key)} is not a valid front-matter key.` };
   if (fm.map.flow) return { error: 'The front matter is written as a flow mapping; edit it in the text editor.' };
   const closeLine = ctx.lineOf(fm.span.end);
   const locate: Locate = (r) => r.frontMatter && { node: r.frontMatter.fields.get(key)?.value, maxLine: r.lines.positionAt(r.frontMatter.span.end).line - 1 };

@@ -14,16 +14,15 @@
  * parse problem, becomes an error instead of a corrupt document.
  */
 import { nextId } from '../lint/edits';
-import { RECORD_KINDS as PROTOCOL_KINDS, type FieldValue, type Intent, type RecordRef } from '../protocol';
-import { RECORD_KINDS, isRecordKind, type AuditRecord, type RecordBlock, type Report } from '../report/model';
+import { RECORD_KINDS as PROTOCOL_KINDS, checkIntent, type FieldValue, type Intent, type IntentOf } from '../protocol';
+import { RECORD_KINDS, type AuditRecord, type RecordBlock, type Report } from '../report/model';
 import { yamlText } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
-import { Ctx, checkValue, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
+import { Ctx, fieldNameProblem, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
 import { fieldLines, setField, setFields, setFrontMatter } from './fields';
 import { setProse } from './prose';
 import { citationsOf, referencesTo, removeReferences } from './references';
-import { isPlainKey } from './serialize';
 import { verifyIntent } from './verify';
 
 export type { FieldValue, Intent, RecordRef } from '../protocol';
@@ -45,9 +44,16 @@ export interface ApplyOptions {
   verify?: boolean;
 }
 
-/** The minimal text edits for an intent, or an error that says why it cannot be done. Never throws. */
-export function applyIntent(report: Report, intent: Intent, options: ApplyOptions = {}): IntentResult {
+/**
+ * The minimal text edits for an intent, or an error that says why it cannot be done. Never throws.
+ * The intent is checked against its type here, once (the protocol's check, without a webview's
+ * limits); the planners below trust it and check only what depends on the document.
+ */
+export function applyIntent(report: Report, intentIn: Intent, options: ApplyOptions = {}): IntentResult {
   try {
+    const checked = checkIntent(intentIn);
+    if ('error' in checked) return checked;
+    const { intent } = checked;
     const res = plan(report, intent);
     if ('error' in res) return res;
     if (options.verify !== false) {
@@ -60,28 +66,21 @@ export function applyIntent(report: Report, intent: Intent, options: ApplyOption
   }
 }
 
+/** The planner of each intent: its edits and what the edited report must read as. */
+const PLANNERS: { [T in Intent['type']]: (ctx: Ctx, intent: IntentOf<T>) => Plan } = {
+  setField,
+  setFields,
+  setFrontMatter,
+  setProse,
+  addRecord,
+  deleteRecord,
+  moveRecord,
+};
+
 function plan(report: Report, intent: Intent): Plan {
-  if (!intent || typeof intent !== 'object') return { error: 'The intent must be an object.' };
   if (report.problems.some((p) => p.rule === 'PA000')) return { error: 'The file cannot be edited as a report (see PA000).' };
-  const ctx = new Ctx(report);
-  switch (intent.type) {
-    case 'setField':
-      return setField(ctx, intent.record, intent.field, intent.value);
-    case 'setFrontMatter':
-      return setFrontMatter(ctx, intent.key, intent.value);
-    case 'addRecord':
-      return addRecord(ctx, intent.kind, intent.after, intent.fields);
-    case 'setFields':
-      return setFields(ctx, intent.record, intent.fields);
-    case 'deleteRecord':
-      return deleteRecord(ctx, intent.record, intent.references);
-    case 'setProse':
-      return setProse(ctx, intent.line, intent.old, intent.text);
-    case 'moveRecord':
-      return moveRecord(ctx, intent.record, intent.direction);
-    default:
-      return { error: `Unknown intent type ${JSON.stringify((intent as { type?: unknown }).type)}.` };
-  }
+  const planner = PLANNERS[intent.type] as (ctx: Ctx, intent: Intent) => Plan;
+  return planner(new Ctx(report), intent);
 }
 
 /** Why a block cannot take structural edits (adding, deleting or moving lines), or undefined. */
@@ -123,23 +122,20 @@ function itemLayout(ctx: Ctx, rec: AuditRecord): { dashLine: number; lead: strin
   return { dashLine, lead, cont: lead.replace(/[^\s>]/g, ' ') };
 }
 
-function checkNewFields(fields: unknown): [string, FieldValue][] | string {
-  if (fields === undefined || fields === null) return [];
-  if (typeof fields !== 'object' || Array.isArray(fields)) return 'fields must be an object of field names to values.';
+/** The fields a new record is given (null: not given), or why one cannot be written. */
+function newFields(fields: Record<string, FieldValue> = {}): [string, FieldValue][] | string {
   const out: [string, FieldValue][] = [];
-  for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
-    if (!isPlainKey(k)) return `${JSON.stringify(k)} is not a valid field name.`;
-    const bad = checkValue(v);
-    if (bad) return `${k}: ${bad}`;
-    if (v !== null) out.push([k, v as FieldValue]);
+  for (const [k, v] of Object.entries(fields)) {
+    const bad = fieldNameProblem(k);
+    if (bad) return bad;
+    if (v !== null) out.push([k, v]);
   }
   return out;
 }
 
-function addRecord(ctx: Ctx, kind: unknown, after: RecordRef | undefined, fieldsIn: unknown): Plan {
+function addRecord(ctx: Ctx, { kind, after, fields: fieldsIn }: IntentOf<'addRecord'>): Plan {
   const { report, eol, text } = ctx;
-  if (typeof kind !== 'string' || !isRecordKind(kind)) return { error: `${JSON.stringify(kind)} is not a record kind.` };
-  const given = checkNewFields(fieldsIn);
+  const given = newFields(fieldsIn);
   if (typeof given === 'string') return { error: given };
   const idGiven = given.find(([k]) => k === 'id');
   let id: string;
@@ -215,10 +211,9 @@ function itemLines(ctx: Ctx, rec: AuditRecord): { first: number; last: number } 
   return { first: layout.dashLine, last: Math.min(ctx.lastLineOf(rec.map.span), rec.block.closeLine - 1) };
 }
 
-function deleteRecord(ctx: Ctx, ref: RecordRef, references: unknown): Plan {
-  const rec = resolve(ctx, ref);
+function deleteRecord(ctx: Ctx, { record, references }: IntentOf<'deleteRecord'>): Plan {
+  const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
-  if (references !== undefined && references !== 'keep' && references !== 'remove') return { error: 'references must be "keep" or "remove".' };
   const blocker = structuralBlocker(ctx, rec.block);
   if (blocker) return { error: blocker };
   const del = deletion(ctx, rec);
@@ -250,10 +245,9 @@ function deletion(ctx: Ctx, rec: AuditRecord): { edit: TextEdit; wholeBlock: boo
   return { edit: ctx.edit(start, end, ''), wholeBlock: true };
 }
 
-function moveRecord(ctx: Ctx, ref: RecordRef, direction: unknown): Plan {
-  const rec = resolve(ctx, ref);
+function moveRecord(ctx: Ctx, { record, direction }: IntentOf<'moveRecord'>): Plan {
+  const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
-  if (direction !== 'up' && direction !== 'down') return { error: 'direction must be "up" or "down".' };
   const block = rec.block;
   if (block.shape !== 'sequence' || block.records.length < 2) {
     return { error: `${label(rec)} is the only record in its \`${block.kind}\` block; records move only within a block, not across blocks.` };

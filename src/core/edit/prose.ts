@@ -9,6 +9,7 @@
 import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
 import { parseReport, reparseEdit, textChange } from '../report/parse';
+import type { IntentOf } from '../protocol';
 import type { Report } from '../report/model';
 import type { TextEdit } from '../report/types';
 import type { Ctx, Plan } from './ctx';
@@ -39,10 +40,7 @@ export function proseSpans(report: Report): { line: number; text: string; start:
   return out;
 }
 
-export function setProse(ctx: Ctx, line: unknown, old: unknown, text: unknown): Plan {
-  if (typeof line !== 'number' || !Number.isInteger(line) || line < 0 || typeof old !== 'string' || typeof text !== 'string') {
-    return { error: 'setProse needs a line number, the old text and the new text.' };
-  }
+export function setProse(ctx: Ctx, { line, old, text }: IntentOf<'setProse'>): Plan {
   // the line is where the form saw the part; an edit above it since (another part, a record) moves it,
   // so a part that still reads as the form showed it is found by its text, the nearest one to that line
   const seg = proseSpans(ctx.report)
