@@ -4,7 +4,7 @@
  * the browser failing under an export, which starts it afresh.
  */
 import { BrowserNotFoundError } from './browser';
-import { PdfStructureError } from './pdf-info';
+import { PdfStructureError } from './pdf-structure';
 
 /** The options cannot be exported as given (no output, a missing folder, the report as its own output). */
 export class ExportInputError extends Error {

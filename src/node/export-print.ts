@@ -2,12 +2,14 @@
  * Printing: the final HTML loaded into the warm browser's print page and
  * printed once by Chromium's PDF engine (tagged, bookmarks from the
  * headings), with the contents' page numbers and the PDF's document
- * information (pdf-info.ts).
+ * information (contents-pages.ts, pdf-docinfo.ts).
  */
 import type { Paper } from '../core/present/document';
 import { abortable } from './abort';
 import { closePrintPage, openPrintPage, type Warm } from './export-browser';
-import { appendInfo, destinationPages, fillContents, measureContents, printViewport, type PdfInfo } from './pdf-info';
+import { fillContents, measureContents, printViewport } from './contents-pages';
+import { appendInfo, type PdfInfo } from './pdf-docinfo';
+import { destinationPages } from './pdf-structure';
 
 /** The number of pages of a PDF written by Chromium (Skia): its page objects. */
 export function pdfPageCount(pdf: Uint8Array): number {
@@ -17,7 +19,7 @@ export function pdfPageCount(pdf: Uint8Array): number {
 
 /**
  * Loads `html` into the print page and prints it. The contents' page
- * numbers are measured in the page before the one print (pdf-info.ts) and
+ * numbers are measured in the page before the one print (contents-pages.ts) and
  * checked afterwards against where the PDF's own link destinations landed;
  * a mismatch (rare) is printed once more with the PDF's numbers, and should
  * that disagree too, without numbers. A measuring that fails or takes too
