@@ -11,7 +11,7 @@ import { activeReportUri } from './active';
 import type { ReportStore } from './store';
 
 let engine: typeof ExportEngine | undefined;
-const load = () => (engine ??= require('./export') as typeof ExportEngine);
+const load = () => (engine ??= require('./exportEngine') as typeof ExportEngine);
 
 export class ExportCommands implements vscode.Disposable {
   private exporter: ExportEngine.Exporter | undefined;

@@ -1,4 +1,4 @@
-/** The export pipeline as the extension loads it (dist/export.js, required on first export). */
+/** The export pipeline as the extension loads it (dist/exportEngine.js, required on first export). */
 export { Exporter, ExportCancelledError, ExportInputError, type ExportResult, type ExportStage } from '../node/export';
 
 import * as path from 'node:path';
