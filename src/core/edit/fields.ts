@@ -11,6 +11,7 @@ import type { TextEdit } from '../report/types';
 import type { FieldValue, IntentOf, ListItem, StringMap } from '../protocol';
 import { Ctx, changeTo, fieldNameProblem, label, reparsed, resolve, serialiseFailed, type Plan } from './ctx';
 import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type ScalarStyle } from './serialize';
+import { fieldLines, indentLines } from './new-record';
 
 /** Field names in the schema's order. */
 type FieldOrder = readonly string[];
@@ -232,10 +233,6 @@ function itemReadsAs(text: string, node: YNode, item: ListItem): boolean {
   return node.entries.length === keys.length && node.entries.every((e, i) => e.key === keys[i] && readsAs(text, e.value, item[e.key]!));
 }
 
-function indentLines(lines: string[], prefix: string): string[] {
-  return lines.map((l) => (l === '' ? prefix.trimEnd() : prefix + l));
-}
-
 function replaceEntry(ctx: Ctx, entry: YEntry, value: FieldValue, locate?: Locate): FieldChange | string {
   const { text, eol } = ctx;
   const v = entry.value;
@@ -444,18 +441,6 @@ function valueStart(ctx: Ctx, colon: number, start: number): number {
   let i = colon + 1;
   while (i < start && (ctx.text[i] === ' ' || ctx.text[i] === '\t')) i++;
   return i;
-}
-
-/** `key: value` lines for a new field (lists in flow style, a list that holds a mapping in block style), `prefix` before continuation lines. */
-export function fieldLines(key: string, value: FieldValue, prefix: string): string[] | undefined {
-  let ser: BlockValue | undefined;
-  if (wantsBlockList(value)) ser = blockValue(value);
-  else if (Array.isArray(value) || isStringMap(value)) {
-    const flow = flowValue(value);
-    ser = flow === undefined ? undefined : { inline: flow, rest: [] };
-  } else ser = blockValue(value);
-  if (!ser) return undefined;
-  return [`${key}:${ser.inline ? ` ${ser.inline}` : ''}`, ...indentLines(ser.rest, prefix)];
 }
 
 function insertEntry(ctx: Ctx, map: YMap, maxLine: number, key: NewKey, value: FieldValue): TextEdit[] | string {

@@ -20,7 +20,8 @@ import { yamlText } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
 import { Ctx, fieldNameProblem, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
-import { fieldLines, setField, setFields, setFrontMatter } from './fields';
+import { setField, setFields, setFrontMatter } from './fields';
+import { recordBlock, recordLines } from './new-record';
 import { setProse } from './prose';
 import { citationsOf, referencesTo, removeReferences } from './references';
 import { verifyIntent } from './verify';
@@ -164,38 +165,29 @@ function addRecord(ctx: Ctx, { kind, after, fields: fieldsIn }: IntentOf<'addRec
     if (blocker) return { error: blocker };
     const layout = itemLayout(ctx, anchor);
     if (!layout) return { error: `The layout of ${label(anchor)} could not be read.` };
-    const lines: string[] = [];
-    for (const [k, v] of fields) {
-      const fl = fieldLines(k, v, layout.cont);
-      if (!fl) return { error: serialiseFailed(v) };
-      lines.push(...fl.map((l, i) => (i === 0 ? (lines.length === 0 ? layout.lead : layout.cont) + l : l)));
-    }
+    const lines = recordLines(fields, layout.lead, layout.cont);
+    if (!Array.isArray(lines)) return { error: serialiseFailed(lines.unwritable) };
     const at = ctx.lineEnd(Math.min(ctx.lastLineOf(anchor.map.span), block.closeLine - 1));
     const position = anchor.index + 1;
     return { edits: [ctx.edit(at, at, eol + lines.join(eol))], expect: { type: 'addRecord', kind, id, fields, position, newBlock: false } };
   }
 
   // a new fenced block
-  const body: string[] = ['```' + kind];
-  for (const [k, v] of fields) {
-    const fl = fieldLines(k, v, '');
-    if (!fl) return { error: serialiseFailed(v) };
-    body.push(...fl);
-  }
-  body.push('```');
+  const fenced = recordBlock(kind, fields, { eol });
+  if (typeof fenced !== 'string') return { error: serialiseFailed(fenced.unwritable) };
   if (block) {
     const blocker = structuralBlocker(ctx, block);
     if (blocker) return { error: blocker };
     const at = block.span.end;
     const tail = ctx.hasLine(block.closeLine + 1) && !ctx.isBlank(block.closeLine + 1) ? eol : '';
     const position = block.records.length ? block.records[block.records.length - 1]!.index + 1 : recordsBefore(report, block.span.end);
-    return { edits: [ctx.edit(at, at, eol + eol + body.join(eol) + tail)], expect: { type: 'addRecord', kind, id, fields, position, newBlock: true } };
+    return { edits: [ctx.edit(at, at, eol + eol + fenced + tail)], expect: { type: 'addRecord', kind, id, fields, position, newBlock: true } };
   }
   // at the end of the report, after exactly one blank line
   const end = text.length;
   const lead = end === 0 || /\n[ \t]*\r?\n$/.test(text) ? '' : /\n$/.test(text) ? eol : eol + eol;
   return {
-    edits: [ctx.edit(end, end, lead + body.join(eol) + eol)],
+    edits: [ctx.edit(end, end, lead + fenced + eol)],
     expect: { type: 'addRecord', kind, id, fields, position: report.records.length, newBlock: true },
   };
 }

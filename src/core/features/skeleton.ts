@@ -1,4 +1,7 @@
 /** The text of a new report: every section and one record of each kind, ready to fill in. */
+import type { RecordKind } from '../report/model';
+import { recordBlock, type NewFields } from '../edit/new-record';
+
 export interface SkeletonOptions {
   id: string;
   title: string;
@@ -16,6 +19,14 @@ export const SKELETON_INSTRUCTIONS: readonly string[] = [
   'Add capture files with *Privacy Audit: Add Evidence File…*; each gets its sha256.',
 ];
 const [SUMMARY_HINT, EVIDENCE_HINT] = SKELETON_INSTRUCTIONS;
+
+/** A record block of the skeleton (a sequence of one item unless `item` is false), written as the structured editor writes new records. */
+function block(kind: RecordKind, fields: NewFields, { item = true } = {}): string {
+  const text = recordBlock(kind, fields, { item });
+  // the skeleton's values are plain strings and lists, which are always written
+  if (typeof text !== 'string') throw new Error(`The skeleton's ${kind} record cannot be written.`);
+  return text;
+}
 
 export function reportSkeleton(o: SkeletonOptions): string {
   const q = (s: string) => JSON.stringify(s);
@@ -40,77 +51,28 @@ ${SUMMARY_HINT}
 
 ## Device
 
-\`\`\`device
-id: D1
-vendor: ""
-model: ""
-os: ""
-build: ""
-identifiers: {}
-\`\`\`
+${block('device', [['id', 'D1'], ['vendor', ''], ['model', ''], ['os', ''], ['build', ''], ['identifiers', {}]], { item: false })}
 
 ## Method
 
-\`\`\`step
-- id: S1
-  action: ""
-  expected: ""
-  observed: ""
-  device: D1
-  date: ${o.date}
-  evidence: [E1]
-\`\`\`
+${block('step', [['id', 'S1'], ['action', ''], ['expected', ''], ['observed', ''], ['device', 'D1'], ['date', o.date], ['evidence', ['E1']]])}
 
 ## Observed data flows
 
-\`\`\`flow
-- id: F1
-  from: D1
-  to: ""
-  country: ""
-  protocol: https
-  encryption: unknown
-  data: []
-  consent: unknown
-  step: S1
-  evidence: [E1]
-\`\`\`
+${block('flow', [['id', 'F1'], ['from', 'D1'], ['to', ''], ['country', ''], ['protocol', 'https'], ['encryption', 'unknown'], ['data', []], ['consent', 'unknown'], ['step', 'S1'], ['evidence', ['E1']]])}
 
 ## Evidence
 
 ${EVIDENCE_HINT}
 
-\`\`\`evidence
-- id: E1
-  file: ""
-  kind: pcap
-  captured: ${o.date}
-  description: ""
-\`\`\`
+${block('evidence', [['id', 'E1'], ['file', ''], ['kind', 'pcap'], ['captured', o.date], ['description', '']])}
 
 ## Responses
 
-\`\`\`response
-- id: V1
-  date: ${o.date}
-  party: vendor
-  by: ""
-  source: ""
-  statement: ""
-  addresses: [F1]
-  verdict: unverified
-\`\`\`
+${block('response', [['id', 'V1'], ['date', o.date], ['party', 'vendor'], ['by', ''], ['source', ''], ['statement', ''], ['addresses', ['F1']], ['verdict', 'unverified']])}
 
 ## Findings
 
-\`\`\`finding
-- id: FN1
-  title: ""
-  severity: medium
-  flows: [F1]
-  evidence: [E1]
-  status: open
-  recommendation: ""
-\`\`\`
+${block('finding', [['id', 'FN1'], ['title', ''], ['severity', 'medium'], ['flows', ['F1']], ['evidence', ['E1']], ['status', 'open'], ['recommendation', '']])}
 `;
 }
