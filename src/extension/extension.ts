@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { ToWebview } from '../core/protocol';
 import { activeReportUri } from './active';
-import { addEvidence, filesGlob, lintWorkspace, newReport } from './commands';
+import { addEvidence } from './addEvidence';
+import { filesGlob, lintWorkspace, newReport } from './commands';
 import { AuditCodeActions, AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, applyConfirmedFix, CONFIRM_FIX_COMMAND, SELECTOR } from './features';
 import { ExportCommands } from './exportCommands';
 import { PreviewManager, previewTarget } from './preview';

@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import type { FromWebview, Intent, RecordRef, ToWebview } from '../core/protocol';
 import { EDITOR_VIEW_TYPE } from './active';
-import { addEvidence } from './commands';
+import { addEvidence } from './addEvidence';
 import type * as Engine from './engine';
 import { confirmFix } from './features';
 import { engine } from './lazy';
