@@ -11,7 +11,7 @@ import type { FromWebview, Intent, RecordRef, ToWebview } from '../core/protocol
 import { EDITOR_VIEW_TYPE } from './active';
 import { addEvidence } from './addEvidence';
 import type * as Engine from './engine';
-import { confirmFix } from './features';
+import { confirmFix } from './codeActions';
 import { engine } from './lazy';
 import { revealLine } from './preview';
 import { askModal } from './prompts';
