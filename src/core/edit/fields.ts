@@ -9,7 +9,7 @@ import { toPlain, type AuditRecord, type RecordKind, type Report, type YEntry, t
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../report/schema';
 import type { TextEdit } from '../report/types';
 import type { FieldValue, IntentOf, ListItem, StringMap } from '../protocol';
-import { Ctx, changeTo, fieldNameProblem, label, reparsed, resolve, serialiseFailed, type Plan } from './ctx';
+import { EditContext, changeTo, fieldNameProblem, recordName, reparsed, resolve, serialiseFailed, type Plan } from './context';
 import { blockItem, blockValue, flowScalar, flowValue, isPlainKey, isStringMap, sameValue, wantsBlockList, type BlockValue, type ScalarStyle } from './serialize';
 import { fieldLines, indentLines } from './new-record';
 
@@ -25,7 +25,7 @@ export interface FieldChange {
   value: FieldValue;
 }
 
-export function setField(ctx: Ctx, { record, field, value }: IntentOf<'setField'>): Plan {
+export function setField(ctx: EditContext, { record, field, value }: IntentOf<'setField'>): Plan {
   const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
   const bad = checkField(ctx, rec, field, value);
@@ -41,7 +41,7 @@ export function setField(ctx: Ctx, { record, field, value }: IntentOf<'setField'
  * on the way), given back as one edit. Fields that already read as their
  * value keep their text.
  */
-export function setFields(ctx: Ctx, { record, fields }: IntentOf<'setFields'>): Plan {
+export function setFields(ctx: EditContext, { record, fields }: IntentOf<'setFields'>): Plan {
   const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
   const given = Object.entries(fields);
@@ -57,8 +57,8 @@ export function setFields(ctx: Ctx, { record, fields }: IntentOf<'setFields'>): 
   let report = ctx.report;
   for (const [k, v] of ops) {
     const now = report.records[rec.index];
-    if (!now) return { error: `${label(rec)} could not be located after an earlier change.` };
-    const change = fieldChange(new Ctx(report), now, k, v, label(rec));
+    if (!now) return { error: `${recordName(rec)} could not be located after an earlier change.` };
+    const change = fieldChange(new EditContext(report), now, k, v, recordName(rec));
     if (typeof change === 'string') return { error: change };
     expected.push([k, change.value]);
     report = reparsed(report, change.edits);
@@ -67,7 +67,7 @@ export function setFields(ctx: Ctx, { record, fields }: IntentOf<'setFields'>): 
 }
 
 /** Why `field` cannot be set to `value` on `rec`, or undefined. */
-function checkField(ctx: Ctx, rec: AuditRecord, field: string, value: FieldValue): string | undefined {
+function checkField(ctx: EditContext, rec: AuditRecord, field: string, value: FieldValue): string | undefined {
   const bad = fieldNameProblem(field);
   if (bad) return bad;
   if (field === 'id' && value !== null) {
@@ -78,7 +78,7 @@ function checkField(ctx: Ctx, rec: AuditRecord, field: string, value: FieldValue
 }
 
 /** The edits that set (or, with null, remove) one field of `rec`, a record of `ctx`'s report; `where` names it in errors. */
-export function fieldChange(ctx: Ctx, rec: AuditRecord, field: string, value: FieldValue, where = label(rec)): FieldChange | string {
+export function fieldChange(ctx: EditContext, rec: AuditRecord, field: string, value: FieldValue, where = recordName(rec)): FieldChange | string {
   const block = rec.block;
   const maxLine = block.closeLine >= 0 ? block.closeLine - 1 : ctx.report.lines.lineCount - 1;
   const current = rec.fields.get(field)?.value;
@@ -92,7 +92,7 @@ export function fieldChange(ctx: Ctx, rec: AuditRecord, field: string, value: Fi
   return typeof change === 'string' ? change : { edits: change.edits.filter((e) => ctx.text.slice(e.span.start, e.span.end) !== e.newText), value: change.value };
 }
 
-export function setFrontMatter(ctx: Ctx, { key, value }: IntentOf<'setFrontMatter'>): Plan {
+export function setFrontMatter(ctx: EditContext, { key, value }: IntentOf<'setFrontMatter'>): Plan {
   const fm = ctx.report.frontMatter;
   if (!fm) return { error: 'The report has no front matter.' };
   if (!fm.closed || !fm.map) return { error: 'The front matter cannot be read (see PA001); fix it in the text editor first.' };
@@ -106,7 +106,7 @@ export function setFrontMatter(ctx: Ctx, { key, value }: IntentOf<'setFrontMatte
 }
 
 /** How a scalar was written. */
-function styleOf(ctx: Ctx, node: YNode | null): ScalarStyle {
+function styleOf(ctx: EditContext, node: YNode | null): ScalarStyle {
   if (!node || node.type !== 'scalar' || !node.quoted) return 'plain';
   const c = ctx.text[node.span.start];
   return c === '"' ? 'double' : c === "'" ? 'single' : c === '|' ? 'literal' : c === '>' ? 'folded' : 'plain';
@@ -143,7 +143,7 @@ interface NewKey {
 }
 
 /** Sets `field` of `map`: the edits, and what the field must read back as. */
-function setOnMap(ctx: Ctx, map: YMap, maxLine: number, field: string, value: FieldValue, where: string, add: NewEntry = {}): FieldChange | string {
+function setOnMap(ctx: EditContext, map: YMap, maxLine: number, field: string, value: FieldValue, where: string, add: NewEntry = {}): FieldChange | string {
   const entry = map.entries.find((e) => e.key === field);
   const key: NewKey = { field, keyText: add.keyText ?? field, order: add.order };
   const done = (edits: TextEdit[] | string): FieldChange | string => (typeof edits === 'string' ? edits : { edits, value });
@@ -160,7 +160,7 @@ function setOnMap(ctx: Ctx, map: YMap, maxLine: number, field: string, value: Fi
  * neighbour. Never before a leading `id`, nor before a sequence item's first
  * field on its `- ` line: after it instead.
  */
-function placeOf(ctx: Ctx, map: YMap, { field, order }: NewKey): { after?: YEntry; before?: YEntry } {
+function placeOf(ctx: EditContext, map: YMap, { field, order }: NewKey): { after?: YEntry; before?: YEntry } {
   const rank = order ? order.indexOf(field) : -1;
   if (!order || rank < 0) return {};
   const ranked = map.entries.map((e) => ({ e, r: order.indexOf(e.key) })).filter((x) => x.r >= 0 && x.r !== rank);
@@ -172,7 +172,7 @@ function placeOf(ctx: Ctx, map: YMap, { field, order }: NewKey): { after?: YEntr
 }
 
 /** True for a sequence item's first field, written on the item's `- ` line. */
-function sharesDashLine(ctx: Ctx, entry: YEntry): boolean {
+function sharesDashLine(ctx: EditContext, entry: YEntry): boolean {
   const line = ctx.lineOf(entry.keySpan.start);
   return /[^\s>]/.test(ctx.text.slice(ctx.lineStart(line), entry.keySpan.start));
 }
@@ -183,7 +183,7 @@ function sharesDashLine(ctx: Ctx, entry: YEntry): boolean {
  * written: `001010…` stays as it is) keep their text. The changes are made
  * one after another on a copy and given back as one edit.
  */
-function setMapEntries(ctx: Ctx, rec: AuditRecord, field: string, inner: YMap, value: StringMap, maxLine: number): FieldChange | string {
+function setMapEntries(ctx: EditContext, rec: AuditRecord, field: string, inner: YMap, value: StringMap, maxLine: number): FieldChange | string {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
   // changes and additions first, removals last: the mapping is never left empty on the way (a renamed only entry)
   const ops: [string, string | null][] = [];
@@ -201,11 +201,11 @@ function setMapEntries(ctx: Ctx, rec: AuditRecord, field: string, inner: YMap, v
   let report = ctx.report;
   for (const [k, v] of ops) {
     const now = report.records[rec.index]?.fields.get(field)?.value;
-    if (!now || now.type !== 'map') return `${label(rec)} ${field} could not be located after an earlier change.`;
+    if (!now || now.type !== 'map') return `${recordName(rec)} ${field} could not be located after an earlier change.`;
     const keyText = flowScalar(k);
     if (keyText === undefined) return serialiseFailed(k);
     const block = report.records[rec.index]!.block;
-    const change = setOnMap(new Ctx(report), now, block.closeLine >= 0 ? block.closeLine - 1 : maxLine, k, v, `${label(rec)} ${field}`, { keyText });
+    const change = setOnMap(new EditContext(report), now, block.closeLine >= 0 ? block.closeLine - 1 : maxLine, k, v, `${recordName(rec)} ${field}`, { keyText });
     if (typeof change === 'string') return change;
     report = reparsed(report, change.edits);
   }
@@ -233,7 +233,7 @@ function itemReadsAs(text: string, node: YNode, item: ListItem): boolean {
   return node.entries.length === keys.length && node.entries.every((e, i) => e.key === keys[i] && readsAs(text, e.value, item[e.key]!));
 }
 
-function replaceEntry(ctx: Ctx, entry: YEntry, value: FieldValue, locate?: Locate): FieldChange | string {
+function replaceEntry(ctx: EditContext, entry: YEntry, value: FieldValue, locate?: Locate): FieldChange | string {
   const { text, eol } = ctx;
   const v = entry.value;
   const keyLine = ctx.lineOf(entry.keySpan.start);
@@ -294,7 +294,7 @@ function replaceEntry(ctx: Ctx, entry: YEntry, value: FieldValue, locate?: Locat
  * inserted after them, the old ones left over deleted. Undefined when an
  * item's lines cannot be told apart (the caller rewrites the whole list).
  */
-function setListItems(ctx: Ctx, seq: YSeq, value: ListItem[], locate: Locate | undefined): FieldChange | string | undefined {
+function setListItems(ctx: EditContext, seq: YSeq, value: ListItem[], locate: Locate | undefined): FieldChange | string | undefined {
   const old = seq.items;
   const lines = old.map((item) => ctx.itemLines(item));
   if (lines.some((l, i) => !l || (i > 0 && l.first <= lines[i - 1]!.last))) return undefined;
@@ -362,7 +362,7 @@ interface EntryChanges {
  * entry by entry (entries that read as before keep their text, new keys go
  * at its end), anything else by writing the item's lines again.
  */
-function itemChange(ctx: Ctx, seq: YSeq, i: number, item: ListItem, lines: { first: number; last: number; prefix: string }, byEntry: EntryChanges | undefined): FieldChange | string {
+function itemChange(ctx: EditContext, seq: YSeq, i: number, item: ListItem, lines: { first: number; last: number; prefix: string }, byEntry: EntryChanges | undefined): FieldChange | string {
   const node = seq.items[i]!;
   const region = { start: ctx.lineStart(lines.first), end: ctx.lineEnd(lines.last) };
   if (isStringMap(item) && node.type === 'map' && byEntry) {
@@ -383,7 +383,7 @@ function itemChange(ctx: Ctx, seq: YSeq, i: number, item: ListItem, lines: { fir
  * empty mapping, more changes than the budget has left, or a result that does
  * not read back as `item`).
  */
-function mapItemEntries(ctx: Ctx, i: number, node: YMap, item: StringMap, region: { start: number; end: number }, { locate, budget }: EntryChanges): FieldChange | undefined {
+function mapItemEntries(ctx: EditContext, i: number, node: YMap, item: StringMap, region: { start: number; end: number }, { locate, budget }: EntryChanges): FieldChange | undefined {
   const keys = node.entries.map((e) => e.key);
   const want = Object.keys(item);
   if (want.length === 0 || (keys.length === 0 && !node.flow) || new Set(keys).size !== keys.length) return undefined;
@@ -412,7 +412,7 @@ function mapItemEntries(ctx: Ctx, i: number, node: YMap, item: StringMap, region
     const found = itemNow(report);
     const keyText = flowScalar(k);
     if (!found || found.now.type !== 'map' || keyText === undefined) return undefined;
-    const change = setOnMap(new Ctx(report), found.now, found.maxLine, k, v, 'the list item', { keyText });
+    const change = setOnMap(new EditContext(report), found.now, found.maxLine, k, v, 'the list item', { keyText });
     if (typeof change === 'string') return undefined;
     report = reparsed(report, change.edits);
   }
@@ -426,7 +426,7 @@ function mapItemEntries(ctx: Ctx, i: number, node: YMap, item: StringMap, region
 }
 
 /** Edits sorted, those that touch (one ends where the next starts) made one. */
-function joinTouching(ctx: Ctx, edits: TextEdit[]): TextEdit[] {
+function joinTouching(ctx: EditContext, edits: TextEdit[]): TextEdit[] {
   const out: TextEdit[] = [];
   for (const e of [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end)) {
     const last = out[out.length - 1];
@@ -437,13 +437,13 @@ function joinTouching(ctx: Ctx, edits: TextEdit[]): TextEdit[] {
 }
 
 /** Where the value after `colon` starts, node properties (tag, anchor) included. */
-function valueStart(ctx: Ctx, colon: number, start: number): number {
+function valueStart(ctx: EditContext, colon: number, start: number): number {
   let i = colon + 1;
   while (i < start && (ctx.text[i] === ' ' || ctx.text[i] === '\t')) i++;
   return i;
 }
 
-function insertEntry(ctx: Ctx, map: YMap, maxLine: number, key: NewKey, value: FieldValue): TextEdit[] | string {
+function insertEntry(ctx: EditContext, map: YMap, maxLine: number, key: NewKey, value: FieldValue): TextEdit[] | string {
   const first = map.entries[0];
   const last = map.entries[map.entries.length - 1];
   if (!first || !last) return 'The record has no fields to place the new one after.';
@@ -460,7 +460,7 @@ function insertEntry(ctx: Ctx, map: YMap, maxLine: number, key: NewKey, value: F
   return [ctx.edit(at, at, ctx.eol + prefix + lines.join(ctx.eol))];
 }
 
-function removeEntry(ctx: Ctx, map: YMap, entry: YEntry, where: string): TextEdit[] | string {
+function removeEntry(ctx: EditContext, map: YMap, entry: YEntry, where: string): TextEdit[] | string {
   if (map.entries.length === 1) return `${entry.key} is the only field of ${where}; delete the record instead.`;
   const i = map.entries.indexOf(entry);
   const keyLine = ctx.lineOf(entry.keySpan.start);
@@ -476,7 +476,7 @@ function removeEntry(ctx: Ctx, map: YMap, entry: YEntry, where: string): TextEdi
 }
 
 /** A record written as `{id: F1, to: x}`: every value stays on one line in flow style. */
-function setOnFlowMap(ctx: Ctx, map: YMap, entry: YEntry | undefined, key: NewKey, value: FieldValue, where: string): TextEdit[] | string {
+function setOnFlowMap(ctx: EditContext, map: YMap, entry: YEntry | undefined, key: NewKey, value: FieldValue, where: string): TextEdit[] | string {
   const { text } = ctx;
   if (value === null) {
     if (!entry) return [];

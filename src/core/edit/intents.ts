@@ -19,7 +19,7 @@ import { RECORD_KINDS, type AuditRecord, type RecordBlock, type Report } from '.
 import { yamlText } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { isSeq, parseDocument } from 'yaml';
-import { Ctx, fieldNameProblem, label, resolve, serialiseFailed, type Expectation, type Plan } from './ctx';
+import { EditContext, fieldNameProblem, recordName, resolve, serialiseFailed, type Expectation, type Plan } from './context';
 import { setField, setFields, setFrontMatter } from './fields';
 import { recordBlock, recordLines } from './new-record';
 import { setProse } from './prose';
@@ -27,7 +27,7 @@ import { citationsOf, referencesTo, removeReferences } from './references';
 import { verifyIntent } from './verify';
 
 export type { FieldValue, Intent, RecordRef } from '../protocol';
-export type { Expectation } from './ctx';
+export type { Expectation } from './context';
 export { citationsOf, referencesTo };
 
 // the protocol restates the model's record kinds (it imports nothing): the same list, in the same order
@@ -68,7 +68,7 @@ export function applyIntent(report: Report, intentIn: Intent, options: ApplyOpti
 }
 
 /** The planner of each intent: its edits and what the edited report must read as. */
-const PLANNERS: { [T in Intent['type']]: (ctx: Ctx, intent: IntentOf<T>) => Plan } = {
+const PLANNERS: { [T in Intent['type']]: (ctx: EditContext, intent: IntentOf<T>) => Plan } = {
   setField,
   setFields,
   setFrontMatter,
@@ -80,12 +80,12 @@ const PLANNERS: { [T in Intent['type']]: (ctx: Ctx, intent: IntentOf<T>) => Plan
 
 function plan(report: Report, intent: Intent): Plan {
   if (report.problems.some((p) => p.rule === 'PA000')) return { error: 'The file cannot be edited as a report (see PA000).' };
-  const planner = PLANNERS[intent.type] as (ctx: Ctx, intent: Intent) => Plan;
-  return planner(new Ctx(report), intent);
+  const planner = PLANNERS[intent.type] as (ctx: EditContext, intent: Intent) => Plan;
+  return planner(new EditContext(report), intent);
 }
 
 /** Why a block cannot take structural edits (adding, deleting or moving lines), or undefined. */
-function structuralBlocker(ctx: Ctx, block: RecordBlock): string | undefined {
+function structuralBlocker(ctx: EditContext, block: RecordBlock): string | undefined {
   if (block.closeLine < 0) return `The \`${block.kind}\` block is not closed; close it first.`;
   if (block.indent !== '' || !ctx.lineText(block.openLine).startsWith(block.marker)) {
     return `The \`${block.kind}\` block is inside a list or quote; add, delete or move its records in the text editor.`;
@@ -102,7 +102,7 @@ function structuralBlocker(ctx: Ctx, block: RecordBlock): string | undefined {
   return undefined;
 }
 
-function seqInfo(ctx: Ctx, block: RecordBlock): { flow: boolean; items: number } | undefined {
+function seqInfo(ctx: EditContext, block: RecordBlock): { flow: boolean; items: number } | undefined {
   const doc = parseDocument(yamlText(ctx.text.slice(block.contentSpan.start, block.contentSpan.end)), { prettyErrors: false });
   if (!isSeq(doc.contents)) return undefined;
   return { flow: !!doc.contents.flow, items: doc.contents.items.length };
@@ -111,7 +111,7 @@ function seqInfo(ctx: Ctx, block: RecordBlock): { flow: boolean; items: number }
 // ------------------------------------------------------------------ records: add, delete, move
 
 /** The line of a sequence item's `-`, and the text before the first key on its first line. */
-function itemLayout(ctx: Ctx, rec: AuditRecord): { dashLine: number; lead: string; cont: string } | undefined {
+function itemLayout(ctx: EditContext, rec: AuditRecord): { dashLine: number; lead: string; cont: string } | undefined {
   const start = rec.map.span.start;
   let i = start - 1;
   while (i >= 0 && /\s/.test(ctx.text[i]!)) i--;
@@ -134,7 +134,7 @@ function newFields(fields: Record<string, FieldValue> = {}): [string, FieldValue
   return out;
 }
 
-function addRecord(ctx: Ctx, { kind, after, fields: fieldsIn }: IntentOf<'addRecord'>): Plan {
+function addRecord(ctx: EditContext, { kind, after, fields: fieldsIn }: IntentOf<'addRecord'>): Plan {
   const { report, eol, text } = ctx;
   const given = newFields(fieldsIn);
   if (typeof given === 'string') return { error: given };
@@ -164,7 +164,7 @@ function addRecord(ctx: Ctx, { kind, after, fields: fieldsIn }: IntentOf<'addRec
     const blocker = structuralBlocker(ctx, block);
     if (blocker) return { error: blocker };
     const layout = itemLayout(ctx, anchor);
-    if (!layout) return { error: `The layout of ${label(anchor)} could not be read.` };
+    if (!layout) return { error: `The layout of ${recordName(anchor)} could not be read.` };
     const lines = recordLines(fields, layout.lead, layout.cont);
     if (!Array.isArray(lines)) return { error: serialiseFailed(lines.unwritable) };
     const at = ctx.lineEnd(Math.min(ctx.lastLineOf(anchor.map.span), block.closeLine - 1));
@@ -197,13 +197,13 @@ function recordsBefore(report: Report, offset: number): number {
 }
 
 /** Whole lines of a sequence item: from its `-` line to its last line. */
-function itemLines(ctx: Ctx, rec: AuditRecord): { first: number; last: number } | undefined {
+function itemLines(ctx: EditContext, rec: AuditRecord): { first: number; last: number } | undefined {
   const layout = itemLayout(ctx, rec);
   if (!layout) return undefined;
   return { first: layout.dashLine, last: Math.min(ctx.lastLineOf(rec.map.span), rec.block.closeLine - 1) };
 }
 
-function deleteRecord(ctx: Ctx, { record, references }: IntentOf<'deleteRecord'>): Plan {
+function deleteRecord(ctx: EditContext, { record, references }: IntentOf<'deleteRecord'>): Plan {
   const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
   const blocker = structuralBlocker(ctx, rec.block);
@@ -217,11 +217,11 @@ function deleteRecord(ctx: Ctx, { record, references }: IntentOf<'deleteRecord'>
 }
 
 /** The edit that removes a record: a sequence item's lines, or the whole fenced block. */
-function deletion(ctx: Ctx, rec: AuditRecord): { edit: TextEdit; wholeBlock: boolean } | string {
+function deletion(ctx: EditContext, rec: AuditRecord): { edit: TextEdit; wholeBlock: boolean } | string {
   const block = rec.block;
   if (block.shape === 'sequence' && block.records.length > 1) {
     const lines = itemLines(ctx, rec);
-    if (!lines) return `The lines of ${label(rec)} could not be located.`;
+    if (!lines) return `The lines of ${recordName(rec)} could not be located.`;
     return { edit: ctx.edit(ctx.lineStart(lines.first), ctx.lineStart(lines.last + 1), ''), wholeBlock: false };
   }
   // the whole fence, and one blank line next to it (after it, else before it)
@@ -237,24 +237,24 @@ function deletion(ctx: Ctx, rec: AuditRecord): { edit: TextEdit; wholeBlock: boo
   return { edit: ctx.edit(start, end, ''), wholeBlock: true };
 }
 
-function moveRecord(ctx: Ctx, { record, direction }: IntentOf<'moveRecord'>): Plan {
+function moveRecord(ctx: EditContext, { record, direction }: IntentOf<'moveRecord'>): Plan {
   const rec = resolve(ctx, record);
   if (typeof rec === 'string') return { error: rec };
   const block = rec.block;
   if (block.shape !== 'sequence' || block.records.length < 2) {
-    return { error: `${label(rec)} is the only record in its \`${block.kind}\` block; records move only within a block, not across blocks.` };
+    return { error: `${recordName(rec)} is the only record in its \`${block.kind}\` block; records move only within a block, not across blocks.` };
   }
   const i = block.records.indexOf(rec);
   const j = direction === 'up' ? i - 1 : i + 1;
-  if (j < 0) return { error: `${label(rec)} is already the first record of its block; records move only within a block, not across blocks.` };
-  if (j >= block.records.length) return { error: `${label(rec)} is already the last record of its block; records move only within a block, not across blocks.` };
+  if (j < 0) return { error: `${recordName(rec)} is already the first record of its block; records move only within a block, not across blocks.` };
+  if (j >= block.records.length) return { error: `${recordName(rec)} is already the last record of its block; records move only within a block, not across blocks.` };
   const blocker = structuralBlocker(ctx, block);
   if (blocker) return { error: blocker };
   const a = block.records[Math.min(i, j)]!;
   const b = block.records[Math.max(i, j)]!;
   const la = itemLines(ctx, a);
   const lb = itemLines(ctx, b);
-  if (!la || !lb || la.last >= lb.first) return { error: `The lines of ${label(rec)} could not be located.` };
+  if (!la || !lb || la.last >= lb.first) return { error: `The lines of ${recordName(rec)} could not be located.` };
   const spanA = { start: ctx.lineStart(la.first), end: ctx.lineEnd(la.last) };
   const spanB = { start: ctx.lineStart(lb.first), end: ctx.lineEnd(lb.last) };
   const textA = ctx.text.slice(spanA.start, spanA.end);

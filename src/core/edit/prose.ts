@@ -12,7 +12,7 @@ import { parseReport, reparseEdit, textChange } from '../report/parse';
 import type { IntentOf } from '../protocol';
 import type { Report } from '../report/model';
 import type { TextEdit } from '../report/types';
-import type { Ctx, Plan } from './ctx';
+import type { EditContext, Plan } from './context';
 import { applyEdits } from './apply-edits';
 
 /**
@@ -40,7 +40,7 @@ export function proseSpans(report: Report): { line: number; text: string; start:
   return out;
 }
 
-export function setProse(ctx: Ctx, { line, old, text }: IntentOf<'setProse'>): Plan {
+export function setProse(ctx: EditContext, { line, old, text }: IntentOf<'setProse'>): Plan {
   // the line is where the form saw the part; an edit above it since (another part, a record) moves it,
   // so a part that still reads as the form showed it is found by its text, the nearest one to that line
   const seg = proseSpans(ctx.report)

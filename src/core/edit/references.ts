@@ -12,7 +12,7 @@
  */
 import { toPlain, type AuditRecord, type Reference, type Report, type YSeq } from '../report/model';
 import type { Span, TextEdit } from '../report/types';
-import { Ctx, changeTo, reparsed } from './ctx';
+import { EditContext, changeTo, reparsed } from './context';
 import { fieldChange } from './fields';
 import { applyEdits } from './apply-edits';
 
@@ -51,7 +51,7 @@ export interface ReferenceRemoval {
  * fields. Nothing when the record has no id, or when another record has the
  * same id (the references still name that one).
  */
-export function removeReferences(ctx: Ctx, deleted: AuditRecord): ReferenceRemoval {
+export function removeReferences(ctx: EditContext, deleted: AuditRecord): ReferenceRemoval {
   const { report } = ctx;
   const id = deleted.id;
   const out: ReferenceRemoval = { edits: [], changed: [] };
@@ -115,7 +115,7 @@ function itemsNaming(seq: YSeq, refs: readonly Reference[]): number[] {
 
 /** The next edit that takes one of the references `byField` out of `rec` (a record of `report`), or undefined when none is left. */
 function nextRemoval(report: Report, rec: AuditRecord, byField: Map<string, Reference[]>, keep: Set<string>): TextEdit[] | undefined {
-  const ctx = new Ctx(report);
+  const ctx = new EditContext(report);
   for (const [field, refs] of byField) {
     if (keep.has(field)) continue;
     const value = rec.fields.get(field)?.value;
@@ -162,7 +162,7 @@ function expectedAfter(rec: AuditRecord, byField: Map<string, Reference[]>): Rec
 }
 
 /** Removes one item of a list: `, E1` (or `E1, ` for the first) in flow style, the item's lines in block style. */
-function removeItem(ctx: Ctx, seq: YSeq, i: number): TextEdit[] {
+function removeItem(ctx: EditContext, seq: YSeq, i: number): TextEdit[] {
   const item = seq.items[i]!;
   if (seq.flow) {
     if (i > 0) return [ctx.edit(ctx.trimmedEnd(seq.items[i - 1]!.span), ctx.trimmedEnd(item.span), '')];
@@ -175,7 +175,7 @@ function removeItem(ctx: Ctx, seq: YSeq, i: number): TextEdit[] {
 }
 
 /** The whole lines of a record, with the line break after the last one. */
-function recordLines(ctx: Ctx, rec: AuditRecord): Span {
+function recordLines(ctx: EditContext, rec: AuditRecord): Span {
   const first = ctx.lineOf(rec.map.span.start);
   const last = rec.block.closeLine >= 0 ? Math.min(ctx.lastLineOf(rec.map.span), rec.block.closeLine - 1) : ctx.lastLineOf(rec.map.span);
   return { start: ctx.lineStart(first), end: ctx.hasLine(last + 1) ? ctx.lineStart(last + 1) : ctx.text.length };

@@ -9,7 +9,7 @@ import { toPlain, type AuditRecord, type Report } from '../report/model';
 import { parseReport, reparseEdit } from '../report/parse';
 import type { TextEdit } from '../report/types';
 import { applyEdits } from './apply-edits';
-import type { Expectation } from './ctx';
+import type { Expectation } from './context';
 
 type Plain = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /**
  * What every planner of an edit intent shares: the report's text with line
- * helpers (`Ctx`), what a plan returns, the record an intent names, and
+ * helpers (`EditContext`), what a plan returns, the record an intent names, and
  * the successive application of changes (apply, parse again, go on) that
  * several intents use to make one result of many changes.
  */
@@ -27,7 +27,7 @@ export type Expectation =
 export type Plan = { edits: TextEdit[]; expect: Expectation } | { error: string };
 
 /** Text helpers over one report. */
-export class Ctx {
+export class EditContext {
   readonly text: string;
   readonly eol: string;
   constructor(readonly report: Report) {
@@ -99,7 +99,7 @@ export class Ctx {
 // ------------------------------------------------------------------ records named by an intent
 
 /** The record `ref` names in the report, or why there is none. */
-export function resolve(ctx: Ctx, ref: RecordRef): AuditRecord | string {
+export function resolve(ctx: EditContext, ref: RecordRef): AuditRecord | string {
   if ('id' in ref) {
     const all = ctx.report.records.filter((x) => x.id === ref.id);
     if (all.length === 0) return `No record has the id ${JSON.stringify(ref.id)}.`;
@@ -115,7 +115,8 @@ export function fieldNameProblem(name: string): string | undefined {
   return isPlainKey(name) ? undefined : `${JSON.stringify(name)} is not a valid field name.`;
 }
 
-export function label(rec: AuditRecord): string {
+/** A record as the error messages name it: its id, or `the flow record #3` when it has none. */
+export function recordName(rec: AuditRecord): string {
   return rec.id !== undefined ? rec.id : `the ${rec.kind} record #${rec.index}`;
 }
 
@@ -138,7 +139,7 @@ export function reparsed(report: Report, edits: readonly TextEdit[]): Report {
  * the edit is kept inside it (a change next to repeated text is not moved
  * out of it).
  */
-export function changeTo(ctx: Ctx, text: string, within?: Span): TextEdit[] {
+export function changeTo(ctx: EditContext, text: string, within?: Span): TextEdit[] {
   const old = ctx.text;
   const from = within?.start ?? 0;
   const to = within?.end ?? old.length;
