@@ -9,16 +9,9 @@ import { Linter } from '../../src/core/lint/linter';
 import { parseReport } from '../../src/core/report/parse';
 import { renderReport } from '../../src/core/present/render/html';
 import { LIMITS } from '../../src/core/report/yaml';
+import { frontMatter } from '../support/reports';
 
-const REPORT = `---
-audit-format: 1
-id: T-1
-title: Fatal
-status: draft
-date: 2014-10-24
-auditors: [A]
----
-# Findings heading
+const REPORT = `${frontMatter('Fatal')}# Findings heading
 
 \`\`\`flow
 id: F1

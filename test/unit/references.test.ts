@@ -12,18 +12,11 @@ import { dataFlowDiagram } from '../../src/core/present/diagram';
 import { renderReport } from '../../src/core/present/render/html';
 import { rename } from '../../src/core/features/service';
 import { applyEdits } from '../support/edits';
+import { frontMatter } from '../support/reports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const TEXT = `---
-audit-format: 1
-id: T-1
-title: References
-status: draft
-date: 2014-10-24
-auditors: [A]
----
-# Report
+const TEXT = `${frontMatter('References')}# Report
 
 \`\`\`device
 - id: D1

@@ -8,26 +8,11 @@ import { describe, test } from 'node:test';
 import { EvidenceChecker, type EvidenceFs } from '../../src/core/lint/evidence';
 import { RULES } from '../../src/core/lint/index';
 import { Linter } from '../../src/core/lint/linter';
+import { evidenceReport } from '../support/reports';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-const report = (lint: string) => `---
-audit-format: 1
-id: T-1
-title: Needs
-status: draft
-date: 2014-10-24
-auditors: [A]
-${lint}---
-# Report
-
-\`\`\`evidence
-id: E1
-file: capture.pcap
-kind: pcap
-sha256: ${'0'.repeat(64)}
-\`\`\`
-`;
+const report = (lint: string) => evidenceReport('Needs', lint);
 
 /** An evidence file system that counts the stats and knows no file. */
 function counting(): { fs: EvidenceFs; stats: number } {
