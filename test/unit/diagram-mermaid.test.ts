@@ -215,7 +215,7 @@ describe('rendered SVG', () => {
   });
 });
 
-describe('privacy-audit diagram (src/node/diagram-command.ts)', () => {
+describe('privacy-audit diagram (src/cli/diagram-command.ts)', () => {
   test("mermaid text, masked with the report's redaction", () => {
     const text = exampleText().replace('to: api.account.xiaomi.com\n  address: 42.62.48.113', 'to: api.account.xiaomi.com\n  address: 869999012345677');
     const out = diagramText(text);
