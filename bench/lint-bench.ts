@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { Linter } from '../src/core/lint/linter';
+import '../src/node/evidence-files'; // the evidence files on disk: the core's default file access
 
 const FLOWS = 2000;
 const EVIDENCE = 40;

@@ -3,7 +3,8 @@
  * and required on first use, so that activation stays cheap.
  */
 export { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, parseLintSettings, type ProjectConfig } from '../core/lint/config';
-export { evidenceBlock, evidenceKindOf, EvidenceChecker, isInside, nodeEvidenceFs, type EvidenceStatus } from '../core/lint/evidence';
+export { evidenceBlock, evidenceKindOf, EvidenceChecker, isInside, type EvidenceStatus } from '../core/lint/evidence';
+export { nodeEvidenceFs } from '../node/evidence-files';
 export { RULES, RULES_BY_ID } from '../core/lint';
 export { nextId, nextIdNumber } from '../core/lint/edits';
 export { ALL_RULE_IDS } from '../core/lint/ids';

@@ -16,7 +16,8 @@
 import { promises as fsp, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { fileTypeOf, ioErrorText, isInside, notARegularFile, OPEN_NONBLOCKING, unsafePathReason } from '../core/lint/evidence';
+import { fileTypeOf, ioErrorText, isInside, notARegularFile, unsafePathReason } from '../core/lint/evidence';
+import { OPEN_NONBLOCKING } from './evidence-files';
 import { visible } from '../core/lint/format/visible';
 import { scalarText, type Report } from '../core/report/model';
 import { parseReport } from '../core/report/parse';

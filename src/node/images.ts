@@ -20,7 +20,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EvidenceChecker, fileTypeOf, formatBytes, nodeEvidenceFs, notARegularFile, OPEN_NONBLOCKING, tooLargeToHash, type EvidenceFs } from '../core/lint/evidence';
+import { EvidenceChecker, fileTypeOf, formatBytes, notARegularFile, tooLargeToHash, type EvidenceFs } from '../core/lint/evidence';
+import { nodeEvidenceFs, OPEN_NONBLOCKING } from './evidence-files';
 import type { Report } from '../core/report/model';
 import { imageSources, type ImageMime, type ImageView } from '../core/present/render/markdown';
 

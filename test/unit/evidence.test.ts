@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EvidenceChecker, nodeEvidenceFs, unsafePathReason, type EvidenceFs } from '../../src/core/lint/evidence';
+import { EvidenceChecker, unsafePathReason, type EvidenceFs } from '../../src/core/lint/evidence';
+import { nodeEvidenceFs } from '../../src/node/evidence-files';
 import { Linter, lintText } from '../../src/core/lint/linter';
 import type { Diagnostic, TextEdit } from '../../src/core/report/types';
 

@@ -20,7 +20,8 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main';
-import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/lint/evidence';
+import { EvidenceChecker, type EvidenceFs } from '../../src/core/lint/evidence';
+import { nodeEvidenceFs } from '../../src/node/evidence-files';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Linter } from '../../src/core/lint/linter';
+import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
 import { RECORD_KINDS } from '../../src/core/report/model';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { EvidenceChecker, nodeEvidenceFs, type EvidenceFs } from '../../src/core/lint/evidence';
+import { EvidenceChecker, type EvidenceFs } from '../../src/core/lint/evidence';
+import { nodeEvidenceFs } from '../../src/node/evidence-files';
 import { ALL_RULE_IDS } from '../../src/core/lint/ids';
 import { Linter, lintText, type LintResult } from '../../src/core/lint/linter';
 import { parseReport } from '../../src/core/report/parse';

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Linter, type LintResult } from '../../src/core/lint/linter';
+import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
 import { scalarText } from '../../src/core/report/model';
 import { linkPolicy, slugify } from '../../src/core/present/render/escape';
 import { elementAt as elementAtOrUndefined } from '../../src/core/present/document';

@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { RULES } from '../../src/core/lint';
 import { Linter } from '../../src/core/lint/linter';
+import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
 import type { Diagnostic, Fix, Range, TextEdit } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 import { outcome, stillAt, type Outcome } from '../support/fix-outcome';

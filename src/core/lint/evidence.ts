@@ -1,7 +1,8 @@
 /**
- * Evidence files: containment in the workspace, existence and streaming
- * sha256, with a cache keyed by real path, size and mtime so a re-lint does
- * not hash unchanged files again.
+ * Evidence files: containment in the workspace, existence and sha256, with a
+ * cache keyed by real path, size and mtime so a re-lint does not hash
+ * unchanged files again. The file access itself (`EvidenceFs`) is the
+ * host's: the core does no I/O.
  *
  * A path is checked as text first (it is never read when it could escape),
  * then resolved, then its real path is checked again (symlinks). Only
@@ -10,8 +11,6 @@
  * path as the report writes it, never the absolute path: they end up in
  * exported documents.
  */
-import { createHash } from 'node:crypto';
-import { constants, promises as fsp, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { hasUnsafe, visible } from './format/visible';
@@ -114,16 +113,13 @@ const IO_ERRORS: Record<string, string> = {
  * `[absolute, shown]` pair of `paths` replaced.
  */
 export function ioErrorText(err: unknown, paths: readonly (readonly [string, string])[] = []): string {
-  const e = err as NodeJS.ErrnoException | undefined;
+  const e = err as { code?: string } | undefined;
   const known = e?.code ? IO_ERRORS[e.code] : undefined;
   if (known) return `${known} (${e!.code})`;
   let message = err instanceof Error ? err.message : String(err);
   for (const [abs, shown] of [...paths].sort((a, b) => b[0].length - a[0].length)) if (abs) message = message.split(abs).join(shown);
   return message;
 }
-
-/** The O_NONBLOCK flag where the platform has one: opening a FIFO that slipped in after a stat then cannot hang. */
-export const OPEN_NONBLOCKING = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export type EvidenceStatus =
   | { state: 'ok'; path: string; sha256: string; size: number }
@@ -132,7 +128,7 @@ export type EvidenceStatus =
   | { state: 'not-a-file'; path: string }
   | { state: 'error'; path: string; message: string };
 
-/** The file-system operations evidence checks need; tests and other hosts may supply their own. */
+/** The file-system operations evidence checks need: the host supplies them (src/node/evidence-files.ts in Node); tests may supply their own. */
 export interface EvidenceFs {
   /** Follows symbolic links; undefined when nothing is there. `type` says what a non-file is (a folder when absent). */
   stat(p: string): Promise<{ isFile: boolean; size: number; mtimeMs: number; type?: FileType } | undefined>;
@@ -141,43 +137,22 @@ export interface EvidenceFs {
   sha256(p: string, maxBytes?: number): Promise<string>;
 }
 
-export const nodeEvidenceFs: EvidenceFs = {
-  // stat and realpath are synchronous on purpose: one quick syscall each,
-  // cheaper than a round trip through libuv's thread pool; hashing streams
-  async stat(p) {
-    try {
-      const s = statSync(p);
-      return { isFile: s.isFile(), size: s.size, mtimeMs: s.mtimeMs, type: fileTypeOf(s) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-      throw err;
-    }
-  },
-  realpath: async (p) => realpathSync.native(p),
-  async sha256(p, maxBytes = Infinity) {
-    // non-blocking: a FIFO put in the file's place after the stat cannot hang the open
-    const handle = await fsp.open(p, OPEN_NONBLOCKING);
-    try {
-      const st = await handle.stat();
-      if (!st.isFile()) throw new Error(notARegularFile(fileTypeOf(st)));
-      if (st.size > maxBytes) throw new Error(tooLargeToHash(st.size, maxBytes));
-      const h = createHash('sha256');
-      const buf = Buffer.allocUnsafe(1024 * 1024);
-      let total = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) break;
-        total += bytesRead;
-        // the file grew since its stat
-        if (total > maxBytes) throw new Error(tooLargeToHash(total, maxBytes));
-        h.update(buf.subarray(0, bytesRead));
-      }
-      return h.digest('hex');
-    } finally {
-      await handle.close();
-    }
-  },
-};
+let defaultFs: EvidenceFs | undefined;
+
+/**
+ * Sets the file access an `EvidenceChecker` (and so a `Linter`) uses when it
+ * is given none. The core does no I/O itself: the host supplies it once at
+ * startup (in Node, loading src/node/evidence-files.ts does).
+ */
+export function setDefaultEvidenceFs(fs: EvidenceFs): void {
+  defaultFs = fs;
+}
+
+/** The file access set by `setDefaultEvidenceFs`; throws when the host set none. */
+export function defaultEvidenceFs(): EvidenceFs {
+  if (!defaultFs) throw new Error('No file access for evidence checks: pass an EvidenceFs, or have the host call setDefaultEvidenceFs (src/node/evidence-files.ts in Node).');
+  return defaultFs;
+}
 
 /**
  * Why a written evidence path may not be used, judged on its text alone, or
@@ -213,8 +188,9 @@ export class EvidenceChecker {
   private readonly realRoots = new Map<string, Promise<string>>();
   readonly maxHashBytes: number;
 
+  /** `fs`: the file access to use; without it, the host's default (`setDefaultEvidenceFs`), looked up when a file is first checked. */
   constructor(
-    private readonly fs: EvidenceFs = nodeEvidenceFs,
+    private fs?: EvidenceFs,
     options: EvidenceCheckerOptions = {},
   ) {
     this.maxHashBytes = options.maxHashBytes ?? DEFAULT_MAX_HASH_BYTES;
@@ -229,16 +205,17 @@ export class EvidenceChecker {
     if (reason) return { state: 'escape', reason };
     const resolved = path.resolve(reportDir, file);
     if (!isInside(path.resolve(root), resolved)) return { state: 'escape', reason: 'the path climbs out of the workspace with `..`' };
+    const fs = (this.fs ??= defaultEvidenceFs());
     let real = resolved;
     try {
-      const st = await this.fs.stat(resolved);
+      const st = await fs.stat(resolved);
       if (!st) return { state: 'missing', path: resolved };
       let realRoot = this.realRoots.get(root);
       if (!realRoot) {
-        realRoot = this.fs.realpath(root).catch(() => path.resolve(root));
+        realRoot = fs.realpath(root).catch(() => path.resolve(root));
         this.realRoots.set(root, realRoot);
       }
-      real = await this.fs.realpath(resolved);
+      real = await fs.realpath(resolved);
       if (!isInside(await realRoot, real)) return { state: 'escape', reason: 'the path is a symbolic link (or passes through one) that leads out of the workspace' };
       if (!st.isFile) {
         // a FIFO, socket or device is named for what it is, and never opened
@@ -248,7 +225,7 @@ export class EvidenceChecker {
       if (st.size > this.maxHashBytes) return { state: 'error', path: resolved, message: tooLargeToHash(st.size, this.maxHashBytes) };
       const cached = this.hashCache.get(real);
       if (cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return { state: 'ok', path: resolved, sha256: cached.sha256, size: st.size };
-      const sha256 = await this.fs.sha256(real, this.maxHashBytes);
+      const sha256 = await fs.sha256(real, this.maxHashBytes);
       this.hashCache.set(real, { size: st.size, mtimeMs: st.mtimeMs, sha256 });
       return { state: 'ok', path: resolved, sha256, size: st.size };
     } catch (err) {

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, parseCategories, parseLintSettings, type ProjectConfig } from './config';
-import { EvidenceChecker, type EvidenceStatus } from './evidence';
+import { EvidenceChecker, type EvidenceFs, type EvidenceStatus } from './evidence';
 import { RULES } from './index';
 import { ALL_RULE_IDS } from './ids';
 import type { Rule, RuleContext } from './rule';
@@ -40,8 +40,13 @@ export class Linter {
   private last: Report | undefined;
   readonly evidence: EvidenceChecker;
 
-  constructor(evidence?: EvidenceChecker) {
-    this.evidence = evidence ?? new EvidenceChecker();
+  /**
+   * `evidence`: the checker to use (its file access and limits), or the file
+   * access for a new one; without either, the host's default file access
+   * (`setDefaultEvidenceFs`).
+   */
+  constructor(evidence: EvidenceChecker | { files?: EvidenceFs } = {}) {
+    this.evidence = evidence instanceof EvidenceChecker ? evidence : new EvidenceChecker(evidence.files);
   }
 
   /** Parses only (with the block cache). */
