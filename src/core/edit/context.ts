@@ -26,6 +26,19 @@ export type Expectation =
 
 export type Plan = { edits: TextEdit[]; expect: Expectation } | { error: string };
 
+/** The edits that set one field, and what the field must read back as. */
+export interface FieldChange {
+  edits: TextEdit[];
+  value: FieldValue;
+}
+
+/**
+ * Finds a field's value in a report made from the one an edit started from
+ * (after an edit inside that value), and the last line its record block or
+ * front matter may use.
+ */
+export type Locate = (report: Report) => { node: YNode | null | undefined; maxLine: number } | undefined;
+
 /** Text helpers over one report. */
 export class EditContext {
   readonly text: string;
