@@ -19,7 +19,7 @@
  * active content, in which case it is left out.
  */
 import type { LintResult } from '../../lint/linter';
-import { toPlain, writtenText, type AuditRecord, type RecordBlock } from '../../report/model';
+import { toPlain, type AuditRecord, type RecordBlock } from '../../report/model';
 import { ENUMS } from '../../report/schema';
 import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './context';
 import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
@@ -27,6 +27,7 @@ import type { LegendItem } from '../diagram/dataflow';
 import { figureAttrs, figureMark, numberFigures } from './figures';
 import { markdown, type ImageView, type MdEnv } from './markdown';
 import { urlHtml } from './records';
+import { hashVerdict, recordedHash } from '../verdict';
 
 export interface RenderOptions {
   /** `preview`: the webview (mermaid source for the page's script); `export`: HTML/PDF (inline SVG, lint-error notice). */
@@ -342,11 +343,7 @@ function statsHtml(ctx: Ctx): string {
     .map(([s, n]) => `<span class="sev-count sev-${s}"><span class="n">${n}</span> ${s}</span>`)
     .join('');
   const files = evidence.filter((r) => r.fields.has('file'));
-  const verified = files.filter((r) => {
-    const st = result.evidence.get(r);
-    const rec = writtenText(report.text, r.fields.get('sha256'))?.trim().toLowerCase();
-    return st?.state === 'ok' && rec === st.sha256.toLowerCase();
-  }).length;
+  const verified = files.filter((r) => hashVerdict(recordedHash(report.text, r), result.evidence.get(r)).state === 'verified').length;
   const destinations = new Set(flows.map((r) => plainText(toPlain(r.fields.get('to')?.value)))).size;
   const stat = (n: number | string, label: string, extra = '') => `<div class="stat"><div class="stat-n">${n}</div><div class="stat-label">${label}</div>${extra}</div>`;
   return (

@@ -6,9 +6,10 @@
  */
 import { parseFrom, parseRefText, parseSource } from '../../report/refs';
 import { ENUMS, RECORD_FIELDS } from '../../report/schema';
-import { listItems, scalarText, writtenText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
+import { listItems, scalarText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
 import { attr, badge, lineOf, problemsHtml, refLink, text, type Ctx } from './context';
 import { describeUrl, escapeAttr, escapeHtml, linkPolicy } from './escape';
+import { hashVerdict, recordedHash } from '../verdict';
 
 // ---------------------------------------------------------------- values
 
@@ -184,27 +185,28 @@ function flows(ctx: Ctx, records: readonly AuditRecord[]): string {
 
 /** The hash cell of an evidence record: ✓ verified, ✗ with the reason, or why there is nothing to check. */
 function hashStatus(ctx: Ctx, r: AuditRecord): string {
-  const file = field(r, 'file');
-  const recorded = writtenText(ctx.report.text, r.fields.get('sha256'))?.trim();
-  const st = ctx.result.evidence.get(r);
   const bad = (reason: string) => `<span class="hash hash-bad" title="${attr(ctx, reason)}"><span class="mark">✗</span> <span class="hash-reason">${text(ctx, reason)}</span></span>`;
-  if (file === undefined) {
+  if (field(r, 'file') === undefined) {
     return field(r, 'url') ? '<span class="hash hash-na">web source</span>' : '<span class="hash hash-na">—</span>';
   }
-  if (!st) return '<span class="hash hash-unchecked" title="The file was not checked (no report path given)">not checked</span>';
-  switch (st.state) {
-    case 'ok':
-      if (!recorded) return '<span class="hash hash-none" title="Record the file\'s sha256 to make it verifiable">no hash recorded</span>';
-      if (recorded.toLowerCase() === st.sha256.toLowerCase()) return '<span class="hash hash-ok" title="The file matches its recorded sha256"><span class="mark">✓</span> verified</span>';
-      return bad(`changed since the hash was recorded (now ${st.sha256.slice(0, 12)}…)`);
+  const v = hashVerdict(recordedHash(ctx.report.text, r), ctx.result.evidence.get(r));
+  switch (v.state) {
+    case 'unchecked':
+      return '<span class="hash hash-unchecked" title="The file was not checked (no report path given)">not checked</span>';
+    case 'unrecorded':
+      return '<span class="hash hash-none" title="Record the file\'s sha256 to make it verifiable">no hash recorded</span>';
+    case 'verified':
+      return '<span class="hash hash-ok" title="The file matches its recorded sha256"><span class="mark">✓</span> verified</span>';
+    case 'differs':
+      return bad(`changed since the hash was recorded (now ${v.actual.slice(0, 12)}…)`);
     case 'missing':
       return bad('file not found');
     case 'not-a-file':
       return bad('not a file');
-    case 'escape':
-      return bad(`refused: ${st.reason.replace(/`/g, '')}`);
-    case 'error':
-      return bad(`unreadable: ${st.message}`);
+    case 'refused':
+      return bad(`refused: ${v.reason.replace(/`/g, '')}`);
+    case 'unreadable':
+      return bad(`unreadable: ${v.message}`);
   }
 }
 
@@ -235,7 +237,7 @@ function evidence(ctx: Ctx, records: readonly AuditRecord[]): string {
         head: 'SHA-256',
         cls: 'col-sha',
         cell: (r) => {
-          const sha = writtenText(ctx.report.text, r.fields.get('sha256'))?.trim();
+          const sha = recordedHash(ctx.report.text, r);
           if (!sha) return '—';
           // masked whole, then shortened: a value cut at the ellipsis would no longer be recognised
           const shown = ctx.mask(sha);
