@@ -27,6 +27,7 @@ import type { LegendItem } from '../diagram/dataflow';
 import { figureAttrs, figureMark, numberFigures } from './figures';
 import { markdown, type ImageView, type MdEnv } from './markdown';
 import { urlHtml } from './records';
+import { fieldText, plainText } from '../plain';
 import { hashVerdict, recordedHash } from '../verdict';
 
 export interface RenderOptions {
@@ -272,13 +273,6 @@ function titleText(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
 
 // ---------------------------------------------------------------- header
 
-function plainText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(plainText).join(', ');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${plainText(x)}`).join('; ');
-  return String(v);
-}
-
 function auditorsHtml(ctx: Ctx, v: unknown): string {
   const list = Array.isArray(v) ? v : v === null || v === undefined ? [] : [v];
   return list
@@ -299,7 +293,7 @@ function auditorsHtml(ctx: Ctx, v: unknown): string {
 function headerHtml(ctx: Ctx, title: string): string {
   const fm = ctx.report.frontMatter!;
   const get = (k: string) => toPlain(fm.fields.get(k)?.value);
-  const str = (k: string) => plainText(get(k)).trim();
+  const str = (k: string) => fieldText(fm.fields.get(k));
   const id = str('id');
   const status = str('status');
   const classification = str('classification');
@@ -336,7 +330,7 @@ function statsHtml(ctx: Ctx): string {
   const evidence = of('evidence');
   const responses = of('response');
   if (!flows.length && !findings.length && !evidence.length) return '';
-  const sev = (r: AuditRecord) => plainText(toPlain(r.fields.get('severity')?.value)).trim();
+  const sev = (r: AuditRecord) => fieldText(r.fields.get('severity'));
   const sevCounts = ENUMS.severity
     .map((s) => [s, findings.filter((r) => sev(r) === s).length] as const)
     .filter(([, n]) => n > 0)
