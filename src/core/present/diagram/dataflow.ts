@@ -384,7 +384,8 @@ const ENC_TEXT: Record<Encryption, string> = { none: 'unencrypted', tls: 'TLS', 
 const CONSENT_TEXT: Record<Consent, string> = { none: 'no consent', 'default-on': 'default-on', 'opt-in': 'opt-in', 'opt-out': 'opt-out', unknown: 'consent unknown' };
 const RESULT_TEXT: Record<RetestResult, string> = { fixed: 'verified fixed', 'not-fixed': 'not fixed', 'partially-fixed': 'partially fixed', inconclusive: 'inconclusive' };
 
-interface Ctx {
+/** What writing the flowchart's text needs: redaction, the legend and palette, label lengths, the device records. */
+interface FlowchartContext {
   mask: ((s: string) => string) | undefined;
   legend: boolean;
   palette: 'light' | 'theme';
@@ -392,11 +393,11 @@ interface Ctx {
   devices: Map<string, AuditRecord>;
 }
 
-function lbl(ctx: Ctx, raw: string, max: number): string {
+function lbl(ctx: FlowchartContext, raw: string, max: number): string {
   return mermaidText(raw, { max, mask: ctx.mask });
 }
 
-function deviceTitle(ctx: Ctx, id: string): string {
+function deviceTitle(ctx: FlowchartContext, id: string): string {
   const r = ctx.devices.get(id);
   if (!r) return id;
   const name = field(r, 'name') ?? [field(r, 'vendor'), field(r, 'model')].filter(Boolean).join(' ');
@@ -442,7 +443,7 @@ export function dataFlowDiagram(report: Report, taxonomy: Taxonomy, options: Dat
   }
 }
 
-function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
+function build(flows: readonly Flow[], view: View, ctx: FlowchartContext): DataFlowDiagram {
   const senders = new Map<string, SenderGroup>();
   const endpoints = new Map<string, EndpointGroup>();
   const edgeMap = new Map<string, Edge>();
@@ -604,7 +605,7 @@ function build(flows: readonly Flow[], view: View, ctx: Ctx): DataFlowDiagram {
   };
 }
 
-function endpointLabel(ctx: Ctx, e: EndpointGroup): string {
+function endpointLabel(ctx: FlowchartContext, e: EndpointGroup): string {
   const hosts = [...new Set(e.flows.map((f) => f.host))].sort(compareStrings);
   const addresses = [...new Set(e.flows.flatMap((f) => f.addresses))].sort(compareAddresses);
   const kind = e.key.slice(0, 2);
@@ -629,7 +630,7 @@ function idsOrCount(ids: readonly string[]): string {
   return text.length <= 24 && named.length === ids.length ? text : plural(ids.length, 'flow');
 }
 
-function edgeLabel(ctx: Ctx, e: Edge): string {
+function edgeLabel(ctx: FlowchartContext, e: Edge): string {
   const data = new Map<string, DataItem>();
   for (const f of e.flows) for (const d of f.data) if (!data.has(d.key)) data.set(d.key, d);
   const items = [...data.values()].sort(compareData).map((d) => d.label);

@@ -25,7 +25,8 @@ export interface ProblemSlots {
   top: Diagnostic[];
 }
 
-export interface Ctx {
+/** The state of one render (see the module comment); every part of the renderer takes it. */
+export interface RenderContext {
   result: LintResult;
   report: Report;
   mode: 'preview' | 'export';
@@ -53,12 +54,12 @@ export interface Ctx {
  * characters and bidi overrides become spaces: an override would show
  * digits in another order than the one they are matched in (and spoof text).
  */
-export function text(ctx: Ctx, s: string): string {
+export function text(ctx: RenderContext, s: string): string {
   return escapeHtml(visibleText(ctx.mask(s)));
 }
 
 /** Masks, then escapes for a double-quoted attribute value. */
-export function attr(ctx: Ctx, s: string): string {
+export function attr(ctx: RenderContext, s: string): string {
   return escapeAttr(ctx.mask(s));
 }
 
@@ -68,7 +69,7 @@ export function lineOf(report: Report, offset: number): number {
 }
 
 /** A link to a record, as in reference lists: `E2 · frame=112`; plain text when the id names no record. */
-export function refLink(ctx: Ctx, id: string, locator: string | undefined, cls = 'ref'): string {
+export function refLink(ctx: RenderContext, id: string, locator: string | undefined, cls = 'ref'): string {
   const label = text(ctx, locator ? `${id} · ${locator}` : id);
   const anchor = ctx.anchorById.get(id);
   if (anchor === undefined && ctx.knownIds.has(id)) return `<span class="${cls}" data-record="${attr(ctx, id)}" data-ref="${attr(ctx, id)}">${label}</span>`;
@@ -79,12 +80,12 @@ export function refLink(ctx: Ctx, id: string, locator: string | undefined, cls =
 }
 
 /** Inline Markdown-style code spans of a diagnostic message as `<code>`, everything else escaped. */
-function messageHtml(ctx: Ctx, message: string): string {
+function messageHtml(ctx: RenderContext, message: string): string {
   return text(ctx, message).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 /** One diagnostic as a problem box; marks it as shown. */
-export function problemHtml(ctx: Ctx, d: Diagnostic): string {
+export function problemHtml(ctx: RenderContext, d: Diagnostic): string {
   ctx.shown.add(d);
   return (
     `<div class="problem problem-${d.severity}" data-line="${d.range.start.line}" data-rule="${escapeAttr(d.rule)}" role="note">` +
@@ -93,13 +94,13 @@ export function problemHtml(ctx: Ctx, d: Diagnostic): string {
   );
 }
 
-export function problemsHtml(ctx: Ctx, list: readonly Diagnostic[] | undefined): string {
+export function problemsHtml(ctx: RenderContext, list: readonly Diagnostic[] | undefined): string {
   if (!list || list.length === 0) return '';
   return `<div class="problems">${list.map((d) => problemHtml(ctx, d)).join('')}</div>`;
 }
 
 /** A badge for an enumerated value; the class is derived from the value only when it is one of `known`. */
-export function badge(ctx: Ctx, group: string, value: string, known: readonly string[], label?: string): string {
+export function badge(ctx: RenderContext, group: string, value: string, known: readonly string[], label?: string): string {
   const cls = known.includes(value) ? value : 'unknown';
   return `<span class="badge ${group} ${group}-${cls}">${text(ctx, label ?? value)}</span>`;
 }

@@ -21,7 +21,7 @@
 import type { LintResult } from '../../lint/linter';
 import { toPlain, type AuditRecord, type RecordBlock } from '../../report/model';
 import { ENUMS } from '../../report/schema';
-import { badge, problemsHtml, text, type Ctx, type RenderHeading } from './context';
+import { badge, problemsHtml, text, type RenderContext, type RenderHeading } from './context';
 import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
 import type { LegendItem } from '../diagram/dataflow';
 import { figureAttrs, figureMark, numberFigures } from './figures';
@@ -155,7 +155,7 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
   const mode = options.mode === 'export' ? 'export' : 'preview';
   const showHeader = options.header !== false;
   const showProblems = options.problems !== false;
-  const ctx: Ctx = {
+  const ctx: RenderContext = {
     result,
     report,
     mode,
@@ -258,11 +258,11 @@ export function renderReport(result: LintResult, options: RenderOptions): Render
   return { html, parts, mode, title, headings: ctx.headings.map((h): RenderHeading => ({ ...h })), errors };
 }
 
-function titleOf(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
+function titleOf(ctx: RenderContext, node: Parameters<typeof toPlain>[0]): string {
   return visibleText(titleText(ctx, node));
 }
 
-function titleText(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
+function titleText(ctx: RenderContext, node: Parameters<typeof toPlain>[0]): string {
   const v = toPlain(node);
   if (v !== null && v !== undefined && typeof v !== 'object' && String(v).trim() !== '') return ctx.mask(String(v).trim());
   const h1 = ctx.headings.find((h) => h.level === 1) ?? ctx.headings[0];
@@ -273,7 +273,7 @@ function titleText(ctx: Ctx, node: Parameters<typeof toPlain>[0]): string {
 
 // ---------------------------------------------------------------- header
 
-function auditorsHtml(ctx: Ctx, v: unknown): string {
+function auditorsHtml(ctx: RenderContext, v: unknown): string {
   const list = Array.isArray(v) ? v : v === null || v === undefined ? [] : [v];
   return list
     .map((a) => {
@@ -290,7 +290,7 @@ function auditorsHtml(ctx: Ctx, v: unknown): string {
     .join('');
 }
 
-function headerHtml(ctx: Ctx, title: string): string {
+function headerHtml(ctx: RenderContext, title: string): string {
   const fm = ctx.report.frontMatter!;
   const get = (k: string) => toPlain(fm.fields.get(k)?.value);
   const str = (k: string) => fieldText(fm.fields.get(k));
@@ -322,7 +322,7 @@ function headerHtml(ctx: Ctx, title: string): string {
 }
 
 /** Key figures: flows, findings by severity, evidence verified, responses. */
-function statsHtml(ctx: Ctx): string {
+function statsHtml(ctx: RenderContext): string {
   const { report, result } = ctx;
   const of = (k: AuditRecord['kind']) => report.records.filter((r) => r.kind === k);
   const flows = of('flow');

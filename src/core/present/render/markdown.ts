@@ -17,7 +17,7 @@ import MarkdownIt from 'markdown-it';
 import frontMatterPlugin from 'markdown-it-front-matter';
 import { isRecordKind, scalarText, type AuditRecord, type Report } from '../../report/model';
 import { citationPlugin } from '../../report/parse';
-import { attr, refLink, text, type Ctx } from './context';
+import { attr, refLink, text, type RenderContext } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
 import { figureAttrs, figureCitationPlugin, figureMark } from './figures';
 import { renderRecordBlock } from './records';
@@ -26,9 +26,9 @@ import { compareHash, recordedHash } from '../verdict';
 type Token = MarkdownIt.Token;
 type StateCore = MarkdownIt.StateCore;
 
-export type MdEnv = MarkdownIt.Env & { ctx: Ctx };
+export type MdEnv = MarkdownIt.Env & { ctx: RenderContext };
 
-const ctxOf = (env: unknown): Ctx => (env as MdEnv).ctx;
+const ctxOf = (env: unknown): RenderContext => (env as MdEnv).ctx;
 
 // ---------------------------------------------------------------- images
 
@@ -94,7 +94,7 @@ function namesFile(r: AuditRecord, src: string): boolean {
  * its file: the recorded sha256 as the evidence table reads it (as written,
  * trimmed, any case) against the hash of the bytes shown.
  */
-function hashMark(ctx: Ctx, r: AuditRecord, actual: string): string {
+function hashMark(ctx: RenderContext, r: AuditRecord, actual: string): string {
   const who = r.id !== undefined ? refLink(ctx, r.id, undefined) : 'evidence';
   switch (compareHash(recordedHash(ctx.report.text, r), actual)) {
     case 'unrecorded':
@@ -107,9 +107,9 @@ function hashMark(ctx: Ctx, r: AuditRecord, actual: string): string {
 }
 
 /** Figure keys handed out in a render: an image's evidence id the first time, else `image-N`. */
-const figureKeys = new WeakMap<Ctx, Set<string>>();
+const figureKeys = new WeakMap<RenderContext, Set<string>>();
 
-function figureKey(ctx: Ctx, id: string | undefined): string {
+function figureKey(ctx: RenderContext, id: string | undefined): string {
   let used = figureKeys.get(ctx);
   if (!used) figureKeys.set(ctx, (used = new Set()));
   let key = id !== undefined && /^[A-Za-z][A-Za-z0-9-]{0,63}$/.test(id) && !used.has(id) ? id : `image-${used.size + 1}`;
@@ -124,7 +124,7 @@ function figureKey(ctx: Ctx, id: string | undefined): string {
  * bytes are not, and cannot be: a screenshot must be redacted before it is
  * added to the report.
  */
-function imageHtml(ctx: Ctx, t: Token): string {
+function imageHtml(ctx: RenderContext, t: Token): string {
   const alt = inlineText(t.children).trim();
   const src = imageSrc(t);
   const view = ctx.images?.get(src);
@@ -151,7 +151,7 @@ function imageHtml(ctx: Ctx, t: Token): string {
  * a `<div class="evidence-images">` whose images are figures: a `<figure>`
  * may not stand in a `<p>`.
  */
-function markImageParagraph(ctx: Ctx, tokens: Token[], i: number): void {
+function markImageParagraph(ctx: RenderContext, tokens: Token[], i: number): void {
   const open = tokens[i]!;
   const inline = tokens[i + 1];
   const close = tokens[i + 2];

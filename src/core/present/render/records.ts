@@ -7,7 +7,7 @@
 import { parseFrom, parseRefText, parseSource } from '../../report/refs';
 import { ENUMS, RECORD_FIELDS } from '../../report/schema';
 import { listItems, scalarText, type AuditRecord, type RecordBlock, type YEntry, type YNode } from '../../report/model';
-import { attr, badge, lineOf, problemsHtml, refLink, text, type Ctx } from './context';
+import { attr, badge, lineOf, problemsHtml, refLink, text, type RenderContext } from './context';
 import { describeUrl, escapeAttr, escapeHtml, linkPolicy } from './escape';
 import { hashVerdict, recordedHash } from '../verdict';
 
@@ -35,7 +35,7 @@ function dateText(s: string | undefined): string | undefined {
 }
 
 /** The items of a reference field as links (`E2 · frame=112`); values that are not ids stay text. */
-function refList(ctx: Ctx, entry: YEntry | undefined): string {
+function refList(ctx: RenderContext, entry: YEntry | undefined): string {
   const items = listItems(entry)
     .map((n) => nodeText(n).trim())
     .filter((s) => s !== '');
@@ -50,12 +50,12 @@ function refList(ctx: Ctx, entry: YEntry | undefined): string {
 }
 
 /** Multi-line text (folded or literal YAML blocks) with its line breaks kept. */
-function para(ctx: Ctx, s: string | undefined, cls = 'pa-text'): string {
+function para(ctx: RenderContext, s: string | undefined, cls = 'pa-text'): string {
   return s === undefined ? '' : `<div class="${cls}">${text(ctx, s)}</div>`;
 }
 
 /** An external link when the URL is allowed; a refused URL is described, never shown as a link. */
-export function urlHtml(ctx: Ctx, url: string, label = url): string {
+export function urlHtml(ctx: RenderContext, url: string, label = url): string {
   const v = linkPolicy(url);
   if (v.ok && v.external) return `<a class="pa-url" href="${attr(ctx, v.href)}" rel="noopener noreferrer">${text(ctx, label)}</a>`;
   if (!v.ok && v.reason === 'local link not followed') return `<span class="pa-url-text">${text(ctx, url)}</span>`;
@@ -63,7 +63,7 @@ export function urlHtml(ctx: Ctx, url: string, label = url): string {
 }
 
 /** `from:` of a flow: `D1` and `D1/component` link to the device; free text stays text. */
-function fromHtml(ctx: Ctx, s: string | undefined): string {
+function fromHtml(ctx: RenderContext, s: string | undefined): string {
   if (s === undefined) return '<span class="pa-unknown">?</span>';
   const from = parseFrom(s);
   if (from.kind === 'text') return text(ctx, s);
@@ -72,20 +72,20 @@ function fromHtml(ctx: Ctx, s: string | undefined): string {
 }
 
 /** Fields a record has that its kind does not define (shown so nothing written is hidden). */
-function extraFields(ctx: Ctx, r: AuditRecord, shown: readonly string[]): string {
+function extraFields(ctx: RenderContext, r: AuditRecord, shown: readonly string[]): string {
   const known = new Set([...RECORD_FIELDS[r.kind].map((f) => f.name), ...shown]);
   const extra = r.map.entries.filter((e) => !known.has(e.key));
   if (!extra.length) return '';
   return `<dl class="extra-fields">${extra.map((e) => `<dt>${text(ctx, e.key)}</dt><dd>${text(ctx, nodeText(e.value))}</dd>`).join('')}</dl>`;
 }
 
-function recordAttrs(ctx: Ctx, r: AuditRecord, cls: string): string {
+function recordAttrs(ctx: RenderContext, r: AuditRecord, cls: string): string {
   const anchor = ctx.anchorOf.get(r)!;
   const data = r.id !== undefined ? ` data-record="${attr(ctx, r.id)}"` : ' data-record=""';
   return `class="${cls} code-line" id="${escapeAttr(anchor)}"${data} data-line="${lineOf(ctx.report, r.span.start)}"`;
 }
 
-function idBadge(ctx: Ctx, r: AuditRecord): string {
+function idBadge(ctx: RenderContext, r: AuditRecord): string {
   return r.id !== undefined ? `<span class="rec-id">${text(ctx, r.id)}</span>` : `<span class="rec-id rec-id-missing">no id</span>`;
 }
 
@@ -97,7 +97,7 @@ interface Column {
   cell: (r: AuditRecord) => string;
 }
 
-function table(ctx: Ctx, kind: string, records: readonly AuditRecord[], cols: readonly Column[], detail: (r: AuditRecord) => string): string {
+function table(ctx: RenderContext, kind: string, records: readonly AuditRecord[], cols: readonly Column[], detail: (r: AuditRecord) => string): string {
   const head = `<thead><tr>${cols.map((c) => `<th class="${c.cls}">${c.head}</th>`).join('')}</tr></thead>`;
   const bodies = records.map((r) => {
     const row = `<tr class="record-row">${cols.map((c) => `<td class="${c.cls}">${c.cell(r)}</td>`).join('')}</tr>`;
@@ -110,9 +110,9 @@ function table(ctx: Ctx, kind: string, records: readonly AuditRecord[], cols: re
   return `<div class="table-wrap"><table class="record-table ${kind}-table">${head}${bodies.join('')}</table></div>`;
 }
 
-const idCol = (ctx: Ctx, head: string): Column => ({ head, cls: 'col-id', cell: (r) => idBadge(ctx, r) });
+const idCol = (ctx: RenderContext, head: string): Column => ({ head, cls: 'col-id', cell: (r) => idBadge(ctx, r) });
 
-function steps(ctx: Ctx, records: readonly AuditRecord[]): string {
+function steps(ctx: RenderContext, records: readonly AuditRecord[]): string {
   // the device column only says something when the report has several devices
   const devices = ctx.report.records.filter((r) => r.kind === 'device').length;
   return table(
@@ -131,7 +131,7 @@ function steps(ctx: Ctx, records: readonly AuditRecord[]): string {
   );
 }
 
-function chips(ctx: Ctx, r: AuditRecord): string {
+function chips(ctx: RenderContext, r: AuditRecord): string {
   return listItems(r.fields.get('data'))
     .map((n) => nodeText(n).trim())
     .filter((s) => s !== '')
@@ -145,7 +145,7 @@ function chips(ctx: Ctx, r: AuditRecord): string {
     .join(' ');
 }
 
-function flows(ctx: Ctx, records: readonly AuditRecord[]): string {
+function flows(ctx: RenderContext, records: readonly AuditRecord[]): string {
   const endpoint = (r: AuditRecord): string => {
     const parts: string[] = [];
     const country = field(r, 'country');
@@ -184,7 +184,7 @@ function flows(ctx: Ctx, records: readonly AuditRecord[]): string {
 }
 
 /** The hash cell of an evidence record: ✓ verified, ✗ with the reason, or why there is nothing to check. */
-function hashStatus(ctx: Ctx, r: AuditRecord): string {
+function hashStatus(ctx: RenderContext, r: AuditRecord): string {
   const bad = (reason: string) => `<span class="hash hash-bad" title="${attr(ctx, reason)}"><span class="mark">✗</span> <span class="hash-reason">${text(ctx, reason)}</span></span>`;
   if (field(r, 'file') === undefined) {
     return field(r, 'url') ? '<span class="hash hash-na">web source</span>' : '<span class="hash hash-na">—</span>';
@@ -210,7 +210,7 @@ function hashStatus(ctx: Ctx, r: AuditRecord): string {
   }
 }
 
-function evidence(ctx: Ctx, records: readonly AuditRecord[]): string {
+function evidence(ctx: RenderContext, records: readonly AuditRecord[]): string {
   return table(
     ctx,
     'evidence',
@@ -257,7 +257,7 @@ function row(label: string, html: string): string {
   return html ? `<div class="pa-field"><span class="pa-label">${label}</span><span class="pa-value">${html}</span></div>` : '';
 }
 
-function card(ctx: Ctx, r: AuditRecord, cls: string, head: string, body: string): string {
+function card(ctx: RenderContext, r: AuditRecord, cls: string, head: string, body: string): string {
   return (
     `<article ${recordAttrs(ctx, r, `record card ${cls}`)}>` +
     `<div class="card-head">${head}</div>` +
@@ -266,7 +266,7 @@ function card(ctx: Ctx, r: AuditRecord, cls: string, head: string, body: string)
   );
 }
 
-function devices(ctx: Ctx, records: readonly AuditRecord[]): string {
+function devices(ctx: RenderContext, records: readonly AuditRecord[]): string {
   return records
     .map((r) => {
       const title = [field(r, 'vendor'), field(r, 'model')].filter(Boolean).join(' ') || field(r, 'name') || 'Device';
@@ -308,7 +308,7 @@ function devices(ctx: Ctx, records: readonly AuditRecord[]): string {
     .join('');
 }
 
-function responses(ctx: Ctx, records: readonly AuditRecord[]): string {
+function responses(ctx: RenderContext, records: readonly AuditRecord[]): string {
   return records
     .map((r) => {
       const party = field(r, 'party');
@@ -344,7 +344,7 @@ function responses(ctx: Ctx, records: readonly AuditRecord[]): string {
 
 const RESULT_LABEL: Record<string, string> = { fixed: 'fixed', 'not-fixed': 'not fixed', 'partially-fixed': 'partially fixed', inconclusive: 'inconclusive' };
 
-function retests(ctx: Ctx, records: readonly AuditRecord[]): string {
+function retests(ctx: RenderContext, records: readonly AuditRecord[]): string {
   return records
     .map((r) => {
       const result = field(r, 'result');
@@ -370,7 +370,7 @@ const severityRank = (r: AuditRecord): number => {
   return i < 0 ? SEVERITIES.length : i;
 };
 
-function findings(ctx: Ctx, records: readonly AuditRecord[]): string {
+function findings(ctx: RenderContext, records: readonly AuditRecord[]): string {
   const sorted = [...records].sort((a, b) => severityRank(a) - severityRank(b) || a.index - b.index);
   const counts = [...SEVERITIES, 'unknown']
     .map((s) => [s, records.filter((r) => (s === 'unknown' ? severityRank(r) === SEVERITIES.length : field(r, 'severity') === s)).length] as const)
@@ -404,12 +404,12 @@ function findings(ctx: Ctx, records: readonly AuditRecord[]): string {
 // ---------------------------------------------------------------- blocks
 
 /** A block whose YAML could not be read: its source, escaped. */
-function source(ctx: Ctx, block: RecordBlock): string {
+function source(ctx: RenderContext, block: RecordBlock): string {
   const src = ctx.report.text.slice(block.span.start, block.span.end);
   return `<div class="record-source"><div class="record-source-label">${escapeHtml(block.kind)} block, shown as written: it could not be read as records</div><pre><code>${text(ctx, src)}</code></pre></div>`;
 }
 
-export function renderRecordBlock(ctx: Ctx, block: RecordBlock): string {
+export function renderRecordBlock(ctx: RenderContext, block: RecordBlock): string {
   const probs = problemsHtml(ctx, ctx.problems.byBlock.get(block));
   let body: string;
   if (block.records.length === 0) body = source(ctx, block);
