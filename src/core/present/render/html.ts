@@ -26,7 +26,7 @@ import { escapeHtml, safeIdPart, uniqueId, visibleText } from './escape';
 import type { LegendItem } from '../diagram/dataflow';
 import { figureAttrs, figureMark, numberFigures } from './figures';
 import { markdown, type ImageView, type MdEnv } from './markdown';
-import { urlHtml } from './records';
+import { urlHtml } from './record-parts';
 import { fieldText, plainText } from '../plain';
 import { hashVerdict, recordedHash } from '../verdict';
 
