@@ -7,7 +7,7 @@ import { badge, problemsHtml, text, type RenderContext } from './context';
 import { escapeHtml, visibleText } from './escape';
 import { urlHtml } from './record-parts';
 
-/** The report's title as plain text (masked): front matter `title`, else the first level-1 heading, else the first heading, else the id. */
+/** The report's title as plain text (masked): front matter `title`, else the first level-1 heading, else the first heading, else the id, else `Audit report`. */
 export function titleOf(ctx: RenderContext, node: Parameters<typeof toPlain>[0]): string {
   return visibleText(titleText(ctx, node));
 }

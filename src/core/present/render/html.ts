@@ -17,7 +17,8 @@
  *
  * Safety (reports come from strangers): every report string is masked, then
  * HTML-escaped; raw HTML in the Markdown stays text; only http(s), mailto and
- * `#…` links become links; images are placeholders, never `<img>`; no inline
+ * `#…` links become links; an image is an `<img>` only when the host loaded
+ * it as a raster `data:` URI, else a placeholder; no inline
  * `style`, no event handlers, no script. Diagram SVG is the caller's
  * (sanitised) output and is embedded as given, unless it visibly holds
  * active content, in which case it is left out.
