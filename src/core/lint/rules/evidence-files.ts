@@ -6,6 +6,7 @@ import { anchor, recordLabel, type Rule, type RuleContext } from '../rule';
 import { unreadable } from '../unreadable';
 import { hasEvidence } from './evidence-required';
 import { isEmptyValue } from './PA006';
+import { compareHash } from '../verdict';
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
@@ -64,7 +65,7 @@ export const PA021: Rule = {
       const entry = r.fields.get('sha256');
       const recorded = writtenText(ctx.report.text, entry)?.trim();
       if (st?.state !== 'ok' || !entry?.value || !recorded || !SHA256.test(recorded)) return;
-      if (recorded.toLowerCase() === st.sha256) return;
+      if (compareHash(recorded, st.sha256) === 'verified') return;
       ctx.flag(entry.value.span, `Evidence file \`${scalarText(file)}\` has changed since it was recorded: its sha256 is ${st.sha256}, the report records ${recorded}.`, {
         fixes: [
           {

@@ -8,7 +8,7 @@ import type { LintResult } from '../../lint/linter';
 import { scalarText, writtenText, type AuditRecord } from '../../report/model';
 import { fieldText } from '../plain';
 import { escapeHtml } from '../render/escape';
-import { hashVerdict, type HashVerdict } from '../verdict';
+import { hashVerdict, type HashVerdict } from '../../lint/verdict';
 import { esc, oneLine, OWN_ID, recordIdHtml, utcStamp, type ExportDocumentInput, type Facts } from './facts';
 
 interface HashCheck {

@@ -9,7 +9,7 @@ import { ENUMS } from '../../report/schema';
 import { fieldText, plainText } from '../plain';
 import { escapeHtml, safeIdPart, visibleText } from '../render/escape';
 import type { RenderedReport } from '../render/html';
-import type { Paper } from './page';
+import type { Paper } from './paper';
 
 export interface ExportDocumentInput {
   result: LintResult;

@@ -6,14 +6,8 @@
 import { escapeHtml } from '../render/escape';
 import { oneLine, type ExportDocumentInput, type Facts } from './facts';
 
-export type Paper = 'a4' | 'letter';
-export const PAPERS: readonly Paper[] = ['a4', 'letter'];
-
-/** Page width and height in millimetres. */
-export const PAPER_SIZE: Record<Paper, { w: number; h: number; css: string; label: string }> = {
-  a4: { w: 210, h: 297, css: 'A4', label: 'A4' },
-  letter: { w: 215.9, h: 279.4, css: 'letter', label: 'US Letter' },
-};
+export { PAPERS, PAPER_SIZE, type Paper } from './paper';
+import { PAPER_SIZE } from './paper';
 
 /** Page margins in millimetres (top, right, bottom, left); the header and footer sit in the top and bottom ones. */
 export const PAGE_MARGIN = { top: 19, right: 16, bottom: 18, left: 16 } as const;

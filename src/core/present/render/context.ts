@@ -7,7 +7,7 @@ import type { LintResult } from '../../lint/linter';
 import type { AuditRecord, RecordBlock, Report } from '../../report/model';
 import type { Diagnostic } from '../../report/types';
 import { escapeAttr, escapeHtml, visibleText } from './escape';
-import type { ImageView } from './markdown';
+import type { ImageView } from './image-view';
 
 export interface RenderHeading {
   level: number;

@@ -2,7 +2,7 @@
 import { toPlain, type AuditRecord } from '../../report/model';
 import { ENUMS } from '../../report/schema';
 import { fieldText, plainText } from '../plain';
-import { hashVerdict, recordedHash } from '../verdict';
+import { hashVerdict, recordedHash } from '../../lint/verdict';
 import { badge, problemsHtml, text, type RenderContext } from './context';
 import { escapeHtml, visibleText } from './escape';
 import { urlHtml } from './record-parts';

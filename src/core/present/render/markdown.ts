@@ -21,7 +21,7 @@ import { attr, refLink, text, type RenderContext } from './context';
 import { describeUrl, escapeAttr, linkPolicy, slugify, uniqueId } from './escape';
 import { figureAttrs, figureCitationPlugin, figureMark } from './figures';
 import { renderRecordBlock } from './records';
-import { compareHash, recordedHash } from '../verdict';
+import { compareHash, recordedHash } from '../../lint/verdict';
 
 type Token = MarkdownIt.Token;
 type StateCore = MarkdownIt.StateCore;
@@ -32,19 +32,7 @@ const ctxOf = (env: unknown): RenderContext => (env as MdEnv).ctx;
 
 // ---------------------------------------------------------------- images
 
-/** The image types that are embedded: raster formats only (an SVG can carry script). */
-export const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
-export type ImageMime = (typeof IMAGE_MIMES)[number];
-
-/**
- * An image of the report as the host read it (src/node/images.ts), keyed in
- * `RenderOptions.images` by its source as `imageSources` gives it. `bytes`
- * is the file's size, `sha256` the hash of exactly the bytes in `dataUri`;
- * `width`/`height` are the pixel size read from the file's header, when known.
- */
-export type ImageView =
-  | { ok: true; dataUri: string; mime: ImageMime; bytes: number; sha256: string; width?: number; height?: number }
-  | { ok: false; reason: string };
+export { IMAGE_MIMES, type ImageMime, type ImageView } from './image-view';
 
 /** The only `src` an `<img>` of ours may have: base64 data of one of IMAGE_MIMES (checked again here; the map comes from the host). */
 const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/;

@@ -5,7 +5,7 @@
 import { listItems, type AuditRecord } from '../../report/model';
 import { parseFrom } from '../../report/refs';
 import { ENUMS } from '../../report/schema';
-import { hashVerdict, recordedHash } from '../verdict';
+import { hashVerdict, recordedHash } from '../../lint/verdict';
 import { attr, badge, problemsHtml, refLink, text, type RenderContext } from './context';
 import { escapeHtml } from './escape';
 import { dateText, extraFields, field, idBadge, nodeText, para, recordAttrs, refList, urlHtml } from './record-parts';

@@ -4,7 +4,7 @@
  * caption and the export's appendix all show this one verdict, each in its
  * own words.
  */
-import type { EvidenceStatus } from '../lint/evidence';
+import type { EvidenceStatus } from './evidence';
 import { writtenText, type AuditRecord } from '../report/model';
 
 /** A recorded hash against a known actual one. */
