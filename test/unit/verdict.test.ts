@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseReport } from '../../src/core/report/parse';
-import { compareHash, hashVerdict, recordedHash } from '../../src/core/present/verdict';
+import { compareHash, hashVerdict, recordedHash } from '../../src/core/lint/verdict';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
