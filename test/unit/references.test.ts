@@ -156,3 +156,16 @@ describe('a flow\u2019s from: the parser, PA005, rename, the rendering and the d
     assert.equal(cells[4], 'phone app');
   });
 });
+
+describe('the diagrams read reference lists as the parser does', () => {
+  test('refIds names exactly the ids the report parser takes as references of that field', async () => {
+    const { refIds } = await import('../../src/core/present/diagram/util');
+    const { parseReport } = await import('../../src/core/report/parse');
+    const text = `${frontMatter('Lists')}# R\n\n\`\`\`retest\n- id: R1\n  date: 2014-08-14\n  flows: [F1, "F2#frame=3", " F3 ", "F4 #x", "not an id", ""]\n  result: fixed\n\`\`\`\n`;
+    const report = parseReport(text);
+    const r1 = report.byId.get('R1')!;
+    const parsed = report.references.filter((x) => x.from === r1 && x.field === 'flows').map((x) => x.id);
+    assert.deepEqual(refIds(r1, 'flows'), parsed);
+    assert.deepEqual(parsed.slice(0, 3), ['F1', 'F2', 'F3']);
+  });
+});

@@ -1,5 +1,6 @@
 /** Small helpers shared by the diagram generators. */
 import { listItems, scalarText, type AuditRecord } from '../../report/model';
+import { parseRefText } from '../../report/refs';
 
 /** Trimmed scalar text of a field, or undefined when absent, empty or not a scalar. */
 export function field(r: AuditRecord, name: string): string | undefined {
@@ -20,7 +21,10 @@ export function fieldList(r: AuditRecord, name: string): string[] {
 
 /** Ids of a reference list field, without `#locator`. */
 export function refIds(r: AuditRecord, name: string): string[] {
-  return fieldList(r, name).map((s) => s.replace(/#.*$/s, '').trim()).filter(Boolean);
+  // read as the parser reads a reference (`E2#frame=1`), so the diagrams name only what the linter checks
+  return fieldList(r, name)
+    .map((s) => parseRefText(s.trim())?.id)
+    .filter((id): id is string => !!id);
 }
 
 const ID_PARTS = /^(.*?)(\d+)$/;
