@@ -62,7 +62,12 @@ function wireEdges(holder: HTMLElement): void {
     target.dataset.reveal = id;
     target.setAttribute('tabindex', '0');
     target.setAttribute('role', 'link');
-    target.setAttribute('aria-label', `Show ${what} in the editor`);
+    // an element that shows text is named by that text first (its accessible name must contain what it shows)
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent?.trim()) parts.push(n.textContent.trim());
+    const shown = parts.join(' ').replace(/\s+/g, ' ').trim();
+    target.setAttribute('aria-label', shown ? `${shown} (show ${what} in the editor)` : `Show ${what} in the editor`);
   };
   const paths = Array.from(new Set(Array.from(holder.querySelectorAll<SVGPathElement>('.edgePaths path, path.flowchart-link'))));
   paths.forEach((path, i) => {

@@ -3,7 +3,8 @@ import type { EditorModel } from '../../core/protocol';
 import { el } from '../form/dom';
 import { cachedDiagram, renderDiagram } from '../mermaid';
 
-export const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams' });
+// the pane scrolls on its own (a long timeline): focusable, so that the keyboard can scroll it too
+export const pane = el('aside', { class: 'diagram-pane', 'aria-label': 'Diagrams', tabindex: '0' });
 
 const drawn = new Map<string, string>();
 const FIGURE_TITLES: Record<string, string> = { dataflow: 'Data flows', timeline: 'Timeline' };
