@@ -200,8 +200,12 @@ export function listItems(entry: YEntry | undefined): YNode[] {
  * would change the text: a sha256 of digits only would otherwise read as a number.
  */
 export function writtenText(text: string, entry: YEntry | undefined): string | undefined {
-  const v = entry?.value;
-  if (!v || v.type !== 'scalar' || v.value === null) return undefined;
+  return entry?.value ? writtenScalar(text, entry.value) : undefined;
+}
+
+/** A scalar node as written (see `writtenText`); undefined for null, a list or a mapping. */
+export function writtenScalar(text: string, v: YNode): string | undefined {
+  if (v.type !== 'scalar' || v.value === null) return undefined;
   if (typeof v.value === 'string') return v.value;
   return text.slice(v.span.start, v.span.end).trim();
 }

@@ -1,32 +1,10 @@
-import { listItems, type YNode } from '../../report/model';
+import { listItems, writtenScalar, type YNode } from '../../report/model';
+import { luhnDigit, luhnValid } from '../../report/luhn';
 import { recordLabel, type Rule } from '../rule';
 
 /** A scalar as written, without quotes: YAML reads `+12025550101` and `0917…` as numbers, and long digit runs lose digits. */
-function written(text: string, node: YNode): string | undefined {
-  if (node.type !== 'scalar' || node.value === null) return undefined;
-  if (typeof node.value === 'string') return node.value.trim();
-  return text.slice(node.span.start, node.span.end).trim();
-}
+const written = (text: string, node: YNode): string | undefined => writtenScalar(text, node)?.trim();
 
-/** True when the last digit is the Luhn check digit of the others. */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-/** The Luhn check digit for `body`. */
-function luhnDigit(body: string): number {
-  for (let c = 0; c < 10; c++) if (luhnValid(body + c)) return c;
-  return 0;
-}
 
 const digitCount = (n: number) => `${n} digit${n === 1 ? '' : 's'}`;
 /** Digits with the usual separators (spaces, hyphens) taken out, or undefined when anything else is in it. */
