@@ -40,6 +40,8 @@ builds.push(
 );
 fs.mkdirSync('dist/webview', { recursive: true });
 fs.copyFileSync(require.resolve('mermaid/dist/mermaid.min.js'), 'dist/webview/mermaid.min.js');
+// the country and network table (dist/geo/ip-geo.bin) from the ip-location-db data; skipped when up to date
+await (await import('./build-geo.mjs')).buildGeo();
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
