@@ -95,12 +95,16 @@ export interface CaptureMatch {
   country?: string;
   asn?: number;
   org?: string;
+  /** `private`, `loopback` … for an address that is not on the public Internet (it has no country). */
+  scope?: string;
   category: string;
   device: string;
   /** Index into the scan's canary list (never the value itself: results may leave the machine). */
   canary: number;
   /** Outermost first: `['base64', 'gzip', 'json']` means base64 of gzip of a JSON document holding the value. */
   transforms: string[];
+  /** The normal form that matched when it is not the value as written (`E.164 without +`, `without check digit`). */
+  form?: string;
   /** `url`, `query`, `header`, `cookie`, `body`, `websocket`, `payload`, `dns`, `sni`. */
   where: Where;
   /** Header, cookie, query parameter or JSON field name. */
