@@ -113,7 +113,7 @@ export const PCAPS = [
         label: 'RECONSTRUCTION F1 (step S2, Wi-Fi connected, no sign-in): carrier name, IMEI and own phone number in a form body (fake values)',
         planted: [
           { category: 'IMEI', value: VALUES.imei, where: 'body', name: 'imei', form: 'form field, plain digits', chain: ['form'] },
-          { category: 'phone number', value: VALUES.phone, where: 'body', name: 'phone', form: "form field, E.164 with '+' percent-encoded as %2B", chain: ['form', 'url'] },
+          { category: 'phone number', value: VALUES.phone, where: 'body', name: 'phone', form: "form field, E.164 with '+' percent-encoded as %2B (part of form encoding)", chain: ['form'] },
           { category: 'carrier name', value: VALUES.carrier, where: 'body', name: 'operator', form: 'form field, plain text', chain: ['form'] },
         ],
       },
@@ -187,7 +187,7 @@ export const HAR = {
       planted: [
         { category: 'IMSI', value: VALUES.imsi, where: 'header', name: 'X-Sim-Imsi', form: 'header value, plain digits', chain: ['plain'] },
         { category: 'IMEI', value: VALUES.imei, where: 'body', name: 'deviceId', form: 'base64 of the digits, as a JSON string field', chain: ['json', 'base64'] },
-        { category: 'phone number', value: VALUES.phone, where: 'query', name: 'phone', form: "query parameter, E.164 with '+' percent-encoded as %2B", chain: ['url'] },
+        { category: 'phone number', value: VALUES.phone, where: 'query', name: 'phone', form: "query parameter, E.164 with '+' percent-encoded as %2B in the URL (the HAR's queryString holds it decoded)", chain: ['url'] },
       ],
     },
     {
