@@ -42,6 +42,9 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 const OK = { status: 200, type: JSON_TYPE, body: '{"code":0,"result":"ok"}' };
 const NO_UPDATE = { status: 200, type: JSON_TYPE, body: '{"code":0,"update":false}' };
 
+/** The resolver's answers: the two generic hosts, and the account host at `account`. */
+const zoneWith = (account) => ({ 'time.miui.example': SERVERS.time, 'update.miui.example': SERVERS.update, [ACCOUNT_HOST]: account });
+
 /**
  * How every run starts: the phone looks up and asks the time server, then
  * checks for a system update. No identifier in any of it.
@@ -97,7 +100,7 @@ export const PCAPS = [
       ' First run WITHOUT any Mi account or Mi Cloud sign-in (steps S1-S6), 2014-08-06. ' +
       'Plain HTTP on port 80 keeps the demonstration readable: the public account does not say whether ' +
       'the original requests were encrypted, and the report records encryption: unknown.',
-    zone: { 'time.miui.example': SERVERS.time, 'update.miui.example': SERVERS.update, [ACCOUNT_HOST]: SERVERS.accountFirst },
+    zone: zoneWith(SERVERS.accountFirst),
     exchanges: [
       ...genericStart({
         times: ['2014-08-06T09:12:40.212Z', '2014-08-06T09:12:40.247Z', '2014-08-06T09:12:41.105Z', '2014-08-06T09:12:41.163Z'],
@@ -139,7 +142,7 @@ export const PCAPS = [
       'itself is not reproduced): one request to api.account.xiaomi.com whose body is the base64 PLACEHOLDER of ' +
       'retest-2014-08-14.log. The public account does not name the host of the encoded traffic nor say what it ' +
       'carried; the host here is a choice of the reconstruction and the placeholder claims nothing about the content.',
-    zone: { 'time.miui.example': SERVERS.time, 'update.miui.example': SERVERS.update, [ACCOUNT_HOST]: SERVERS.accountSignedIn },
+    zone: zoneWith(SERVERS.accountSignedIn), // the address F4 used after the sign-in
     exchanges: [
       ...genericStart({
         times: ['2014-08-14T08:05:41.020Z', '2014-08-14T08:05:41.058Z', '2014-08-14T08:05:52.301Z', '2014-08-14T08:05:52.344Z'],
