@@ -223,7 +223,7 @@ describe('geo table: addresses', () => {
   test('anything that is not an address gives {} and never throws', async () => {
     const t = await table(SAMPLE);
     const invalid = ['', ' ', 'garbage', 'example.com', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.-4', '8.8.8.8:53', '1::2::3',
-      ':::', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::1.2.3', '[::1', '[::1]x', '::ffff:1.2.3.256', '\u0000', '٨.٨.٨.٨'];
+      ':::', '12345::', 'g::1', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::1.2.3', '[::1', '[::1]x', '::ffff:1.2.3.256', '1.2.3.4.', '1.2.3.00', '.1.2.3', '\u0000', '٨.٨.٨.٨'];
     for (const address of invalid) assert.deepEqual(t.lookup(address), {}, JSON.stringify(address));
   });
 });

@@ -227,10 +227,19 @@ class RangeTable {
     const { starts, words } = this;
     let lo = 0;
     let hi = this.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (compareAt(starts, mid, address, 0, words) <= 0) lo = mid;
-      else hi = mid - 1;
+    if (words === 1) {
+      const x = address[0]!;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (starts[mid]! <= x) lo = mid;
+        else hi = mid - 1;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (compareAt(starts, mid, address, 0, words) <= 0) lo = mid;
+        else hi = mid - 1;
+      }
     }
     return this.values[lo]!;
   }
@@ -359,18 +368,28 @@ export function parseAddress(input: string): ParsedAddress | undefined {
   return { family: 'v6', words, scope: ipv6Scope(w0, w1, w2, w3) };
 }
 
+/** Dotted decimal, four parts; no leading zero (`010` is 8 to some parsers and 10 to others). */
 function parseIPv4(text: string): number | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
   let value = 0;
-  for (const part of parts) {
-    // decimal only, no leading zero (010 means 8 to some parsers and 10 to others)
-    if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    value = value * 256 + octet;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e; // a final '.' closes the last part
+    if (c === 0x2e) {
+      if (digits === 0 || ++parts > 4) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && octet === 0) return undefined; // leading zero
+      octet = octet * 10 + (c - 0x30);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return value;
+  return parts === 4 ? value : undefined;
 }
 
 /** Eight 16-bit groups, or undefined. */
