@@ -144,7 +144,7 @@ describe('render: the bundled example', async () => {
     assert.match(f1, /<span class="chip sens-low" title="low sensitivity · written “carrier name”">Carrier name<\/span>/);
     assert.match(f1, /<span class="chip sens-high" title="high sensitivity · written “phone number”">Phone number \(MSISDN\)<\/span>/);
     assert.match(f1, /<a class="ref" href="#rec-S2" data-ref="S2">S2<\/a>/);
-    assert.match(f1, /<a class="ref" href="#rec-E2" data-ref="E2">E2 · frame=112<\/a>/);
+    assert.match(f1, /<a class="ref" href="#rec-E2" data-ref="E2">E2 · frame=22<\/a>/);
   });
 
   test('file evidence is ✓ verified; web evidence has no hash to check', () => {
@@ -201,7 +201,7 @@ describe('render: the bundled example', async () => {
   });
 
   test('citations link to records that exist in the output', () => {
-    assert.match(html, /<a class="citation" href="#rec-E2" data-ref="E2">E2 · frame=112<\/a>/);
+    assert.match(html, /<a class="citation" href="#rec-E2" data-ref="E2">E2 · frame=22<\/a>/);
     assert.match(html, /<a class="citation" href="#rec-E3" data-ref="E3">E3 · entry=1<\/a>/);
     const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
     const targets = [...html.matchAll(/<a class="(?:citation|ref)" href="#([^"]+)"/g)].map((m) => m[1]!);
