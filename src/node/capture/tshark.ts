@@ -1,0 +1,892 @@
+/**
+ * pcap and pcapng captures read through a locally installed `tshark`
+ * (Wireshark's dissectors), turned into `CaptureUnit`s for the matcher.
+ *
+ * One tshark process per capture; its output is read line by line and never
+ * held whole. Nothing goes on the network: `-n` turns name resolution off.
+ *
+ * Output format: `-T ek` with `-e` fields. EK prints one JSON object per
+ * packet on one line, every value a JSON string in an array, so a header
+ * value holding a comma, a quote or a newline stays unambiguous (the
+ * `-T fields` separators do not), and a line is a packet: the reader can
+ * stream. Bytes come as hex. tshark 4.0's `http.file_data` is a string that
+ * ends at the first NUL byte, so when tshark has Lua (the builds of
+ * wireshark.org, Debian, Homebrew do) a small post-dissector (LUA_SCRIPT
+ * below) exports the bytes of each HTTP body and WebSocket payload as hex,
+ * already de-chunked and, when tshark could, decompressed; without Lua the
+ * string is used and the summary says so.
+ *
+ * Ports: tshark's own tables and heuristics find TLS and HTTP on the usual
+ * and on most unusual ports (its TCP heuristics for TLS and HTTP are on by
+ * default); `extraPorts` adds decode-as rules for the rest.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { CaptureUnit, Part } from '../../core/capture/types';
+
+// ── finding tshark ─────────────────────────────────────────────────────────
+
+export interface TsharkInfo {
+  path: string;
+  version: string;
+  /** tshark was built with Lua (needed for exact HTTP body bytes). */
+  lua: boolean;
+}
+
+/** tshark is not installed or not where it was said to be. */
+export class TsharkMissing extends Error {
+  constructor(detail?: string) {
+    super(
+      `tshark (Wireshark's command-line tool) was not found${detail ? ` (${detail})` : ''}; ` +
+        'it is needed to read pcap and pcapng captures (HAR files are read without it). ' +
+        'Install it: Debian/Ubuntu `sudo apt-get install tshark`, macOS `brew install wireshark`, ' +
+        'Windows: the Wireshark installer from wireshark.org with "TShark" ticked. ' +
+        'Or say where it is: `--tshark PATH` on the command line, the `privacyAudit.tsharkPath` setting in VS Code.',
+    );
+    this.name = 'TsharkMissing';
+  }
+}
+
+const found = new Map<string, Promise<TsharkInfo | undefined>>();
+
+/** Places tshark is installed to when it is not on PATH. */
+function wellKnownPaths(): string[] {
+  if (process.platform === 'win32') {
+    const roots = [process.env.ProgramFiles, process.env['ProgramFiles(x86)']].filter((r): r is string => !!r);
+    return roots.map((r) => path.join(r, 'Wireshark', 'tshark.exe'));
+  }
+  if (process.platform === 'darwin') return ['/Applications/Wireshark.app/Contents/MacOS/tshark', '/opt/homebrew/bin/tshark', '/usr/local/bin/tshark'];
+  return [];
+}
+
+function probe(file: string): Promise<TsharkInfo | undefined> {
+  return new Promise((resolve) => {
+    execFile(file, ['-v'], { timeout: 15_000, windowsHide: true, maxBuffer: 1 << 20 }, (err, stdout) => {
+      const text = String(stdout ?? '');
+      const m = /TShark \(Wireshark\) (\d+\.\d+(?:\.\d+)?)/.exec(text);
+      if (err || !m) return resolve(undefined);
+      resolve({ path: file, version: m[1] ?? '', lua: /with\s+Lua\b/.test(text) });
+    });
+  });
+}
+
+/**
+ * Finds tshark: the path given, else `tshark` on PATH, else where the
+ * Windows and macOS installers put it. Runs `tshark -v` once per path (cached).
+ * Resolves undefined when there is none; an explicit path that is not tshark
+ * resolves undefined too (it is never replaced by another one).
+ */
+export function findTshark(opts: { path?: string } = {}): Promise<TsharkInfo | undefined> {
+  const key = opts.path ?? '';
+  let p = found.get(key);
+  if (!p) {
+    p = (async () => {
+      if (opts.path) return probe(opts.path);
+      for (const candidate of ['tshark', ...wellKnownPaths()]) {
+        const info = await probe(candidate);
+        if (info) return info;
+      }
+      return undefined;
+    })();
+    found.set(key, p);
+  }
+  return p;
+}
+
+// ── reading a capture ──────────────────────────────────────────────────────
+
+export interface PcapSummary {
+  /** Frames tshark read. */
+  frames: number;
+  /** Units yielded. */
+  units: number;
+  /** TCP streams with TLS in them. */
+  tlsStreams: number;
+  /** TLS streams whose application data was seen but not decrypted (no keys): not searched. */
+  undecryptedStreams: number;
+  /** QUIC connections (UDP streams): tshark cannot decrypt them here, not searched. */
+  quicStreams: number;
+  tsharkVersion: string;
+  /** Fields cut at the size limit, a tshark without Lua, tshark's own warnings … */
+  warnings: string[];
+}
+
+export interface ReadPcapOptions {
+  /** tshark's path; default: found by findTshark. */
+  tshark?: string;
+  /** A TLS key log (NSS format, SSLKEYLOGFILE) → `-o tls.keylog_file:PATH`. A pcapng's Decryption Secrets Block is used anyway. */
+  keylog?: string;
+  signal?: AbortSignal;
+  /** Called with the number of frames read so far, every few thousand frames and at the end. */
+  onProgress?: (frames: number) => void;
+  /** More decode-as rules: TCP ports that carry TLS, or HTTP in clear. */
+  extraPorts?: { tls?: number[]; http?: number[] };
+  /** Largest body, payload or header value kept (bytes); longer ones are cut, with a warning. Default 16 MiB. */
+  maxField?: number;
+}
+
+/** A capture tshark could not read (not a capture, truncated, tshark failed), or a read that was cancelled. */
+export class PcapReadError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    /** Frames read before the failure (their units were yielded). */
+    readonly frames = 0,
+  ) {
+    super(message);
+    this.name = 'PcapReadError';
+  }
+}
+
+export interface PcapRead {
+  /**
+   * The units, in frame order (a unit's frame is the one tshark shows the
+   * message in: the last segment of a reassembled request). Iterate it to the
+   * end, or break out of the loop (which stops tshark): tshark waits while
+   * nobody reads. Throws what `done` rejects with.
+   */
+  units: AsyncIterable<CaptureUnit>;
+  /** Settles when the units have all been read (rejects on error or abort). */
+  done: Promise<PcapSummary>;
+}
+
+const MiB = 1 << 20;
+/** A line longer than this is skipped (it would be a frame with fields far above maxField). */
+const MAX_LINE = 96 * MiB;
+
+/**
+ * The post-dissector: exports the bytes of each HTTP body (`http.file_data`,
+ * de-chunked and decompressed by tshark when it could) and each WebSocket
+ * payload (unmasked) as FT_BYTES fields, cut at the limit (`pa.cut` then holds
+ * the full length).
+ */
+function luaScript(limit: number): string {
+  return `-- privacy-audit: body bytes for the capture scan
+local p = Proto("privacyaudit", "Privacy Audit bytes")
+local f_body = ProtoField.bytes("privacyaudit.body", "HTTP body")
+local f_ws = ProtoField.bytes("privacyaudit.ws", "WebSocket payload")
+local f_cut = ProtoField.uint32("privacyaudit.cut", "Cut from")
+p.fields = { f_body, f_ws, f_cut }
+local file_data = Field.new("http.file_data")
+local ws_payload = Field.new("websocket.payload")
+local LIMIT = ${Math.max(1, Math.floor(limit))}
+local function add(t, field, fi)
+  local r = fi.range
+  if r == nil then return end
+  local n = r:len()
+  if n > LIMIT then
+    t:add(field, r:range(0, LIMIT))
+    t:add(f_cut, n)
+  elseif n > 0 then
+    t:add(field, r)
+  end
+end
+function p.dissector(tvb, pinfo, tree)
+  local bodies = { file_data() }
+  local wss = { ws_payload() }
+  if #bodies == 0 and #wss == 0 then return end
+  local t = tree:add(p)
+  for _, fi in ipairs(bodies) do add(t, f_body, fi) end
+  for _, fi in ipairs(wss) do add(t, f_ws, fi) end
+end
+register_postdissector(p)
+`;
+}
+
+const FIELDS = [
+  'frame.number', 'frame.time_epoch', 'frame.protocols',
+  'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst',
+  'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.len', 'tcp.payload',
+  'udp.stream', 'udp.srcport', 'udp.dstport', 'udp.payload',
+  'dns.flags.response', 'dns.qry.name', 'dns.a', 'dns.aaaa',
+  'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.record.content_type', 'tls.record.opaque_type',
+  'http.request.method', 'http.request.uri', 'http.request.version', 'http.request.line',
+  'http.response.code', 'http.response.phrase', 'http.response.version', 'http.response.line',
+  'http.content_type', 'http.content_encoding',
+  'http2.type', 'http2.streamid', 'http2.length', 'http2.header.name', 'http2.header.value', 'http2.data.data',
+  'websocket.opcode', 'data.data',
+];
+const LUA_FIELDS = ['privacyaudit.body', 'privacyaudit.ws', 'privacyaudit.cut'];
+const NO_LUA_FIELDS = ['http.file_data', 'websocket.payload.text'];
+
+/** tshark's stderr lines that are not errors. */
+const HARMLESS_STDERR = [/^Running as user "root"/, /^\s*$/];
+
+/**
+ * Reads a pcap or pcapng capture through tshark. See `PcapRead` for how to
+ * consume the result; `readPcapAll` collects everything (small captures, tests).
+ */
+export function readPcap(file: string, opts: ReadPcapOptions = {}): PcapRead {
+  let resolveDone!: (s: PcapSummary) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<PcapSummary>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+  done.catch(() => {}); // the iterator throws the same error; nobody has to await done
+  let started = false;
+  const units: AsyncIterable<CaptureUnit> = {
+    [Symbol.asyncIterator]() {
+      if (started) throw new Error('readPcap: the units can be iterated once');
+      started = true;
+      const gen = run(file, opts);
+      return {
+        async next() {
+          try {
+            const r = await gen.next();
+            if (r.done) resolveDone(r.value);
+            return r.done ? { done: true, value: undefined } : r;
+          } catch (err) {
+            rejectDone(err);
+            throw err;
+          }
+        },
+        async return() {
+          await gen.return(undefined as never);
+          rejectDone(new PcapReadError(file, `${file}: reading stopped before the end`));
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  return { units, done };
+}
+
+/** Reads a whole capture into memory (small captures and tests). */
+export async function readPcapAll(file: string, opts: ReadPcapOptions = {}): Promise<{ units: CaptureUnit[]; summary: PcapSummary }> {
+  const r = readPcap(file, opts);
+  const units: CaptureUnit[] = [];
+  for await (const u of r.units) units.push(u);
+  return { units, summary: await r.done };
+}
+
+const PCAP_MAGICS = ['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'];
+
+/** The first bytes of the file, for the error message when tshark refuses it. */
+function magicOf(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const b = Buffer.alloc(4);
+    const n = readSync(fd, b, 0, 4, 0);
+    return b.subarray(0, n).toString('hex');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+type Layers = Record<string, string[] | undefined>;
+
+async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<CaptureUnit, PcapSummary, undefined> {
+  const signal = opts.signal;
+  const cancelled = () => new PcapReadError(file, `${file}: reading the capture was cancelled`);
+  if (signal?.aborted) throw cancelled();
+  const magic = magicOf(file);
+  if (magic === undefined) throw new PcapReadError(file, `${file}: cannot read the file`);
+  const info = await findTshark({ path: opts.tshark });
+  if (!info) throw new TsharkMissing(opts.tshark ? `not at ${opts.tshark}` : 'not on PATH');
+  if (signal?.aborted) throw cancelled();
+
+  const maxField = opts.maxField ?? 16 * MiB;
+  const warnings: string[] = [];
+  let luaDir: string | undefined;
+  const args = ['-n', '-r', file];
+  if (info.lua) {
+    luaDir = mkdtempSync(path.join(tmpdir(), 'privacy-audit-tshark-'));
+    const script = path.join(luaDir, 'privacy-audit.lua');
+    writeFileSync(script, luaScript(maxField));
+    args.push('-X', `lua_script:${script}`);
+  } else {
+    warnings.push(`tshark ${info.version} has no Lua: HTTP bodies are read as text, cut at their first NUL byte`);
+  }
+  if (opts.keylog) args.push('-o', `tls.keylog_file:${opts.keylog}`);
+  for (const port of opts.extraPorts?.tls ?? []) args.push('-d', `tcp.port==${port},tls`);
+  for (const port of opts.extraPorts?.http ?? []) args.push('-d', `tcp.port==${port},http`);
+  args.push('-T', 'ek');
+  for (const f of [...FIELDS, ...(info.lua ? LUA_FIELDS : NO_LUA_FIELDS)]) args.push('-e', f);
+
+  const child = spawn(info.path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => {
+    if (stderr.length < 16_384) stderr += s;
+  });
+  const exited = new Promise<{ code: number | null; sig: NodeJS.Signals | null; err?: Error }>((resolve) => {
+    child.on('error', (err) => resolve({ code: null, sig: null, err }));
+    child.on('close', (code, sig) => resolve({ code, sig }));
+  });
+  const onAbort = () => stop(child);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  const state = new Reader(maxField, warnings);
+  let finished = false;
+  try {
+    for await (const line of lines(child.stdout!, warnings)) {
+      if (signal?.aborted) throw cancelled();
+      if (line.startsWith('{"index"')) continue;
+      let doc: { layers?: Layers };
+      try {
+        doc = JSON.parse(line) as { layers?: Layers };
+      } catch {
+        throw new PcapReadError(file, `${file}: tshark printed something that is not JSON (${line.slice(0, 80)})`, state.frames);
+      }
+      const out = state.packet(doc.layers ?? {});
+      if (state.frames % 5000 === 0) opts.onProgress?.(state.frames);
+      for (const u of out) yield u;
+    }
+    const end = await exited;
+    if (signal?.aborted) throw cancelled();
+    const messages = stderr
+      .split(/\r?\n/)
+      .filter((l) => !HARMLESS_STDERR.some((re) => re.test(l)))
+      .map((l) => l.replace(/^tshark: /, '').trim());
+    if (end.err) {
+      const e = end.err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') throw new TsharkMissing(`${info.path} could not be started`);
+      throw new PcapReadError(file, `${file}: tshark could not be started: ${e.message}`);
+    }
+    if (end.code !== 0) {
+      const why = messages.join(' ') || (end.sig ? `tshark was killed (${end.sig})` : `tshark exited with code ${end.code}`);
+      let hint = '';
+      if (!PCAP_MAGICS.includes(magic ?? '') && /isn't a capture file|unknown format|not a capture/i.test(why))
+        hint = ` (its first bytes are ${magic || 'empty'}; a pcap starts with d4c3b2a1 or a1b2c3d4, a pcapng with 0a0d0d0a)`;
+      else if (/cut short|truncated|damaged|corrupt/i.test(why)) hint = ' (the capture is truncated or damaged; the frames before the damage were read)';
+      throw new PcapReadError(file, `${file}: tshark could not read it: ${why}${hint}`, state.frames);
+    }
+    for (const m of messages) warnings.push(`tshark: ${m}`);
+    opts.onProgress?.(state.frames);
+    finished = true;
+    return state.summary(info.version);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (!finished) stop(child);
+    if (luaDir) rmSync(luaDir, { recursive: true, force: true });
+  }
+}
+
+function stop(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const t = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, 2000);
+  t.unref();
+  child.stdout?.destroy();
+}
+
+/** Lines of a stream, without holding more than one line (and skipping lines over MAX_LINE). */
+async function* lines(stream: NodeJS.ReadableStream, warnings: string[]): AsyncGenerator<string> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let skipping = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      if (!skipping) {
+        parts.push(chunk.subarray(start, nl));
+        yield Buffer.concat(parts).toString('utf8');
+      }
+      parts = [];
+      size = 0;
+      skipping = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length && !skipping) {
+      parts.push(chunk.subarray(start));
+      size += chunk.length - start;
+      if (size > MAX_LINE) {
+        warnings.push(`a frame with more than ${MAX_LINE / MiB} MiB of fields was skipped`);
+        parts = [];
+        size = 0;
+        skipping = true;
+      }
+    }
+  }
+  if (parts.length && !skipping) yield Buffer.concat(parts).toString('utf8');
+}
+
+// ── turning packets into units ─────────────────────────────────────────────
+
+interface Endpoint {
+  address: string;
+  port: number;
+}
+
+interface Stream {
+  client?: Endpoint;
+  server?: Endpoint;
+  sni?: string;
+  /** The application protocol tshark reassembles on this stream: its bare TCP segments are parts of a later frame. */
+  kind?: 'http' | 'tls';
+  tls?: boolean;
+  appData?: boolean;
+  decrypted?: boolean;
+  /** Host of the last HTTP request (for the responses). */
+  httpHost?: string;
+  /** HTTP/2: content-encoding by `${direction}/${stream id}`. */
+  h2enc?: Map<string, string>;
+  h2type?: Map<string, string>;
+}
+
+const MAX_STREAMS = 200_000;
+const MAX_DNS = 100_000;
+/** Subprotocols of a TLS handshake (certificates): not application data. */
+const CERT_PROTOCOLS = /^(x509|pkix|pkcs|ocsp|cms|ber|logotypecertextn|ns_cert_exts|x509af|x509ce|x509if|x509sat)/;
+const DNS_PROTOCOLS = new Set(['dns', 'mdns', 'llmnr']);
+const HTTP_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) |^HTTP\/[12]/;
+
+const first = (l: Layers, k: string): string | undefined => l[k]?.[0];
+const all = (l: Layers, k: string): string[] => l[k] ?? [];
+
+/** Hex from tshark (with or without colons) to bytes. */
+function hexBytes(hex: string): Uint8Array {
+  return Buffer.from(hex.includes(':') ? hex.replace(/:/g, '') : hex, 'hex');
+}
+
+/** `frame.time_epoch` (`1796460304.754000000`) as ISO 8601 with microseconds. */
+export function isoTime(epoch: string | undefined): string | undefined {
+  if (!epoch) return undefined;
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(epoch.trim());
+  if (!m) return undefined;
+  const secs = Number(m[1]);
+  if (!Number.isFinite(secs)) return undefined;
+  const d = new Date(secs * 1000);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const frac = ((m[2] ?? '') + '000000').slice(0, 6);
+  return d.toISOString().replace(/\.\d{3}Z$/, `.${frac}Z`);
+}
+
+/** `api.example.test:8080` → `api.example.test`; `[::1]:80` → `::1`. */
+function hostOnly(h: string | undefined): string | undefined {
+  if (!h) return undefined;
+  const t = h.trim();
+  if (t.startsWith('[')) return t.slice(1, t.indexOf(']') > 0 ? t.indexOf(']') : undefined);
+  const colon = t.lastIndexOf(':');
+  const host = colon > 0 && t.indexOf(':') === colon && /^\d+$/.test(t.slice(colon + 1)) ? t.slice(0, colon) : t;
+  return host.toLowerCase() || undefined;
+}
+
+/** Query parameters as written (not decoded: the matcher decodes). */
+function queryParts(target: string): Part[] {
+  const q = target.indexOf('?');
+  if (q < 0) return [];
+  const hash = target.indexOf('#', q);
+  const query = target.slice(q + 1, hash < 0 ? undefined : hash);
+  const parts: Part[] = [];
+  for (const pair of query.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    parts.push({ where: 'query', name: eq < 0 ? pair : pair.slice(0, eq), text: eq < 0 ? '' : pair.slice(eq + 1) });
+  }
+  return parts;
+}
+
+function cookieParts(value: string): Part[] {
+  const parts: Part[] = [];
+  for (const c of value.split(';')) {
+    const t = c.trim();
+    if (!t) continue;
+    const eq = t.indexOf('=');
+    parts.push({ where: 'cookie', name: eq < 0 ? t : t.slice(0, eq), text: eq < 0 ? '' : t.slice(eq + 1) });
+  }
+  return parts;
+}
+
+/** `Name: value\r\n` lines of `http.request.line` / `http.response.line`. */
+function headerLines(lines: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const raw of lines) {
+    const line = raw.replace(/\r?\n$/, '');
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return out;
+}
+
+/** Does the body still look compressed with `encoding` (tshark decompresses when it can)? */
+function stillCompressed(body: Uint8Array, encoding: string | undefined): string | undefined {
+  if (!encoding) return undefined;
+  const enc = encoding.trim().toLowerCase();
+  if (enc === 'gzip' || enc === 'x-gzip') return body[0] === 0x1f && body[1] === 0x8b ? enc : undefined;
+  if (enc === 'deflate') {
+    // zlib header (RFC 1950), or a raw deflate stream tshark did not take
+    const b0 = body[0] ?? 0;
+    const b1 = body[1] ?? 0;
+    const zlib = body.length > 1 && (b0 & 0x0f) === 8 && ((b0 << 8) | b1) % 31 === 0;
+    return zlib || !isText(body) ? enc : undefined;
+  }
+  if (enc === 'br' || enc === 'zstd') return isText(body) ? undefined : enc;
+  return undefined;
+}
+
+/** Mostly printable (a body tshark already decompressed, for encodings without a magic number). */
+function isText(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 512);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = b[i] ?? 0;
+    if (c < 9 || (c > 13 && c < 32) || c === 127) bad++;
+  }
+  return bad <= n / 20;
+}
+
+class Reader {
+  frames = 0;
+  units = 0;
+  private readonly tcp = new Map<string, Stream>();
+  private readonly udp = new Map<string, Stream>();
+  private readonly dns = new Map<string, string>();
+  private readonly quic = new Set<string>();
+  private cutWarned = 0;
+  private streamsEvicted = false;
+
+  constructor(
+    private readonly maxField: number,
+    private readonly warnings: string[],
+  ) {}
+
+  summary(version: string): PcapSummary {
+    let tlsStreams = this.tlsCount;
+    let undecrypted = this.undecryptedEvicted;
+    for (const s of this.tcp.values()) {
+      if (s.tls) tlsStreams++;
+      if (s.appData && !s.decrypted) undecrypted++;
+    }
+    if (this.streamsEvicted) this.warnings.push(`more than ${MAX_STREAMS} TCP streams: the oldest were forgotten (their direction may be guessed)`);
+    return {
+      frames: this.frames,
+      units: this.units,
+      tlsStreams,
+      undecryptedStreams: undecrypted,
+      quicStreams: this.quic.size,
+      tsharkVersion: version,
+      warnings: this.warnings,
+    };
+  }
+
+  private tlsCount = 0;
+  private undecryptedEvicted = 0;
+
+  private stream(map: Map<string, Stream>, id: string): Stream {
+    let s = map.get(id);
+    if (!s) {
+      if (map.size >= MAX_STREAMS) {
+        const oldest = map.keys().next().value as string;
+        const o = map.get(oldest)!;
+        if (map === this.tcp) {
+          if (o.tls) this.tlsCount++;
+          if (o.appData && !o.decrypted) this.undecryptedEvicted++;
+        }
+        map.delete(oldest);
+        this.streamsEvicted = true;
+      }
+      s = {};
+      map.set(id, s);
+    }
+    return s;
+  }
+
+  private cut(bytes: Uint8Array, what: string, frame: string): Uint8Array {
+    if (bytes.length <= this.maxField) return bytes;
+    this.noteCut(what, frame, bytes.length);
+    return bytes.subarray(0, this.maxField);
+  }
+
+  private noteCut(what: string, frame: string, size: number): void {
+    if (this.cutWarned++ < 20)
+      this.warnings.push(`frame ${frame}: ${what} of ${size} bytes cut to the first ${this.maxField} (only those are searched)`);
+  }
+
+  private text(s: string, what: string, frame: string): string {
+    if (s.length <= this.maxField) return s;
+    this.noteCut(what, frame, s.length);
+    return s.slice(0, this.maxField);
+  }
+
+  packet(l: Layers): CaptureUnit[] {
+    this.frames++;
+    const frame = first(l, 'frame_number') ?? String(this.frames);
+    const protocols = (first(l, 'frame_protocols') ?? '').split(':');
+    const time = isoTime(first(l, 'frame_time_epoch'));
+    const src = first(l, 'ip_src') ?? first(l, 'ipv6_src');
+    const dst = first(l, 'ip_dst') ?? first(l, 'ipv6_dst');
+    if (!src || !dst) return [];
+    const tcpIx = protocols.indexOf('tcp');
+    const udpIx = protocols.indexOf('udp');
+    if (tcpIx >= 0) return this.tcpPacket(l, frame, time, protocols.slice(tcpIx + 1), src, dst);
+    if (udpIx >= 0) return this.udpPacket(l, frame, time, protocols.slice(udpIx + 1), src, dst);
+    return [];
+  }
+
+  /** Sets the stream's client and server from this packet, if not known yet. */
+  private orient(s: Stream, from: Endpoint, to: Endpoint, fromIsClient: boolean | undefined): void {
+    if (s.client) return;
+    if (fromIsClient === undefined) {
+      // No SYN, ClientHello, request or query seen: the side on the well-known (lower) port is the server.
+      fromIsClient = from.port > to.port || (from.port === to.port && from.address > to.address);
+      if (from.port >= 1024 && to.port >= 1024 && from.port < to.port) fromIsClient = false;
+    }
+    s.client = fromIsClient ? from : to;
+    s.server = fromIsClient ? to : from;
+  }
+
+  private isFromClient(s: Stream, from: Endpoint): boolean {
+    return s.client!.address === from.address && s.client!.port === from.port;
+  }
+
+  private tcpPacket(l: Layers, frame: string, time: string | undefined, app: string[], src: string, dst: string): CaptureUnit[] {
+    const id = first(l, 'tcp_stream') ?? `${src}|${dst}`;
+    const s = this.stream(this.tcp, id);
+    const from = { address: src, port: Number(first(l, 'tcp_srcport')) };
+    const to = { address: dst, port: Number(first(l, 'tcp_dstport')) };
+    const syn = first(l, 'tcp_flags_syn') === '1' || first(l, 'tcp_flags_syn') === 'True';
+    const ack = first(l, 'tcp_flags_ack') === '1' || first(l, 'tcp_flags_ack') === 'True';
+    const hsTypes = all(l, 'tls_handshake_type');
+    const clientHello = hsTypes.includes('1');
+    let hint: boolean | undefined;
+    if (syn) hint = !ack;
+    else if (clientHello || first(l, 'http_request_method')) hint = true;
+    else if (hsTypes.includes('2') || first(l, 'http_response_code')) hint = false;
+    this.orient(s, from, to, hint);
+    const fromClient = this.isFromClient(s, from);
+    const tlsIx = app.indexOf('tls');
+    const inner = tlsIx >= 0 ? app.slice(tlsIx + 1).filter((p) => !CERT_PROTOCOLS.test(p)) : [];
+    const units: CaptureUnit[] = [];
+    const base = (protocol: string, tls: boolean): CaptureUnit => ({
+      locator: `frame=${frame}`,
+      ...(time ? { time } : {}),
+      address: s.server!.address,
+      port: s.server!.port,
+      protocol,
+      tls,
+      request: [],
+      response: [],
+    });
+
+    if (tlsIx >= 0) {
+      s.tls = true;
+      s.kind ??= 'tls';
+      if (all(l, 'tls_record_opaque_type').includes('23') || all(l, 'tls_record_content_type').includes('23')) s.appData = true;
+      if (inner.length) s.decrypted = true;
+      const sni = first(l, 'tls_handshake_extensions_server_name');
+      if (clientHello && sni) {
+        s.sni = sni.toLowerCase();
+        const u = base('tls', false);
+        u.host = s.sni;
+        u.request.push({ where: 'sni', text: sni });
+        units.push(u);
+      }
+    }
+    const tls = tlsIx >= 0 && inner.length > 0;
+
+    if (app.includes('http') || app.includes('http2') || app.includes('websocket')) s.kind = 'http';
+    if (app.includes('http')) {
+      const u = this.http1(l, frame, s, fromClient, base(`http/1.1`, tls));
+      if (u) units.push(u);
+    }
+    if (app.includes('http2')) {
+      const u = this.http2(l, frame, s, fromClient, base('h2', tls));
+      if (u) units.push(u);
+    }
+    if (app.includes('websocket')) {
+      const u = base('websocket', tls);
+      u.host = s.httpHost ?? this.hostFor(s);
+      const side = fromClient ? u.request : u.response;
+      for (const hex of all(l, 'privacyaudit_ws')) side.push({ where: 'websocket', name: fromClient ? 'sent' : 'received', bytes: hexBytes(hex) });
+      for (const t of all(l, 'websocket_payload_text')) side.push({ where: 'websocket', name: fromClient ? 'sent' : 'received', text: this.text(t, 'WebSocket message', frame) });
+      if (side.length) units.push(u);
+    }
+    if (app.some((p) => DNS_PROTOCOLS.has(p))) units.push(...this.dnsPacket(l, frame, time, s, fromClient));
+
+    // Raw payloads: bytes no dissector we read took.
+    const len = Number(first(l, 'tcp_len') ?? 0);
+    const handled = units.length > 0 || app.some((p) => p === 'http' || p === 'http2' || p === 'websocket' || DNS_PROTOCOLS.has(p));
+    if (tls && !handled && inner.includes('data')) {
+      // decrypted TLS carrying a protocol tshark does not know
+      const u = base('tls', true);
+      u.host = this.hostFor(s);
+      const side = fromClient ? u.request : u.response;
+      for (const hex of all(l, 'data_data')) side.push({ where: 'payload', bytes: this.cut(hexBytes(hex), 'payload', frame) });
+      if (side.length) units.push(u);
+    } else if (tlsIx < 0 && !handled && len > 0) {
+      const payload = first(l, 'tcp_payload');
+      if (payload) {
+        const bytes = hexBytes(payload);
+        if (app.length === 0 && s.kind === undefined) {
+          // a bare segment: the start of a message tshark reassembles later (HTTP, TLS), or an unfinished one
+          const head = Buffer.from(bytes.subarray(0, 16)).toString('latin1');
+          if (HTTP_START.test(head)) s.kind = 'http';
+          else if (bytes[0] === 0x16 && bytes[1] === 0x03) s.kind = 'tls';
+        }
+        if (app.length > 0 || s.kind === undefined) {
+          const u = base(app.find((p) => p !== 'data') ?? 'tcp', false);
+          u.host = this.hostFor(s);
+          (fromClient ? u.request : u.response).push({ where: 'payload', bytes: this.cut(bytes, 'payload', frame) });
+          units.push(u);
+        }
+      }
+    }
+    this.units += units.length;
+    return units;
+  }
+
+  private hostFor(s: Stream): string | undefined {
+    return s.sni ?? (s.server ? this.dns.get(s.server.address) : undefined);
+  }
+
+  private http1(l: Layers, frame: string, s: Stream, fromClient: boolean, u: CaptureUnit): CaptureUnit | undefined {
+    const bodies: Part[] = [];
+    const contentType = first(l, 'http_content_type');
+    const encoding = first(l, 'http_content_encoding');
+    for (const hex of all(l, 'privacyaudit_body')) {
+      const bytes = hexBytes(hex);
+      const enc = stillCompressed(bytes, encoding);
+      bodies.push({ where: 'body', bytes, ...(enc ? { contentEncoding: enc } : {}), ...(contentType ? { contentType } : {}) });
+    }
+    if (all(l, 'privacyaudit_cut').length) this.noteCut('HTTP body', frame, Number(first(l, 'privacyaudit_cut')));
+    for (const t of all(l, 'http_file_data')) if (t) bodies.push({ where: 'body', text: this.text(t, 'HTTP body', frame), ...(contentType ? { contentType } : {}) });
+
+    if (fromClient) {
+      const method = first(l, 'http_request_method');
+      if (!method) return undefined; // a continuation tshark shows as HTTP
+      const target = first(l, 'http_request_uri') ?? '';
+      const version = first(l, 'http_request_version');
+      if (version) u.protocol = version.toLowerCase();
+      const headers = headerLines(all(l, 'http_request_line'));
+      const host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1];
+      u.host = hostOnly(host) ?? this.hostFor(s);
+      s.httpHost = u.host;
+      u.request.push({ where: 'url', text: this.text(target, 'request target', frame) }, ...queryParts(target));
+      for (const [name, value] of headers) {
+        u.request.push({ where: 'header', name, text: this.text(value, `header ${name}`, frame) });
+        if (name.toLowerCase() === 'cookie') u.request.push(...cookieParts(value));
+      }
+      u.request.push(...bodies);
+      return u;
+    }
+    const code = first(l, 'http_response_code');
+    if (!code) return undefined;
+    const version = first(l, 'http_response_version');
+    if (version) u.protocol = version.toLowerCase();
+    u.host = s.httpHost ?? this.hostFor(s);
+    const phrase = first(l, 'http_response_phrase');
+    u.response.push({ where: 'header', name: ':status', text: phrase ? `${code} ${phrase}` : code });
+    for (const [name, value] of headerLines(all(l, 'http_response_line'))) u.response.push({ where: 'header', name, text: this.text(value, `header ${name}`, frame) });
+    u.response.push(...bodies);
+    return u;
+  }
+
+  private http2(l: Layers, frame: string, s: Stream, fromClient: boolean, u: CaptureUnit): CaptureUnit | undefined {
+    const side = fromClient ? u.request : u.response;
+    const dir = fromClient ? 'c' : 's';
+    const names = all(l, 'http2_header_name');
+    const values = all(l, 'http2_header_value');
+    const types = all(l, 'http2_type');
+    const ids = all(l, 'http2_streamid');
+    s.h2enc ??= new Map();
+    s.h2type ??= new Map();
+    // The stream a HEADERS frame belongs to: types and ids are listed per HTTP/2 frame.
+    const headerStream = ids[types.findIndex((t) => t === '1')];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] ?? '';
+      const value = values[i] ?? '';
+      side.push({ where: 'header', name, text: this.text(value, `header ${name}`, frame) });
+      const lower = name.toLowerCase();
+      if (lower === ':authority' || (lower === 'host' && !u.host)) u.host = hostOnly(value);
+      else if (lower === ':path') side.push({ where: 'url', text: value }, ...queryParts(value));
+      else if (lower === 'cookie') side.push(...cookieParts(value));
+      else if (lower === 'content-encoding' && headerStream) s.h2enc.set(`${dir}/${headerStream}`, value);
+      else if (lower === 'content-type' && headerStream) s.h2type.set(`${dir}/${headerStream}`, value);
+    }
+    if (fromClient && u.host) s.httpHost = u.host;
+    u.host ??= s.httpHost ?? this.hostFor(s);
+    const dataIds = ids.filter((_, i) => types[i] === '0');
+    const lengths = all(l, 'http2_length');
+    const dataLengths = lengths.length === types.length ? lengths.filter((_, i) => types[i] === '0') : [];
+    const data = all(l, 'http2_data_data');
+    for (let i = 0; i < data.length; i++) {
+      // An empty DATA frame that ends a stream shows the body reassembled from the frames before: they were read already.
+      if (data.length === dataLengths.length && dataLengths[i] === '0') continue;
+      const bytes = this.cut(hexBytes(data[i] ?? ''), 'HTTP/2 DATA', frame);
+      if (!bytes.length) continue;
+      const key = `${dir}/${dataIds[i] ?? ''}`;
+      const enc = stillCompressed(bytes, s.h2enc.get(key));
+      const contentType = s.h2type.get(key);
+      side.push({ where: 'body', bytes, ...(enc ? { contentEncoding: enc } : {}), ...(contentType ? { contentType } : {}) });
+    }
+    return side.length ? u : undefined;
+  }
+
+  private dnsPacket(l: Layers, frame: string, time: string | undefined, s: Stream, fromClient: boolean): CaptureUnit[] {
+    const isResponse = first(l, 'dns_flags_response') === '1' || first(l, 'dns_flags_response') === 'True';
+    const names = all(l, 'dns_qry_name');
+    if (isResponse) {
+      const name = names[0]?.toLowerCase();
+      if (name)
+        for (const a of [...all(l, 'dns_a'), ...all(l, 'dns_aaaa')]) {
+          if (this.dns.size >= MAX_DNS && !this.dns.has(a)) this.dns.delete(this.dns.keys().next().value as string);
+          this.dns.set(a, name);
+        }
+      return [];
+    }
+    const qname = names[0];
+    if (qname === undefined || !fromClient) return [];
+    return [
+      {
+        locator: `frame=${frame}`,
+        ...(time ? { time } : {}),
+        host: qname.toLowerCase(),
+        address: s.server!.address,
+        port: s.server!.port,
+        protocol: 'dns',
+        tls: false,
+        request: names.map((n) => ({ where: 'dns' as const, text: n })),
+        response: [],
+      },
+    ];
+  }
+
+  private udpPacket(l: Layers, frame: string, time: string | undefined, app: string[], src: string, dst: string): CaptureUnit[] {
+    const id = first(l, 'udp_stream') ?? `${src}|${dst}`;
+    const s = this.stream(this.udp, id);
+    const from = { address: src, port: Number(first(l, 'udp_srcport')) };
+    const to = { address: dst, port: Number(first(l, 'udp_dstport')) };
+    const isDns = app.some((p) => DNS_PROTOCOLS.has(p));
+    let hint: boolean | undefined;
+    if (isDns) hint = !(first(l, 'dns_flags_response') === '1' || first(l, 'dns_flags_response') === 'True');
+    else if (!s.client && !(from.port < 1024 && to.port >= 1024)) hint = true; // the first sender is the client
+    this.orient(s, from, to, hint);
+    const fromClient = this.isFromClient(s, from);
+    let units: CaptureUnit[] = [];
+    if (isDns) units = this.dnsPacket(l, frame, time, s, fromClient);
+    else if (app.includes('quic') || app.includes('gquic')) this.quic.add(id);
+    else if (!app.includes('dtls')) {
+      const payload = first(l, 'udp_payload');
+      if (payload) {
+        const u: CaptureUnit = {
+          locator: `frame=${frame}`,
+          ...(time ? { time } : {}),
+          host: this.hostFor(s),
+          address: s.server!.address,
+          port: s.server!.port,
+          protocol: app.find((p) => p !== 'data') ?? 'udp',
+          tls: false,
+          request: [],
+          response: [],
+        };
+        if (!u.host) delete u.host;
+        (fromClient ? u.request : u.response).push({ where: 'payload', bytes: this.cut(hexBytes(payload), 'payload', frame) });
+        units.push(u);
+      }
+    }
+    this.units += units.length;
+    return units;
+  }
+}

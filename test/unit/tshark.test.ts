@@ -1,0 +1,253 @@
+/**
+ * The pcap reader (src/node/capture/tshark.ts) on the loopback captures of
+ * test/fixtures/captures/pcap (made by make.sh there): every planted value is
+ * in the unit and the part its NAME.expected.json names, with the right
+ * endpoint; values only in responses stay in `response`; TLS that could not be
+ * decrypted is counted; hostile files end in a clear error, fast.
+ *
+ * tshark is required: when it is missing these tests FAIL (CI installs it).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CaptureUnit, Part } from '../../src/core/capture/types';
+import { findTshark, isoTime, PcapReadError, readPcap, readPcapAll, TsharkMissing } from '../../src/node/capture/tshark';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'captures', 'pcap');
+const fx = (name: string) => path.join(DIR, name);
+const IMEI = '356721094823151';
+
+interface Expected {
+  locator: string;
+  direction: 'request' | 'response';
+  where: Part['where'];
+  name?: string;
+  category: string;
+  form: string;
+  needle: string;
+  host: string;
+  address: string;
+  port?: number;
+  tls: boolean;
+}
+
+async function tshark(): Promise<string> {
+  const info = await findTshark();
+  assert.ok(info, 'tshark is not installed: these tests need it (Debian/Ubuntu: apt-get install tshark; .ci/run installs it)');
+  return info.path;
+}
+
+const partText = (p: Part): string => p.text ?? (p.bytes ? Buffer.from(p.bytes).toString('latin1') : '');
+const holds = (parts: Part[], needle: string) => parts.some((p) => partText(p).includes(needle));
+
+/** frame.time_epoch of a frame, read by tshark directly. */
+function epochOf(bin: string, file: string, frame: string): string {
+  return execFileSync(bin, ['-n', '-r', file, '-Y', `frame.number == ${frame}`, '-T', 'fields', '-e', 'frame.time_epoch'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+}
+
+async function checkExpected(capture: string, expectedFile: string, opts: { keylog?: string } = {}) {
+  const bin = await tshark();
+  const expected = JSON.parse(readFileSync(fx(expectedFile), 'utf8')) as Expected[];
+  const { units, summary } = await readPcapAll(fx(capture), opts);
+  assert.equal(summary.units, units.length);
+  assert.ok(summary.frames > 0);
+  for (const e of expected) {
+    const here = units.filter((u) => u.locator === e.locator);
+    assert.ok(here.length, `${capture}: no unit at ${e.locator} (${e.category} ${e.form})`);
+    const side = (u: CaptureUnit) => (e.direction === 'request' ? u.request : u.response);
+    const other = (u: CaptureUnit) => (e.direction === 'request' ? u.response : u.request);
+    const unit = here.find((u) =>
+      side(u).some((p) => p.where === e.where && (e.name === undefined || p.name?.toLowerCase() === e.name.toLowerCase()) && partText(p).includes(e.needle)),
+    );
+    assert.ok(unit, `${capture} ${e.locator}: ${e.needle} not in a ${e.direction} ${e.where}${e.name ? ` ${e.name}` : ''} part: ${JSON.stringify(here.map((u) => [u.request.map(partText), u.response.map(partText)]))}`);
+    assert.ok(!holds(other(unit), e.needle), `${capture} ${e.locator}: ${e.needle} is on the other side too`);
+    assert.equal(unit.host, e.host, `${capture} ${e.locator}: host`);
+    assert.equal(unit.address, e.address, `${capture} ${e.locator}: address`);
+    if (e.port !== undefined) assert.equal(unit.port, e.port, `${capture} ${e.locator}: port`);
+    assert.equal(unit.tls, e.tls, `${capture} ${e.locator}: tls`);
+    assert.equal(unit.time, isoTime(epochOf(bin, fx(capture), e.locator.slice('frame='.length))), `${capture} ${e.locator}: time`);
+    assert.match(unit.time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  }
+  return { units, summary };
+}
+
+test('tshark is installed (the pcap tests need it)', async () => {
+  const info = await findTshark();
+  assert.ok(info, 'tshark is not installed: Debian/Ubuntu `apt-get install tshark` (.ci/run does)');
+  assert.match(info.version, /^\d+\.\d+/);
+});
+
+test('http1.pcap: query, form body, gzip JSON body, header, WebSocket; the IMEI only in a response stays in the response', async () => {
+  const { units, summary } = await checkExpected('http1.pcap', 'http1.expected.json');
+  assert.equal(summary.undecryptedStreams, 0);
+  assert.equal(summary.tlsStreams, 0);
+  // the gzip body was inflated by tshark: no contentEncoding on it, but the request said gzip
+  const profile = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/profile'));
+  assert.ok(profile);
+  const body = profile.request.find((p) => p.where === 'body');
+  assert.ok(body?.bytes && body.contentEncoding === undefined);
+  assert.ok(profile.request.some((p) => p.where === 'header' && p.name === 'Content-Encoding' && p.text === 'gzip'));
+  // /v1/config: the request holds no IMEI; its response does, and only there
+  const config = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/config'));
+  assert.ok(config && !holds(config.request, IMEI));
+  const withImei = units.filter((u) => holds(u.request, IMEI));
+  assert.deepEqual(
+    withImei.map((u) => u.locator),
+    [JSON.parse(readFileSync(fx('http1.expected.json'), 'utf8'))[0].locator, units.find((u) => holds(u.request, `n=99${IMEI}07`))!.locator],
+    'the IMEI is in the request of the query and of the longer-digit-run decoy only',
+  );
+  // query and cookie parts as written
+  const ad = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/ad'))!;
+  assert.deepEqual(
+    ad.request.filter((p) => p.where === 'cookie').map((p) => [p.name, p.text]),
+    [['session', '7f3a9c'], ['theme', 'dark']],
+  );
+  const register = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/register'))!;
+  assert.equal(register.request.find((p) => p.where === 'body')?.contentType, 'application/x-www-form-urlencoded');
+  // every unit has a single direction's parts (a frame goes one way)
+  for (const u of units) assert.ok(!(u.request.length && u.response.length), `${u.locator} has both sides`);
+  assert.ok(units.every((u) => u.protocol && u.address === '127.13.0.2' && u.port === 80));
+});
+
+test('tls-keylog.pcapng: the Decryption Secrets Block decrypts one connection; the other counts as undecrypted', async () => {
+  const { units, summary } = await checkExpected('tls-keylog.pcapng', 'tls-keylog.expected.json');
+  assert.equal(summary.tlsStreams, 2);
+  assert.equal(summary.undecryptedStreams, 1);
+  assert.ok(!units.some((u) => holds(u.request, `imei=${IMEI}`)), 'the connection without keys was not read');
+  const snis = units.flatMap((u) => u.request.filter((p) => p.where === 'sni').map((p) => p.text));
+  assert.deepEqual(snis, ['api.example.test', 'other.example.test']);
+});
+
+test('tls-keylog.pcap with --keylog decrypts the same connection; without it nothing is decrypted', async () => {
+  await tshark();
+  const withKeys = await checkExpected('tls-keylog.pcap', 'tls-keylog.expected.json', { keylog: fx('tls-keylog.keys.log') });
+  assert.equal(withKeys.summary.undecryptedStreams, 1);
+  const without = await readPcapAll(fx('tls-keylog.pcap'));
+  assert.equal(without.summary.undecryptedStreams, 2);
+  assert.ok(!without.units.some((u) => u.tls), 'no unit inside TLS without keys');
+  assert.deepEqual(without.units.map((u) => u.protocol), ['tls', 'tls']);
+});
+
+test('h2.pcapng: HTTP/2 headers (pseudo-headers too) and DATA, over decrypted TLS', async () => {
+  const { units, summary } = await checkExpected('h2.pcapng', 'h2.expected.json');
+  assert.equal(summary.undecryptedStreams, 0);
+  const req = units.find((u) => u.protocol === 'h2' && u.request.length)!;
+  const names = req.request.filter((p) => p.where === 'header').map((p) => p.name);
+  assert.ok([':method', ':path', ':authority', ':scheme', 'x-imei'].every((n) => names.includes(n)), names.join());
+  assert.ok(req.request.some((p) => p.where === 'url' && p.text === '/v2/events'));
+  assert.equal(req.request.find((p) => p.where === 'body')?.contentType, 'application/json');
+  // the response body is read once (the empty DATA frame that ends the stream repeats it)
+  const responseBodies = units.flatMap((u) => u.response.filter((p) => p.where === 'body'));
+  assert.equal(responseBodies.length, 1);
+});
+
+test('dns-raw.pcap: DNS query names, raw TCP on 5222 and raw UDP, hosts from earlier DNS answers', async () => {
+  const { units } = await checkExpected('dns-raw.pcap', 'dns-raw.expected.json');
+  const dns = units.filter((u) => u.protocol === 'dns');
+  assert.deepEqual(dns.map((u) => u.request[0]?.text), [`${IMEI}.t.example.test`, 'push.example.test']);
+  // the server's answer on 5222 is a response payload
+  const answer = units.find((u) => u.port === 5222 && u.response.length);
+  assert.ok(answer && partText(answer.response[0]!) === 'ok\n' && answer.request.length === 0);
+});
+
+test('tls-nokeys.pcap: only the SNI is read, one undecrypted stream', async () => {
+  await tshark();
+  const { units, summary } = await readPcapAll(fx('tls-nokeys.pcap'));
+  assert.equal(summary.undecryptedStreams, 1);
+  assert.equal(summary.tlsStreams, 1);
+  assert.equal(units.length, 1);
+  assert.deepEqual(units[0]!.request, [{ where: 'sni', text: 'nokeys.example.test' }]);
+  assert.equal(units[0]!.host, 'nokeys.example.test');
+  assert.equal(units[0]!.address, '127.13.0.7');
+  assert.equal(units[0]!.port, 443);
+});
+
+async function rejectsFast(p: Promise<unknown>, ms: number): Promise<Error> {
+  const t0 = Date.now();
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.ok(err, 'expected an error');
+  assert.ok(Date.now() - t0 < ms, `took ${Date.now() - t0} ms`);
+  return err;
+}
+
+test('a text file named .pcap: a clear error naming the file, within seconds', async () => {
+  await tshark();
+  const file = fx('not-a-capture.pcap');
+  const err = await rejectsFast(readPcapAll(file), 5000);
+  assert.ok(err instanceof PcapReadError, String(err));
+  assert.ok(err.message.includes(file));
+  assert.match(err.message, /capture/i);
+  assert.match(err.message, /first bytes are 54686973/);
+});
+
+test('a truncated pcapng: a clear error naming the file, the frames before it read', async () => {
+  await tshark();
+  const file = fx('truncated.pcapng');
+  const r = readPcap(file);
+  const seen: CaptureUnit[] = [];
+  const err = await rejectsFast(
+    (async () => {
+      for await (const u of r.units) seen.push(u);
+    })(),
+    5000,
+  );
+  assert.ok(err instanceof PcapReadError);
+  assert.ok(err.message.includes(file), err.message);
+  assert.match(err.message, /truncated|cut short/);
+  assert.ok(err.frames > 0);
+  assert.ok(seen.some((u) => u.request.some((p) => p.where === 'sni')), 'the ClientHello before the cut was read');
+  await assert.rejects(r.done, PcapReadError);
+});
+
+test('a missing tshark: TsharkMissing says how to install it and how to point at it', async () => {
+  const err = await rejectsFast(readPcapAll(fx('http1.pcap'), { tshark: path.join(DIR, 'no-such-tshark') }), 5000);
+  assert.ok(err instanceof TsharkMissing, String(err));
+  assert.match(err.message, /apt-get install tshark/);
+  assert.match(err.message, /brew install wireshark/);
+  assert.match(err.message, /--tshark PATH/);
+  assert.match(err.message, /privacyAudit\.tsharkPath/);
+  assert.equal(await findTshark({ path: '/bin/true' }), undefined, 'a program that is not tshark is not taken for it');
+});
+
+test('cancelling stops tshark and rejects; breaking out of the loop stops it too', async () => {
+  await tshark();
+  const ac = new AbortController();
+  const r = readPcap(fx('http1.pcap'), { signal: ac.signal });
+  const err = await rejectsFast(
+    (async () => {
+      for await (const _ of r.units) ac.abort();
+    })(),
+    5000,
+  );
+  assert.match(err.message, /cancelled/);
+  await assert.rejects(r.done, /cancelled/);
+
+  const r2 = readPcap(fx('http1.pcap'));
+  for await (const _ of r2.units) break;
+  await assert.rejects(r2.done, /stopped before the end/);
+});
+
+test('fields above the limit are cut, with a warning; progress reports the frames', async () => {
+  await tshark();
+  const progress: number[] = [];
+  const { units, summary } = await readPcapAll(fx('http1.pcap'), { maxField: 8, onProgress: (n) => progress.push(n) });
+  const bodies = units.flatMap((u) => [...u.request, ...u.response]).filter((p) => p.where === 'body');
+  assert.ok(bodies.length > 0);
+  assert.ok(bodies.every((p) => (p.bytes?.length ?? 0) <= 8));
+  assert.ok(summary.warnings.some((w) => /cut to the first 8/.test(w)), summary.warnings.join('\n'));
+  assert.equal(progress.at(-1), summary.frames);
+});
+
+test('isoTime keeps microseconds', () => {
+  assert.equal(isoTime('1796460304.754446123'), '2026-12-05T08:45:04.754446Z');
+  assert.equal(isoTime('0'), '1970-01-01T00:00:00.000000Z');
+  assert.equal(isoTime('x'), undefined);
+});
