@@ -264,7 +264,8 @@ describe('geo table: the file', () => {
       ['a pcap', new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, ...new Array<number>(40).fill(0)]), /magic/],
       ['other format version', damaged((b) => (b[8] = 9)), /format 9/],
       ['a byte of the body flipped', damaged((b) => (b[b.length - 5] = b[b.length - 5]! ^ 0x40)), /checksum/],
-      ['a byte of the header flipped', damaged((b) => (b[30] = 0x7b)), /header/],
+      ['a byte of the header flipped', damaged((b) => (b[30] = 0x7b)), /checksum/],
+      ['a letter of a dataset name changed', damaged((b) => (b[new TextDecoder().decode(b.subarray(0, 400)).indexOf('RouteViews')] = 0x72)), /checksum/],
     ];
     for (const [name, input, message] of cases) {
       assert.throws(() => openGeoTable(input), (e: unknown) => e instanceof Error && /^Not a usable geo table: /.test(e.message) && message.test(e.message), name);

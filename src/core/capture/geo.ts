@@ -11,7 +11,7 @@
  *     8   u32      format version (GEO_FORMAT)
  *     12  u32      header length H (a multiple of 8)
  *     16  u32      body length B
- *     20  u32      checksum of the body (see `checksum`)
+ *     20  u32      checksum of header and body (see `checksum`)
  *     24  H bytes  header: JSON (datasets, country codes, sections), space-padded
  *     24+H B bytes body: the sections, each aligned to 8 bytes
  *
@@ -95,15 +95,16 @@ const tableSection = (kind: Kind, family: Family, part: 'starts' | 'values'): st
 const WORDS: Record<Family, number> = { v4: 1, v6: 4 };
 
 /**
- * A 32-bit checksum of the body, one multiply per 4 bytes (a few ms for the
- * real file): it turns a damaged file into an error instead of wrong answers.
+ * A 32-bit checksum (FNV-1a over 32-bit words), one multiply per 4 bytes: a
+ * few ms for the real file. It turns a damaged file into an error instead
+ * of wrong answers.
  */
-function checksum(body: Uint8Array): number {
-  const words = body.length >>> 2;
-  const view = body.byteOffset % 4 === 0 ? new Uint32Array(body.buffer, body.byteOffset, words) : new Uint32Array(body.slice(0, words * 4).buffer);
+function checksum(bytes: Uint8Array): number {
+  const words = bytes.length >>> 2;
+  const view = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, words) : new Uint32Array(bytes.slice(0, words * 4).buffer);
   let h = 0x811c9dc5;
   for (let i = 0; i < words; i++) h = Math.imul(h ^ view[i]!, 0x01000193);
-  for (let i = words * 4; i < body.length; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
+  for (let i = words * 4; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
 }
 
@@ -138,10 +139,10 @@ export function openGeoTable(bytes: Uint8Array, options: OpenGeoOptions = {}): G
   const bodyLength = dv.getUint32(16, true);
   const expected = PREFIX_BYTES + headerLength + bodyLength;
   if (bytes.length !== expected) fail(`${bytes.length} bytes where the header promises ${expected} (truncated or extended)`);
+  if (checksum(bytes.subarray(PREFIX_BYTES)) !== dv.getUint32(20, true)) fail('checksum mismatch (the file is damaged)');
   const bodyStart = PREFIX_BYTES + headerLength;
   // typed-array views need aligned offsets: copy the body once when the caller's bytes are not aligned
   const body = (bytes.byteOffset + bodyStart) % 8 === 0 ? bytes.subarray(bodyStart) : bytes.slice(bodyStart);
-  if (checksum(body) !== dv.getUint32(20, true)) fail('checksum mismatch (the file is damaged)');
 
   let header: Header;
   try {
@@ -149,14 +150,14 @@ export function openGeoTable(bytes: Uint8Array, options: OpenGeoOptions = {}): G
   } catch (e) {
     return fail(`unreadable header (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (!header || !Array.isArray(header.datasets) || !Array.isArray(header.countries) || typeof header.sections !== 'object' || !header.sections) {
-    fail('header lacks datasets, countries or sections');
-  }
+  const problem = headerProblem(header);
+  if (problem) fail(`header: ${problem}`);
 
   const section = (name: string): Uint8Array | Uint16Array | Uint32Array | undefined => {
-    const s = header.sections[name];
+    const s: unknown = header.sections[name];
     if (s === undefined) return undefined;
-    const [type, offset, length] = s;
+    if (!Array.isArray(s) || s.length !== 3) return fail(`section ${name} is not [type, offset, length]`);
+    const [type, offset, length] = s as Section;
     const size = type === 'u8' ? 1 : type === 'u16' ? 2 : type === 'u32' ? 4 : fail(`section ${name} has type ${String(type)}`);
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset % 8 !== 0 || offset + length * size > body.length) {
       fail(`section ${name} lies outside the body`);
@@ -197,6 +198,23 @@ export function openGeoTable(bytes: Uint8Array, options: OpenGeoOptions = {}): G
     { v4: ranges('asn', 'v4', 2 ** 32), v6: ranges('asn', 'v6', 2 ** 32) },
     orgs,
   );
+}
+
+/** What is missing or wrong in a parsed header, if anything. */
+function headerProblem(header: unknown): string | undefined {
+  if (typeof header !== 'object' || header === null) return 'not an object';
+  const h = header as Partial<Header>;
+  if (!Array.isArray(h.countries) || !h.countries.every((c) => typeof c === 'string')) return 'no list of country codes';
+  if (typeof h.sections !== 'object' || h.sections === null) return 'no sections';
+  if (!Array.isArray(h.datasets)) return 'no datasets';
+  const text = (v: unknown): boolean => typeof v === 'string';
+  for (const d of h.datasets as unknown[]) {
+    const ds = d as Partial<GeoDataset> | null;
+    if (!ds || !text(ds.id) || !text(ds.name) || !text(ds.version) || !text(ds.date) || !text(ds.licence) || !text(ds.attribution) || !Array.isArray(ds.sources) || !ds.sources.every(text)) {
+      return 'a dataset lacks its id, name, version, date, licence, sources or attribution';
+    }
+  }
+  return undefined;
 }
 
 /** Segment starts (1 or 4 words each) and one value per segment. */
@@ -563,7 +581,7 @@ export class GeoTableBuilder {
     dv.setUint32(8, GEO_FORMAT, true);
     dv.setUint32(12, headerLength, true);
     dv.setUint32(16, bodyLength, true);
-    dv.setUint32(20, checksum(body), true);
+    dv.setUint32(20, checksum(out.subarray(PREFIX_BYTES)), true);
     return out;
   }
 
