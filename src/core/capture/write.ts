@@ -141,7 +141,24 @@ export interface WriteOutcome {
  * flows written to those of the given (device, host) keys.
  */
 export function writeScan(text: string, parse: (text: string) => Report, scan: ScanResult, only?: (f: FlowProposal) => boolean): WriteOutcome {
-  const out: WriteOutcome = { text, added: [], kept: [], errors: [] };
+  const { edits: _edits, ...out } = scanEdits(text, parse, scan, only);
+  return out;
+}
+
+/** A replacement of `span` (offsets into the original text) by `newText`. */
+export interface OffsetEdit {
+  span: { start: number; end: number };
+  newText: string;
+}
+
+/**
+ * What `writeScan` does, also as edits of the ORIGINAL text (sorted,
+ * non-overlapping; `applyEdits(text, edits)` is `text` of the outcome), so
+ * an editor can apply them as one undoable change that touches only the
+ * places where records are added.
+ */
+export function scanEdits(text: string, parse: (text: string) => Report, scan: ScanResult, only?: (f: FlowProposal) => boolean): WriteOutcome & { edits: OffsetEdit[] } {
+  const out: WriteOutcome & { edits: OffsetEdit[] } = { text, added: [], kept: [], errors: [], edits: [] };
   let report = parse(text);
   const evidence = new Map<string, string>();
   const apply = (intent: Parameters<typeof applyIntent>[1]): string | undefined => {
@@ -150,7 +167,11 @@ export function writeScan(text: string, parse: (text: string) => Report, scan: S
       out.errors.push(res.error);
       return undefined;
     }
-    out.text = applyEdits(out.text, res.edits);
+    // one by one from the end, each against the text the ones before it made
+    for (const e of [...res.edits].sort((a, b) => b.span.start - a.span.start)) {
+      out.edits = composeEdit(out.edits, out.text, e);
+      out.text = applyEdits(out.text, [e]);
+    }
     report = parse(out.text);
     return res.newId;
   };
@@ -175,6 +196,42 @@ export function writeScan(text: string, parse: (text: string) => Report, scan: S
     if (id) out.added.push(`${id}: ${f.device} → ${f.host} (${f.data.join(', ')})`);
   }
   return out;
+}
+
+/**
+ * Adds `next` (offsets into `current`, the text after `edits`) to `edits`
+ * (offsets into the original text). An edit that touches or overlaps the
+ * text an earlier edit wrote is merged with it.
+ */
+export function composeEdit(edits: readonly OffsetEdit[], current: string, next: OffsetEdit): OffsetEdit[] {
+  const { start: a, end: b } = next.span;
+  let shift = 0; // current offset − original offset, before the edit being looked at
+  const before: OffsetEdit[] = [];
+  const touched: { edit: OffsetEdit; cs: number; ce: number; shift: number }[] = [];
+  const after: OffsetEdit[] = [];
+  let shiftBefore = 0; // the shift in force just before `next`
+  for (const e of edits) {
+    const cs = e.span.start + shift;
+    const ce = cs + e.newText.length;
+    if (ce < a) {
+      before.push(e);
+      shift += e.newText.length - (e.span.end - e.span.start);
+      shiftBefore = shift;
+    } else if (cs > b) after.push(e);
+    else {
+      touched.push({ edit: e, cs, ce, shift });
+      shift += e.newText.length - (e.span.end - e.span.start);
+    }
+  }
+  if (!touched.length) return [...before, { span: { start: a - shiftBefore, end: b - shiftBefore }, newText: next.newText }, ...after];
+  const first = touched[0]!;
+  const last = touched[touched.length - 1]!;
+  const from = Math.min(a, first.cs);
+  const to = Math.max(b, last.ce);
+  const start = a < first.cs ? a - first.shift : first.edit.span.start;
+  const end = b > last.ce ? last.edit.span.end + (b - last.ce) : last.edit.span.end;
+  const newText = current.slice(from, a) + next.newText + current.slice(b, to);
+  return [...before, { span: { start, end }, newText }, ...after];
 }
 
 function evidenceFields(cap: CaptureResult): Record<string, FieldValue> {
