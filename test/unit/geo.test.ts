@@ -220,6 +220,22 @@ describe('geo table: addresses', () => {
     assert.deepEqual(t.lookup('[fe80::1%25en0]:80'), { scope: 'link-local' });
   });
 
+  test('random strings of address characters never throw, and give {} or a well-formed answer', async () => {
+    const t = await table(SAMPLE);
+    const alphabet = '0123456789abcdefABCDEF:.[]%/ ';
+    let seed = 99;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (let i = 0; i < 5000; i++) {
+      const text = Array.from({ length: random(45) }, () => alphabet[random(alphabet.length)]).join('');
+      const result = t.lookup(text);
+      for (const key of Object.keys(result)) assert.ok(['country', 'asn', 'org', 'scope'].includes(key), `${JSON.stringify(text)} gave ${key}`);
+      if (result.country !== undefined) assert.match(result.country, /^[A-Z]{2}$/);
+    }
+  });
+
   test('anything that is not an address gives {} and never throws', async () => {
     const t = await table(SAMPLE);
     const invalid = ['', ' ', 'garbage', 'example.com', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1.2.3.-4', '8.8.8.8:53', '1::2::3',
@@ -269,6 +285,22 @@ describe('geo table: the file', () => {
     ];
     for (const [name, input, message] of cases) {
       assert.throws(() => openGeoTable(input), (e: unknown) => e instanceof Error && /^Not a usable geo table: /.test(e.message) && message.test(e.message), name);
+    }
+  });
+
+  test('any single damaged byte or cut is refused with our error, never a wrong answer or another exception', async () => {
+    const bytes = await build(SAMPLE);
+    let seed = 4242;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const copy = bytes.slice();
+      const at = random(copy.length);
+      copy[at] = copy[at]! ^ (1 + random(255));
+      const cut = i % 3 === 0 ? copy.subarray(0, random(copy.length)) : copy;
+      assert.throws(() => openGeoTable(cut), /^Error: Not a usable geo table: /, `byte ${at}${cut === copy ? '' : `, cut at ${cut.length}`}`);
     }
   });
 
