@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { GeoTableBuilder, openGeoTable, type GeoDataset, type GeoTable } from '../../src/core/capture/geo';
-import { geoDataProblem, loadGeoTable } from '../../src/node/capture/geo-data';
+import { geoDataPath, geoDataProblem, loadGeoTable } from '../../src/node/capture/geo-data';
 
 // Tiny tables built from synthetic "-num" CSV lines by the same builder as dist/geo/ip-geo.bin.
 
@@ -343,6 +343,20 @@ describe('geo data file (src/node)', () => {
 });
 
 const REAL = path.resolve(__dirname, '../../dist/geo/ip-geo.bin');
+
+test('the table is PRIVACY_AUDIT_GEO_DATA when set, else dist/geo/ip-geo.bin of the repository when run from source', () => {
+  const saved = process.env.PRIVACY_AUDIT_GEO_DATA;
+  try {
+    delete process.env.PRIVACY_AUDIT_GEO_DATA;
+    assert.equal(geoDataPath(), REAL);
+    process.env.PRIVACY_AUDIT_GEO_DATA = 'some/where.bin';
+    assert.equal(geoDataPath(), path.resolve('some/where.bin'));
+  } finally {
+    if (saved === undefined) delete process.env.PRIVACY_AUDIT_GEO_DATA;
+    else process.env.PRIVACY_AUDIT_GEO_DATA = saved;
+  }
+});
+
 describe('geo table: the real data (dist/geo/ip-geo.bin)', { skip: fs.existsSync(REAL) ? false : 'not built (npm run build)' }, () => {
   const real = (): GeoTable => {
     const t = loadGeoTable({ path: REAL });

@@ -18,17 +18,13 @@ export const GEO_DATA_ENV = 'PRIVACY_AUDIT_GEO_DATA';
 /** Far above the real file (about 17 MB): a wrong path to something huge is refused, not read. */
 const MAX_GEO_BYTES = 256 * 1024 * 1024;
 
-/** Where the table is looked for, in order. */
-function candidates(): string[] {
-  const fromEnv = process.env[GEO_DATA_ENV];
-  if (fromEnv) return [path.resolve(fromEnv)];
-  return [path.join(__dirname, 'geo', 'ip-geo.bin'), path.resolve(__dirname, '..', '..', '..', 'dist', 'geo', 'ip-geo.bin')];
-}
-
-/** The table's path: the first candidate that exists, else where it was expected. */
+/** Where the table is (or would be): the environment's choice, else beside the bundle, else in the repository's dist/. */
 export function geoDataPath(): string {
-  const all = candidates();
-  return all.find((p) => fs.existsSync(p)) ?? all[0]!;
+  const fromEnv = process.env[GEO_DATA_ENV];
+  if (fromEnv) return path.resolve(fromEnv);
+  // this module's folder: dist/ when bundled (cli.js, engine.js, …), src/node/capture/ when run from source
+  const fromSource = path.basename(__dirname) === 'capture' && path.basename(path.dirname(__dirname)) === 'node';
+  return fromSource ? path.resolve(__dirname, '..', '..', '..', 'dist', 'geo', 'ip-geo.bin') : path.join(__dirname, 'geo', 'ip-geo.bin');
 }
 
 interface Loaded {
