@@ -20,16 +20,25 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 /**
  * A field's new value. Lists hold strings, numbers (a list of ports) or
  * mappings of strings (the auditors: `{name, org, contact}`); a mapping holds
- * strings (a device's identifiers).
+ * strings or lists of strings (a device's identifiers).
  */
-export type FieldValue = string | number | boolean | null | ListItem[] | StringMap;
+export type FieldValue = string | number | boolean | null | ListItem[] | ValueMap;
 
 /** An item of a list value. */
 export type ListItem = string | number | StringMap;
 
-/** Keys to string values, in order (`{IMEI: "…", phone number: "…"}`). */
+/** Keys to string values, in order (`{name: "…", org: "…"}`, an item of a list). */
 export interface StringMap {
   readonly [key: string]: string;
+}
+
+/**
+ * Keys to a string or a non-empty list of strings, in order: a device's
+ * identifiers (`{IMEI: "…", contacts: ["…", "…"]}`, one value or several per
+ * data category).
+ */
+export interface ValueMap {
+  readonly [key: string]: string | string[];
 }
 
 /** A record: by id, or by `AuditRecord.index` (for records without an id). */
@@ -194,6 +203,24 @@ function isPlainStringMap(v: unknown): v is StringMap {
   return isObj(v) && Object.getPrototypeOf(v) === Object.prototype && Object.entries(v).every(([k, x]) => k !== '' && typeof x === 'string');
 }
 
+/** What a value a message holds is, for a validation message. */
+const kindOf = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x === 'object' ? 'a mapping' : typeof x === 'boolean' ? 'true/false' : `a ${typeof x}`);
+
+/** Why the plain object `v` is not a `ValueMap` (keys to a string or a non-empty list of strings), or undefined. */
+function valueMapProblem(v: Record<string, unknown>): string | undefined {
+  const rule = 'A mapping value must map non-empty keys to strings or lists of strings';
+  for (const [k, x] of Object.entries(v)) {
+    const key = JSON.stringify(k);
+    if (k === '') return `${rule}: a key is empty.`;
+    if (typeof x === 'string') continue;
+    if (!Array.isArray(x)) return `${rule}: ${key} is ${kindOf(x)}.`;
+    if (x.length === 0) return `${rule}: ${key} is an empty list (give it a value, or remove the key).`;
+    const bad = x.find((i) => typeof i !== 'string');
+    if (bad !== undefined) return `${rule}: the list of ${key} holds ${kindOf(bad)}.`;
+  }
+  return undefined;
+}
+
 /** Why `value` is not a `FieldValue`, or undefined. */
 function valueProblem(value: unknown): string | undefined {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
@@ -202,10 +229,8 @@ function valueProblem(value: unknown): string | undefined {
     const ok = value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || isPlainStringMap(v));
     return ok ? undefined : 'A list value must hold strings or numbers only, or mappings of non-empty keys to strings.';
   }
-  if (isObj(value) && Object.getPrototypeOf(value) === Object.prototype) {
-    return isPlainStringMap(value) ? undefined : 'A mapping value must map non-empty keys to strings.';
-  }
-  return 'A value must be a string, a number, true/false, null, a list (of strings, numbers or mappings of strings) or a mapping of strings.';
+  if (isObj(value) && Object.getPrototypeOf(value) === Object.prototype) return valueMapProblem(value);
+  return 'A value must be a string, a number, true/false, null, a list (of strings, numbers or mappings of strings) or a mapping of strings or lists of strings.';
 }
 
 /** The record reference in `v` (by id when it has a string id), or why there is none. */
@@ -230,16 +255,23 @@ function fieldsOf(v: unknown): Record<string, FieldValue> | string {
 
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
-/** A mapping of strings within the limits of a message: a key or value a webview sends is never a prototype's name or a control character. */
-const mapFits = (m: StringMap) => {
+/** A string of a mapping or list within the limits of a message. */
+const itemFits = (x: string) => x.length <= 10_000;
+
+/**
+ * A mapping within the limits of a message: a key a webview sends is never a
+ * prototype's name or a control character; a value is a string or a list of
+ * at most 100 strings.
+ */
+const mapFits = (m: ValueMap) => {
   const entries = Object.entries(m);
-  return entries.length <= 200 && entries.every(([k, x]) => k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !PROTO_KEYS.includes(k) && x.length <= 10_000);
+  return entries.length <= 200 && entries.every(([k, x]) => k.length <= 200 && !/[\u0000-\u001f]/.test(k) && !PROTO_KEYS.includes(k) && (typeof x === 'string' ? itemFits(x) : x.length <= 100 && x.every(itemFits)));
 };
 
 /** A `FieldValue` within the limits of a message. */
 function valueFits(v: FieldValue): boolean {
   if (typeof v === 'string') return v.length <= 100_000;
-  if (Array.isArray(v)) return v.length <= 1000 && v.every((x) => (typeof x === 'string' ? x.length <= 10_000 : typeof x === 'number' || mapFits(x)));
+  if (Array.isArray(v)) return v.length <= 1000 && v.every((x) => (typeof x === 'string' ? itemFits(x) : typeof x === 'number' || mapFits(x)));
   return isObj(v) ? mapFits(v) : true;
 }
 

@@ -7,8 +7,8 @@
  * identifiers are set entry by entry. The text of one key is written by
  * map-entries.ts, a block list's items by list-items.ts.
  */
-import type { FieldValue, IntentOf, StringMap } from '../protocol';
-import { toPlain, type AuditRecord, type RecordKind, type YMap } from '../report/model';
+import type { FieldValue, IntentOf, ListItem, ValueMap } from '../protocol';
+import { toPlain, type AuditRecord, type RecordKind, type YMap, type YNode } from '../report/model';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS } from '../report/schema';
 import { EditContext, changeTo, fieldNameProblem, recordName, reparsed, resolve, serialiseFailed, type FieldChange, type Locate, type Plan } from './context';
 import { setOnMap, type FieldOrder } from './map-entries';
@@ -102,23 +102,28 @@ export function setFrontMatter(ctx: EditContext, { key, value }: IntentOf<'setFr
 /**
  * A mapping field that already holds a mapping (a device's identifiers):
  * each entry is changed on its own, so entries whose value is unchanged (as
- * written: `001010…` stays as it is) keep their text. The changes are made
- * one after another on a copy and given back as one edit.
+ * written: `001010…` stays as it is) keep their text. A value may be a list:
+ * a list stays a list (also of one value), changed item by item; a value that
+ * becomes a list is written in the style of the lists beside it (flow style
+ * when there are none). The changes are made one after another on a copy and
+ * given back as one edit.
  */
-function setMapEntries(ctx: EditContext, rec: AuditRecord, field: string, inner: YMap, value: StringMap, maxLine: number): FieldChange | string {
+function setMapEntries(ctx: EditContext, rec: AuditRecord, field: string, inner: YMap, value: ValueMap, maxLine: number): FieldChange | string {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(value, k);
   // changes and additions first, removals last: the mapping is never left empty on the way (a renamed only entry)
-  const ops: [string, string | null][] = [];
+  const ops: [string, FieldValue][] = [];
   for (const [k, v] of Object.entries(value)) {
-    const old = inner.entries.find((e) => e.key === k);
+    const old = inner.entries.find((e) => e.key === k)?.value;
     // a value sent back as the form shows it is no change
-    if (!old || !readsAs(ctx.text, old.value, v)) ops.push([k, v]);
+    if (old === undefined || !entryReadsAs(ctx.text, old, v)) ops.push([k, entryValue(ctx.text, old, v)]);
   }
   for (const e of inner.entries) if (!has(e.key)) ops.push([e.key, null]);
+  const blockList = inner.flow ? undefined : listIndent(ctx, inner);
+
   // what the record must read back as: kept entries in their order and type, then the new ones
   const expected: Record<string, unknown> = {};
-  for (const e of inner.entries) if (has(e.key)) expected[e.key] = ops.some(([k]) => k === e.key) ? value[e.key] : toPlain(e.value);
-  for (const [k, v] of Object.entries(value)) if (!(k in expected)) expected[k] = v;
+  for (const e of inner.entries) if (has(e.key)) expected[e.key] = toPlain(e.value);
+  for (const k of Object.keys(value)) if (!(k in expected)) expected[k] = value[k];
 
   let report = ctx.report;
   for (const [k, v] of ops) {
@@ -127,9 +132,51 @@ function setMapEntries(ctx: EditContext, rec: AuditRecord, field: string, inner:
     const keyText = flowScalar(k);
     if (keyText === undefined) return serialiseFailed(k);
     const block = report.records[rec.index]!.block;
-    const change = setOnMap(new EditContext(report), now, block.closeLine >= 0 ? block.closeLine - 1 : maxLine, k, v, `${recordName(rec)} ${field}`, { keyText });
+    const change = setOnMap(new EditContext(report), now, block.closeLine >= 0 ? block.closeLine - 1 : maxLine, k, v, `${recordName(rec)} ${field}`, { keyText, blockList, flowItems: true });
     if (typeof change === 'string') return change;
+    if (v !== null) expected[k] = change.value;
     report = reparsed(report, change.edits);
   }
   return { edits: changeTo(ctx, report.text), value: expected as FieldValue };
+}
+
+/**
+ * True when `sent` is what the entry's value `node` holds as the form shows
+ * it (readsAs.ts): a scalar or a list item by item; a list of one and its one
+ * value stand for each other (a list of one shown as one value is no change).
+ */
+function entryReadsAs(text: string, node: YNode | null, sent: string | string[]): boolean {
+  const items = node?.type === 'seq' ? node.items : [node];
+  const want = Array.isArray(sent) ? sent : [sent];
+  if (typeof sent === 'string' && readsAs(text, node, sent)) return true;
+  return items.length === want.length && items.every((item, i) => readsAs(text, item, want[i]!));
+}
+
+/**
+ * The value an entry is set to: a list stays a list (one value sent for it is
+ * a list of one); an item the form shows as '' (an empty item) or as the JSON
+ * of a mapping or list in the old list is that item again (so that it is
+ * kept, not written as text).
+ */
+function entryValue(text: string, old: YNode | null | undefined, sent: string | string[]): FieldValue {
+  if (old?.type !== 'seq') return sent;
+  const items = Array.isArray(sent) ? sent : [sent];
+  return items.map((x) => {
+    const same = old.items.find((item) => (item.type !== 'scalar' || item.value === null) && readsAs(text, item, x));
+    return same ? (toPlain(same) as ListItem) : x;
+  });
+}
+
+/**
+ * How a new list is written among `map`'s entries: like the first list there,
+ * as a block list with its `- ` as far past its key as there (the indent), or
+ * in flow style (undefined) when that list is a flow list or there is none.
+ */
+function listIndent(ctx: EditContext, map: YMap): string | undefined {
+  const list = map.entries.find((e) => e.value?.type === 'seq' && e.value.items.length > 0);
+  const seq = list?.value;
+  if (!list || seq?.type !== 'seq' || seq.flow) return undefined;
+  const lines = ctx.itemLines(seq.items[0]!);
+  const keyColumn = list.keySpan.start - ctx.lineStart(ctx.lineOf(list.keySpan.start));
+  return lines && lines.first > ctx.lineOf(list.keySpan.start) ? ' '.repeat(Math.max(0, lines.prefix.length - keyColumn)) : undefined;
 }

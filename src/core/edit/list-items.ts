@@ -4,12 +4,12 @@
  * when it can be), new ones are inserted and left-over ones deleted.
  */
 import type { FieldValue, ListItem, StringMap } from '../protocol';
-import { toPlain, type Report, type YMap, type YSeq } from '../report/model';
+import { toPlain, type Report, type YMap, type YNode, type YSeq } from '../report/model';
 import type { TextEdit } from '../report/types';
 import { EditContext, changeTo, reparsed, serialiseFailed, type FieldChange, type Locate } from './context';
 import { indentLines } from './new-record';
 import { itemReadsAs, readsAs } from './reads-as';
-import { blockItem, flowScalar, isStringMap } from './serialize';
+import { blockItem, flowScalar, flowValue, isStringMap, type ScalarStyle } from './serialize';
 
 /**
  * Sets one entry of a mapping (map-entries.ts's `setOnMap`): a list's mapping
@@ -37,10 +37,7 @@ export function setListItems(ctx: EditContext, seq: YSeq, value: ListItem[], ent
   if (lines.some((l, i) => !l || (i > 0 && l.first <= lines[i - 1]!.last))) return undefined;
   const at = (i: number) => lines[i]!;
   const same = (i: number, j: number) => itemReadsAs(ctx.text, old[i]!, value[j]!);
-  let head = 0;
-  while (head < old.length && head < value.length && same(head, head)) head++;
-  let tail = 0;
-  while (tail < old.length - head && tail < value.length - head && same(old.length - 1 - tail, value.length - 1 - tail)) tail++;
+  const { head, tail } = keptEnds(old.length, value.length, same);
   const expected: unknown[] = value.map((v, j) => (j < head ? toPlain(old[j]) : j >= value.length - tail ? toPlain(old[j - value.length + old.length]) : v));
   const oldMid = old.length - head - tail;
   const newMid = value.length - head - tail;
@@ -83,6 +80,78 @@ export function setListItems(ctx: EditContext, seq: YSeq, value: ListItem[], ent
     edits.push(ctx.hasLine(last + 1) ? ctx.edit(ctx.lineStart(first), ctx.lineStart(last + 1), '') : ctx.edit(ctx.lineEnd(first - 1), ctx.lineEnd(last), ''));
   }
   return { edits: joinTouching(ctx, edits), value: expected as FieldValue };
+}
+
+/** How many items at the start (`head`) and at the end (`tail`) of a list of `n` items read as those of the new list of `m` (`same(old index, new index)`). */
+function keptEnds(n: number, m: number, same: (i: number, j: number) => boolean): { head: number; tail: number } {
+  let head = 0;
+  while (head < n && head < m && same(head, head)) head++;
+  let tail = 0;
+  while (tail < n - head && tail < m - head && same(n - 1 - tail, m - 1 - tail)) tail++;
+  return { head, tail };
+}
+
+/**
+ * A flow list (`[a, "b"]`) set to `value` item by item: the items that read
+ * as the new ones keep their text (and quoting), a changed item's characters
+ * are replaced (in its old quoting when it can be), new items go after the
+ * last kept or changed one (`, c`), and removed ones go with the comma before
+ * them. Undefined when an item's place cannot be told apart (a tag, a
+ * comment or an empty list: the caller writes the list again).
+ */
+export function setFlowListItems(ctx: EditContext, seq: YSeq, value: ListItem[]): FieldChange | undefined {
+  const { text } = ctx;
+  const old = seq.items;
+  if (!seq.flow || old.length === 0 || value.length === 0) return undefined;
+  const spans = old.map((item) => ({ start: item.span.start, end: ctx.trimmedEnd(item.span) }));
+  // every item stands between `[` or `,` and `,` or `]`, with nothing but spaces and line breaks around it
+  const before = (i: number) => text.slice(0, spans[i]!.start).trimEnd().slice(-1);
+  const after = (i: number) => text.slice(spans[i]!.end).trimStart().charAt(0);
+  if (spans.some((_, i) => before(i) !== (i === 0 ? '[' : ',') || after(i) !== (i === old.length - 1 ? ']' : ','))) return undefined;
+  const { head, tail } = keptEnds(old.length, value.length, (i, j) => itemReadsAs(text, old[i]!, value[j]!));
+  const expected: unknown[] = value.map((v, j) => (j < head ? toPlain(old[j]) : j >= value.length - tail ? toPlain(old[j - value.length + old.length]) : v));
+  const oldMid = old.length - head - tail;
+  const newMid = value.length - head - tail;
+  const paired = Math.min(oldMid, newMid);
+  const edits: TextEdit[] = [];
+  const write = (item: ListItem, style: ScalarStyle) => (typeof item === 'string' ? flowScalar(item, style) : flowValue([item])?.slice(1, -1));
+  for (let j = head; j < head + paired; j++) {
+    if (itemReadsAs(text, old[j]!, value[j]!)) {
+      expected[j] = toPlain(old[j]);
+      continue;
+    }
+    const t = write(value[j]!, styleOf(ctx, old[j]!));
+    if (t === undefined) return undefined;
+    edits.push(ctx.edit(spans[j]!.start, spans[j]!.end, t));
+  }
+  if (newMid > paired) {
+    // in the quoting of the item they follow (or precede)
+    const prev = head + paired - 1;
+    const like = old[Math.max(prev, 0)]!;
+    const added: string[] = [];
+    for (const item of value.slice(head + paired, head + newMid)) {
+      const t = write(item, styleOf(ctx, like));
+      if (t === undefined) return undefined;
+      added.push(t);
+    }
+    if (prev >= 0) edits.push(ctx.edit(spans[prev]!.end, spans[prev]!.end, `, ${added.join(', ')}`));
+    else edits.push(ctx.edit(spans[0]!.start, spans[0]!.start, `${added.join(', ')}, `));
+  }
+  if (oldMid > paired) {
+    const first = head + paired;
+    const last = head + oldMid - 1;
+    // with the comma before them; at the start of the list, with the comma after them
+    if (first > 0) edits.push(ctx.edit(spans[first - 1]!.end, spans[last]!.end, ''));
+    else edits.push(ctx.edit(spans[first]!.start, spans[last + 1]!.start, ''));
+  }
+  return { edits: joinTouching(ctx, edits), value: expected as FieldValue };
+}
+
+/** How a scalar was written. */
+export function styleOf(ctx: EditContext, node: YNode | null): ScalarStyle {
+  if (!node || node.type !== 'scalar' || !node.quoted) return 'plain';
+  const c = ctx.text[node.span.start];
+  return c === '"' ? 'double' : c === "'" ? 'single' : c === '|' ? 'literal' : c === '>' ? 'folded' : 'plain';
 }
 
 /** How many entries of a list's mapping items one intent changes one by one (each is a parse of the report). */

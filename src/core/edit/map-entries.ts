@@ -10,9 +10,9 @@ import type { FieldValue } from '../protocol';
 import type { YEntry, YMap, YNode } from '../report/model';
 import type { TextEdit } from '../report/types';
 import { serialiseFailed, type EditContext, type FieldChange, type Locate } from './context';
-import { setListItems } from './list-items';
+import { setFlowListItems, setListItems, styleOf } from './list-items';
 import { fieldLines, indentLines } from './new-record';
-import { blockValue, flowValue, isStringMap, wantsBlockList, type BlockValue, type ScalarStyle } from './serialize';
+import { blockItem, blockValue, flowValue, isStringMap, wantsBlockList, type BlockValue } from './serialize';
 
 /** Field names in the schema's order. */
 export type FieldOrder = readonly string[];
@@ -27,6 +27,14 @@ export interface NewEntry {
   keyText?: string;
   order?: FieldOrder;
   locate?: Locate;
+  /**
+   * A list that replaces a scalar or comes with a new key is written as a
+   * block list, its `- ` this far past the key's column (`'  '`, or `''`
+   * when the lists around it are written so); by default in flow style.
+   */
+  blockList?: string;
+  /** A flow list is changed item by item (its other items keep their text and spacing), not written again. */
+  flowItems?: boolean;
 }
 
 /** A key to add: the field, its text, the schema's order of the map's keys. */
@@ -41,10 +49,10 @@ export function setOnMap(ctx: EditContext, map: YMap, maxLine: number, field: st
   const entry = map.entries.find((e) => e.key === field);
   const key: NewKey = { field, keyText: add.keyText ?? field, order: add.order };
   const done = (edits: TextEdit[] | string): FieldChange | string => (typeof edits === 'string' ? edits : { edits, value });
-  if (map.flow) return done(setOnFlowMap(ctx, map, entry, key, value, where));
+  if (map.flow) return (add.flowItems && entry && flowItems(ctx, entry, value)) || done(setOnFlowMap(ctx, map, entry, key, value, where));
   if (value === null) return done(entry ? removeEntry(ctx, map, entry, where) : []);
-  if (!entry) return done(insertEntry(ctx, map, maxLine, key, value));
-  return replaceEntry(ctx, entry, value, add.locate);
+  if (!entry) return done(insertEntry(ctx, map, maxLine, key, value, add.blockList));
+  return replaceEntry(ctx, entry, value, add);
 }
 
 /**
@@ -71,7 +79,25 @@ function sharesDashLine(ctx: EditContext, entry: YEntry): boolean {
   return /[^\s>]/.test(ctx.text.slice(ctx.lineStart(line), entry.keySpan.start));
 }
 
-function replaceEntry(ctx: EditContext, entry: YEntry, value: FieldValue, locate?: Locate): FieldChange | string {
+/** A flow list set item by item (list-items.ts), when `value` is a list and the entry holds a flow list. */
+function flowItems(ctx: EditContext, entry: YEntry, value: FieldValue): FieldChange | undefined {
+  const v = entry.value;
+  return Array.isArray(value) && v?.type === 'seq' && v.flow ? setFlowListItems(ctx, v, value) : undefined;
+}
+
+/** A list as a block list under its key: `- ` lines `indent` past the key's column. */
+function blockListLines(value: FieldValue, indent: string): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const lines: string[] = [];
+  for (const item of value) {
+    const l = blockItem(item);
+    if (!l) return undefined;
+    lines.push(...l.map((x) => indent + x));
+  }
+  return lines;
+}
+
+function replaceEntry(ctx: EditContext, entry: YEntry, value: FieldValue, { locate, blockList, flowItems: byItem }: NewEntry): FieldChange | string {
   const { text, eol } = ctx;
   const v = entry.value;
   const keyLine = ctx.lineOf(entry.keySpan.start);
@@ -101,11 +127,17 @@ function replaceEntry(ctx: EditContext, entry: YEntry, value: FieldValue, locate
     }
   }
 
+  // (when asked) a flow list stays a flow list, changed item by item
+  const items = byItem ? flowItems(ctx, entry, value) : undefined;
+  if (items) return items;
+
   const style = styleOf(ctx, v);
   let ser: BlockValue | undefined;
+  const asBlock = blockList !== undefined && v?.type !== 'seq' ? blockListLines(value, blockList) : undefined;
   // a block mapping stays a block mapping; a list that holds a mapping is a block list unless it replaces a flow
   // collection (`[]` and `{}` aside); other lists and mappings are written in flow style on the key line
-  if (isStringMap(value) && v?.type === 'map' && !v.flow && Object.keys(value).length > 0) ser = blockValue(value);
+  if (asBlock) ser = { inline: '', rest: asBlock };
+  else if (isStringMap(value) && v?.type === 'map' && !v.flow && Object.keys(value).length > 0) ser = blockValue(value);
   else if (wantsBlockList(value) && !(v && v.type !== 'scalar' && v.flow && (v.type === 'seq' ? v.items : v.entries).length > 0)) ser = blockValue(value);
   else if (Array.isArray(value) || isStringMap(value)) {
     const flow = flowValue(value);
@@ -132,12 +164,13 @@ function valueStart(ctx: EditContext, colon: number, start: number): number {
   return i;
 }
 
-function insertEntry(ctx: EditContext, map: YMap, maxLine: number, key: NewKey, value: FieldValue): TextEdit[] | string {
+function insertEntry(ctx: EditContext, map: YMap, maxLine: number, key: NewKey, value: FieldValue, blockList: string | undefined): TextEdit[] | string {
   const first = map.entries[0];
   const last = map.entries[map.entries.length - 1];
   if (!first || !last) return 'The record has no fields to place the new one after.';
   const prefix = ctx.contPrefix(first.keySpan.start);
-  const lines = fieldLines(key.keyText, value, prefix);
+  const asBlock = blockList !== undefined ? blockListLines(value, blockList) : undefined;
+  const lines = asBlock ? [`${key.keyText}:`, ...indentLines(asBlock, prefix)] : fieldLines(key.keyText, value, prefix);
   if (!lines) return serialiseFailed(value);
   const place = placeOf(ctx, map, key);
   if (place.before) {
@@ -203,13 +236,6 @@ function setOnFlowMap(ctx: EditContext, map: YMap, entry: YEntry | undefined, ke
   const colon = text.indexOf(':', entry.keySpan.end);
   if (!isEmpty(v)) return [ctx.edit(valueStart(ctx, colon, v!.span.start), ctx.trimmedEnd(v!.span), inline)];
   return [ctx.edit(colon + 1, colon + 1, ` ${inline}`)];
-}
-
-/** How a scalar was written. */
-function styleOf(ctx: EditContext, node: YNode | null): ScalarStyle {
-  if (!node || node.type !== 'scalar' || !node.quoted) return 'plain';
-  const c = ctx.text[node.span.start];
-  return c === '"' ? 'double' : c === "'" ? 'single' : c === '|' ? 'literal' : c === '>' ? 'folded' : 'plain';
 }
 
 function isEmpty(node: YNode | null): boolean {

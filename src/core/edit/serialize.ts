@@ -6,13 +6,13 @@
  * used; a style that does not round-trip falls back to double quotes.
  */
 import { parseDocument, stringify, type ToStringOptions } from 'yaml';
-import type { FieldValue, ListItem, StringMap } from '../protocol';
+import type { FieldValue, ListItem, StringMap, ValueMap } from '../protocol';
 
-export type { FieldValue, ListItem, StringMap };
+export type { FieldValue, ListItem, StringMap, ValueMap };
 
 
-/** True for the mapping form of a field value. */
-export function isStringMap(value: FieldValue | unknown): value is StringMap {
+/** True for the mapping form of a field value (strings, or lists of strings for a device's identifiers). */
+export function isStringMap(value: FieldValue | unknown): value is ValueMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -58,7 +58,7 @@ const BASE: ToStringOptions = {
 function strings(value: FieldValue): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap((x) => (typeof x === 'string' ? [x] : isStringMap(x) ? Object.entries(x).flat() : []));
-  if (isStringMap(value)) return Object.entries(value).flat();
+  if (isStringMap(value)) return Object.entries(value).flatMap(([k, v]) => [k, ...(Array.isArray(v) ? v : [v])]);
   return [];
 }
 
@@ -76,9 +76,9 @@ export function sameValue(a: unknown, b: FieldValue): boolean {
   if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]!));
   if (isStringMap(b)) {
     if (!isStringMap(a)) return false;
-    const ea = Object.entries(a as StringMap);
+    const ea = Object.entries(a as ValueMap);
     const eb = Object.entries(b);
-    return ea.length === eb.length && ea.every(([k, v], i) => k === eb[i]![0] && v === eb[i]![1]);
+    return ea.length === eb.length && ea.every(([k, v], i) => k === eb[i]![0] && sameValue(v, eb[i]![1]));
   }
   return Object.is(a, b) || (a === b);
 }
@@ -161,12 +161,12 @@ function flowItemIs(inner: string, value: string | number | boolean | null): boo
   }
 }
 
-/** A mapping of strings as `{a: x, b: y}`, each key and value a flow scalar. */
-function flowMap(value: StringMap): string | undefined {
+/** A mapping as `{a: x, b: [y, z]}`, each key and value a flow scalar (or a list of them). */
+function flowMap(value: ValueMap): string | undefined {
   const entries: string[] = [];
   for (const [k, v] of Object.entries(value)) {
     const key = flowScalar(k);
-    const val = flowScalar(v);
+    const val = Array.isArray(v) ? flowValue(v) : flowScalar(v);
     if (key === undefined || val === undefined) return undefined;
     entries.push(`${key}: ${val}`);
   }

@@ -1,6 +1,6 @@
 /** The structured editor's view of a lint result: plain values, problems per record, the field schema. */
 import type { LintResult } from '../lint/linter';
-import { RECORD_KINDS, toPlain, writtenText, type Report, type YMap } from '../report/model';
+import { RECORD_KINDS, toPlain, writtenText, type Report, type YMap, type YNode, type YScalar } from '../report/model';
 import { REFERENCE_FIELDS } from '../report/parse';
 import type { EditorModel, FieldSchema, ProblemView, RecordView } from '../protocol';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
@@ -60,9 +60,9 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     const fields = toPlain(r.map) as Record<string, unknown>;
     // a sha256 of digits only reads as a number: show it as written
     if (r.kind === 'evidence' && r.fields.get('sha256')) fields.sha256 = writtenText(report.text, r.fields.get('sha256'));
-    // identifiers too (`001010…` and `+1202…` read as numbers); the form sends back what it shows
+    // identifiers too (`001010…` and `+1202…` read as numbers), each item of a list as well; the form sends back what it shows
     const ids = r.kind === 'device' ? r.fields.get('identifiers')?.value : undefined;
-    if (ids?.type === 'map') fields.identifiers = Object.fromEntries(ids.entries.map((e) => [e.key, writtenText(report.text, e) ?? '']));
+    if (ids?.type === 'map') fields.identifiers = Object.fromEntries(ids.entries.map((e) => [e.key, identifierShown(report.text, e.value)]));
     const view: RecordView = {
       kind: r.kind,
       id: r.id,
@@ -97,6 +97,22 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     diagrams: extras.diagrams ?? {},
     editable: !!fm?.map && !report.problems.some((p) => p.rule === 'PA001' || p.rule === 'PA002'),
   };
+}
+
+/**
+ * An identifier's value as the form shows it: a scalar as written (nothing
+ * as ''), a list as its items each so written (a mapping or list inside it as
+ * JSON, which the planner takes back as no change).
+ */
+export function identifierShown(text: string, node: YNode | null): string | string[] {
+  if (node?.type === 'seq') return node.items.map((item) => (item.type === 'scalar' ? scalarShown(text, item) : JSON.stringify(toPlain(item))));
+  if (node?.type === 'scalar') return scalarShown(text, node);
+  return node ? JSON.stringify(toPlain(node)) : '';
+}
+
+function scalarShown(text: string, node: YScalar): string {
+  if (node.value === null) return '';
+  return typeof node.value === 'string' ? node.value : text.slice(node.span.start, node.span.end).trim();
 }
 
 /** The key of the entry of `map` whose key or value holds `offset`. */
