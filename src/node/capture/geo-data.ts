@@ -2,10 +2,10 @@
  * Finds and loads the country and network table (`dist/geo/ip-geo.bin`,
  * built by `scripts/build-geo.mjs`), once per process.
  *
- * Where: the file named by `PRIVACY_AUDIT_GEO_DATA`, else `geo/ip-geo.bin`
+ * Where: the file named by `PRIVACY_AUDIT_GEO_DATA`; else `geo/ip-geo.bin`
  * beside the running bundle (`dist/cli.js`, `dist/engine.js`, … all live in
- * `dist/`), else `dist/geo/ip-geo.bin` of the repository when this module
- * runs from its source (`src/node/capture/`, as in the tests).
+ * `dist/`), or, when this module runs from its source (`src/node/capture/`,
+ * as in the tests), `dist/geo/ip-geo.bin` of the repository.
  *
  * A missing or unusable file is no failure of a scan: `loadGeoTable` returns
  * undefined and `geoDataProblem` says why, for the shells to print.
