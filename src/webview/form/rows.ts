@@ -117,17 +117,27 @@ export class CategoriesWidget extends Base {
 
 // ------------------------------------------------------------------ a device's identifiers
 
+/** A category and its values, in the model's order; `list` when the report writes them as a list (also of one). */
+interface IdEntry {
+  key: string;
+  values: string[];
+  list: boolean;
+}
+
 interface IdRow extends Row {
   key: HTMLInputElement;
   value: HTMLInputElement;
-  /** The category the row stands for in the model. */
-  origKey?: string;
+  /** The value the row stands for in the model: its category and its place in the category's values. */
+  at?: { key: string; index: number };
 }
 
 /**
- * A device's identifiers: one row per category and value. A row is written
- * whole, once it has both; until then it stays as typed, marked, and nothing
- * is sent. Renaming a category keeps its place; ✕ removes one.
+ * A device's identifiers: one row per value, a category with several values
+ * on several rows (the later ones say so). A row is written whole, once it
+ * has both a category and a value; until then it stays as typed, marked, and
+ * nothing is sent. A row whose category already has values adds its value to
+ * them (a list); renaming the category of a category's only value keeps its
+ * place; ✕ removes that value only.
  */
 export class IdentifiersWidget extends Base {
   private readonly rows = el('div', { class: 'identifier-rows' });
@@ -139,7 +149,7 @@ export class IdentifiersWidget extends Base {
     super(ctx, target, 'identifiers');
     this.el.setAttribute('role', 'group');
     this.el.setAttribute('aria-label', target.label);
-    this.el.title = "The test device's own values, by data category; every export masks them";
+    this.el.title = "The test device's own values, by data category (one or several each); every export masks them, and the capture scan looks for them";
     this.datalist = el('datalist', { id: nextId(`${target.key}-categories`) });
     this.add = el('button', { type: 'button', class: 'identifier-add', 'aria-label': `Add identifier to ${target.label}` }, 'Add identifier');
     this.add.addEventListener('click', () => this.addRow('', '', undefined).focus());
@@ -149,12 +159,14 @@ export class IdentifiersWidget extends Base {
 
   protected override holding(): boolean {
     // a row that is not written yet (new, or missing its category or value)
-    return super.holding() || this.rowList.some((r) => r.origKey === undefined ? r.key.value.trim() !== '' || r.value.value !== '' : r.key.value.trim() === '' || r.value.value.trim() === '');
+    return super.holding() || this.rowList.some((r) => (r.at === undefined ? r.key.value.trim() !== '' || r.value.value !== '' : r.key.value.trim() === '' || r.value.value.trim() === ''));
   }
 
-  private entries(): [string, string][] {
+  /** The newest model's identifiers as categories with their values. */
+  private entries(): IdEntry[] {
     const v = this.latest;
-    return v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, display(x)]) : [];
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return [];
+    return Object.entries(v as Record<string, unknown>).map(([key, x]) => (Array.isArray(x) ? { key, values: x.map(display), list: true } : { key, values: [display(x)], list: false }));
   }
 
   protected draw(value: unknown): void {
@@ -170,10 +182,11 @@ export class IdentifiersWidget extends Base {
       this.rows.append(ro);
       return;
     }
-    for (const [k, v] of this.entries()) this.addRow(k, v, k);
+    for (const e of this.entries()) e.values.forEach((v, index) => this.addRow(e.key, v, { key: e.key, index }));
+    this.markRepeats();
   }
 
-  private addRow(k: string, v: string, origKey: string | undefined): HTMLInputElement {
+  private addRow(k: string, v: string, at: IdRow['at']): HTMLInputElement {
     const n = this.rows.children.length;
     const key = el('input', { type: 'text', class: 'identifier-key', list: this.datalist.id, placeholder: 'category', 'aria-label': `${this.target.label}: category ${n + 1}` });
     key.value = k;
@@ -181,8 +194,8 @@ export class IdentifiersWidget extends Base {
     const value = el('input', { type: 'text', class: 'identifier-value', placeholder: 'value', 'aria-label': `${this.target.label}: value ${n + 1}` });
     value.value = v;
     value.dataset.key = `${this.target.key}.v${n}`;
-    const remove = el('button', { type: 'button', title: 'Remove this identifier', 'aria-label': `Remove identifier ${n + 1}` }, '✕');
-    const row: IdRow = { el: el('div', { class: 'identifier-row' }, key, value, remove), key, value, origKey };
+    const remove = el('button', { type: 'button', title: 'Remove this value', 'aria-label': `Remove identifier ${n + 1}` }, '✕');
+    const row: IdRow = { el: el('div', { class: 'identifier-row' }, key, value, remove), key, value, ...(at ? { at } : {}) };
     key.addEventListener('change', () => this.commit(row));
     value.addEventListener('change', () => this.commit(row));
     remove.addEventListener('click', () => this.remove(row));
@@ -191,10 +204,26 @@ export class IdentifiersWidget extends Base {
     return key;
   }
 
+  /** A row whose category is the one of the row above it shows it as another value of that category (classes and titles only: nothing is redrawn). */
+  private markRepeats(): void {
+    this.rowList.forEach((r, i) => {
+      const prev = this.rowList[i - 1];
+      const more = !!r.at && !!prev?.at && prev.at.key === r.at.key;
+      r.key.classList.toggle('identifier-more', more);
+      r.key.title = more ? `Another value of ${r.at!.key}` : '';
+    });
+  }
+
   private mark(row: IdRow, message: string): void {
     row.key.setCustomValidity(message);
     row.el.classList.toggle('incomplete', message !== '');
     row.el.title = message;
+  }
+
+  /** The row's value in `entries` (its place when the model still has the value there), or undefined. */
+  private placeOf(entries: IdEntry[], row: IdRow): { entry: IdEntry; index: number } | undefined {
+    const entry = row.at && entries.find((e) => e.key === row.at!.key);
+    return entry && row.at!.index < entry.values.length ? { entry, index: row.at!.index } : undefined;
   }
 
   private commit(row: IdRow): void {
@@ -204,28 +233,58 @@ export class IdentifiersWidget extends Base {
       this.mark(row, k ? 'Not saved yet: give it a value' : v ? 'Not saved yet: give it a category' : '');
       return;
     }
-    const entries = this.entries();
-    const at = row.origKey === undefined ? -1 : entries.findIndex(([x]) => x === row.origKey);
-    if (entries.some(([x], i) => x === k && i !== at)) {
-      this.mark(row, `${k} is listed twice; not saved`);
-      return;
-    }
     this.mark(row, '');
-    if (at >= 0) {
-      if (entries[at]![0] === k && entries[at]![1] === v) return;
-      entries[at] = [k, v];
-    } else entries.push([k, v]);
-    row.origKey = k;
-    const map = Object.fromEntries(entries);
-    this.send(map, map);
+    const entries = this.entries();
+    const place = this.placeOf(entries, row);
+    if (place && place.entry.key === k) {
+      // the value changed
+      if (place.entry.values[place.index] === v) return;
+      place.entry.values[place.index] = v;
+    } else if (place && place.entry.values.length === 1 && !entries.some((e) => e.key === k)) {
+      // the category of its only value renamed: it keeps its place
+      place.entry.key = k;
+      row.at = { key: k, index: 0 };
+    } else {
+      // a new value, or one moved to another category: added to that category's values (the last one)
+      if (place) this.take(entries, place.entry, place.index);
+      row.at = { key: k, index: this.put(entries, k, v) };
+    }
+    this.sendEntries(entries);
   }
 
   private remove(row: IdRow): void {
     this.rowList = dropRow(this.rowList, row, -1, this.add);
-    if (row.origKey === undefined) return;
-    const entries = this.entries().filter(([x]) => x !== row.origKey);
-    const map = Object.fromEntries(entries);
+    const entries = this.entries();
+    const place = this.placeOf(entries, row);
+    if (!place) return;
+    this.take(entries, place.entry, place.index);
+    this.sendEntries(entries);
+  }
+
+  /** Takes value `index` out of `entry` (and the category out when it was its last value); the rows after it move up. */
+  private take(entries: IdEntry[], entry: IdEntry, index: number): void {
+    entry.values.splice(index, 1);
+    if (entry.values.length === 0) entries.splice(entries.indexOf(entry), 1);
+    for (const r of this.rowList) if (r.at && r.at.key === entry.key && r.at.index > index) r.at = { key: r.at.key, index: r.at.index - 1 };
+  }
+
+  /** Adds `v` to category `k` (a new category at the end, a second value makes a list); its index. */
+  private put(entries: IdEntry[], k: string, v: string): number {
+    const e = entries.find((x) => x.key === k);
+    if (!e) {
+      entries.push({ key: k, values: [v], list: false });
+      return 0;
+    }
+    e.values.push(v);
+    e.list = true;
+    return e.values.length - 1;
+  }
+
+  private sendEntries(entries: IdEntry[]): void {
+    // a list stays a list, also of one value
+    const map: Record<string, string | string[]> = Object.fromEntries(entries.map((e) => [e.key, e.list ? e.values : e.values[0]!]));
     this.send(map, map);
+    this.markRepeats();
   }
 }
 
