@@ -10,10 +10,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureUnit, Part } from '../../src/core/capture/types';
-import { findTshark, isoTime, PcapReadError, readPcap, readPcapAll, TsharkMissing } from '../../src/node/capture/tshark';
+import { findTshark, isoTime, PcapReadError, readPcap, readPcapAll, TsharkMissing, type ReadPcapOptions } from '../../src/node/capture/tshark';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'captures', 'pcap');
 const fx = (name: string) => path.join(DIR, name);
@@ -50,7 +50,7 @@ function epochOf(bin: string, file: string, frame: string): string {
   }).trim();
 }
 
-async function checkExpected(capture: string, expectedFile: string, opts: { keylog?: string } = {}) {
+async function checkExpected(capture: string, expectedFile: string, opts: ReadPcapOptions = {}) {
   const bin = await tshark();
   const expected = JSON.parse(readFileSync(fx(expectedFile), 'utf8')) as Expected[];
   const { units, summary } = await readPcapAll(fx(capture), opts);
@@ -146,8 +146,10 @@ test('h2.pcapng: HTTP/2 headers (pseudo-headers too) and DATA, over decrypted TL
   assert.equal(responseBodies.length, 1);
 });
 
-test('dns-raw.pcap: DNS query names, raw TCP on 5222 and raw UDP, hosts from earlier DNS answers', async () => {
-  const { units } = await checkExpected('dns-raw.pcap', 'dns-raw.expected.json');
+test('dns-raw.pcap: DNS query names, raw TCP on 5222 and raw UDP (IPv4, IPv6), hosts from earlier DNS answers, QUIC counted', async () => {
+  const { units, summary } = await checkExpected('dns-raw.pcap', 'dns-raw.expected.json');
+  assert.equal(summary.quicStreams, 1);
+  assert.ok(!units.some((u) => u.port === 443), 'the QUIC packet is counted, not read as a raw payload');
   const dns = units.filter((u) => u.protocol === 'dns');
   assert.deepEqual(dns.map((u) => u.request[0]?.text), [`${IMEI}.t.example.test`, 'push.example.test']);
   // the server's answer on 5222 is a response payload
@@ -250,4 +252,23 @@ test('isoTime keeps microseconds', () => {
   assert.equal(isoTime('1796460304.754446123'), '2026-12-05T08:45:04.754446Z');
   assert.equal(isoTime('0'), '1970-01-01T00:00:00.000000Z');
   assert.equal(isoTime('x'), undefined);
+});
+
+test('without the Lua post-dissector (a tshark built without Lua) the planted text values are still found', async () => {
+  await tshark();
+  for (const name of ['http1', 'h2', 'dns-raw']) {
+    const capture = readdirSync(DIR).find((f) => f.startsWith(`${name}.pcap`))!;
+    const { summary } = await checkExpected(capture, `${name}.expected.json`, { lua: false });
+    assert.ok(summary.warnings.some((w) => /without Lua/.test(w)));
+  }
+});
+
+test('extraPorts adds decode-as rules: TLS forced on 5222 makes that stream a TLS stream', async () => {
+  await tshark();
+  const plain = await readPcapAll(fx('dns-raw.pcap'));
+  assert.equal(plain.summary.tlsStreams, 0);
+  assert.ok(plain.units.some((u) => u.port === 5222 && u.response.some((p) => p.where === 'payload')));
+  const forced = await readPcapAll(fx('dns-raw.pcap'), { extraPorts: { tls: [5222] } });
+  assert.equal(forced.summary.tlsStreams, 1);
+  assert.ok(!forced.units.some((u) => u.port === 5222 && u.response.length), 'the server side now reads as TLS, not as a raw payload');
 });

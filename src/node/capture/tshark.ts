@@ -125,6 +125,8 @@ export interface ReadPcapOptions {
   extraPorts?: { tls?: number[]; http?: number[] };
   /** Largest body, payload or header value kept (bytes); longer ones are cut, with a warning. Default 16 MiB. */
   maxField?: number;
+  /** false: do without the Lua post-dissector even when tshark has Lua (as with a tshark built without it; for tests). */
+  lua?: boolean;
 }
 
 /** A capture tshark could not read (not a capture, truncated, tshark failed), or a read that was cancelled. */
@@ -157,21 +159,45 @@ const MiB = 1 << 20;
 const MAX_LINE = 96 * MiB;
 
 /**
- * The post-dissector: exports the bytes of each HTTP body (`http.file_data`,
- * de-chunked and decompressed by tshark when it could) and each WebSocket
- * payload (unmasked) as FT_BYTES fields, cut at the limit (`pa.cut` then holds
- * the full length).
+ * The post-dissector. It exports as FT_BYTES fields, cut at the limit
+ * (`privacyaudit.cut` then holds the full length):
+ * - the bytes of each HTTP body (`http.file_data`, de-chunked and
+ *   decompressed by tshark when it could) and each WebSocket payload (unmasked);
+ * - the TCP or UDP payload of a frame only where the reader may need it as a
+ *   raw payload: not when a dissector the reader reads (HTTP, HTTP/2,
+ *   WebSocket, TLS, DNS, QUIC) took the frame, nor for the bare segments of a
+ *   stream tshark reassembles HTTP or TLS from. Printing `tcp.payload` for
+ *   every frame would double the output of a capture full of HTTP or TLS
+ *   (measured: about a third of tshark's time on an 84 MB capture).
+ * The stream bookkeeping mirrors `Reader.tcpPacket`: a stream is HTTP or TLS
+ * once tshark shows one of them in it, or when its first bytes look like an
+ * HTTP request line, an HTTP status line or a TLS handshake record.
  */
 function luaScript(limit: number): string {
-  return `-- privacy-audit: body bytes for the capture scan
+  return `-- privacy-audit: bytes for the capture scan
 local p = Proto("privacyaudit", "Privacy Audit bytes")
 local f_body = ProtoField.bytes("privacyaudit.body", "HTTP body")
 local f_ws = ProtoField.bytes("privacyaudit.ws", "WebSocket payload")
+local f_raw = ProtoField.bytes("privacyaudit.raw", "Raw payload")
 local f_cut = ProtoField.uint32("privacyaudit.cut", "Cut from")
-p.fields = { f_body, f_ws, f_cut }
+p.fields = { f_body, f_ws, f_raw, f_cut }
 local file_data = Field.new("http.file_data")
 local ws_payload = Field.new("websocket.payload")
+local tcp_payload = Field.new("tcp.payload")
+local udp_payload = Field.new("udp.payload")
+local tcp_stream = Field.new("tcp.stream")
+local p_http = Field.new("http")
+local p_http2 = Field.new("http2")
+local p_ws = Field.new("websocket")
+local p_tls = Field.new("tls")
+local p_dns = Field.new("dns")
+local p_mdns = Field.new("mdns")
+local p_llmnr = Field.new("llmnr")
+local p_quic = Field.new("quic")
+local p_gquic = Field.new("gquic")
+local p_dtls = Field.new("dtls")
 local LIMIT = ${Math.max(1, Math.floor(limit))}
+local known = {}
 local function add(t, field, fi)
   local r = fi.range
   if r == nil then return end
@@ -183,13 +209,38 @@ local function add(t, field, fi)
     t:add(field, r)
   end
 end
+local function looks_known(r)
+  local n = r:len()
+  if n >= 2 and r:range(0, 1):uint() == 0x16 and r:range(1, 1):uint() == 0x03 then return true end
+  local head = r:range(0, math.min(n, 16)):string()
+  for _, m in ipairs({ "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ", "PRI ", "HTTP/1", "HTTP/2" }) do
+    if head:sub(1, #m) == m then return true end
+  end
+  return false
+end
 function p.dissector(tvb, pinfo, tree)
-  local bodies = { file_data() }
-  local wss = { ws_payload() }
-  if #bodies == 0 and #wss == 0 then return end
-  local t = tree:add(p)
-  for _, fi in ipairs(bodies) do add(t, f_body, fi) end
-  for _, fi in ipairs(wss) do add(t, f_ws, fi) end
+  local t = nil
+  local function sub()
+    if t == nil then t = tree:add(p) end
+    return t
+  end
+  for _, fi in ipairs({ file_data() }) do add(sub(), f_body, fi) end
+  for _, fi in ipairs({ ws_payload() }) do add(sub(), f_ws, fi) end
+  local tp = tcp_payload()
+  if tp ~= nil then
+    local st = tcp_stream()
+    local id = st and st.value or -1
+    if p_http() or p_http2() or p_ws() or p_tls() then
+      known[id] = true
+    elseif not (p_dns() or p_mdns() or p_llmnr()) and not known[id] then
+      if looks_known(tp.range) then known[id] = true else add(sub(), f_raw, tp) end
+    end
+  else
+    local up = udp_payload()
+    if up ~= nil and not (p_dns() or p_mdns() or p_llmnr() or p_quic() or p_gquic() or p_dtls()) then
+      add(sub(), f_raw, up)
+    end
+  end
 end
 register_postdissector(p)
 `;
@@ -198,8 +249,8 @@ register_postdissector(p)
 const FIELDS = [
   'frame.number', 'frame.time_epoch', 'frame.protocols',
   'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst',
-  'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.len', 'tcp.payload',
-  'udp.stream', 'udp.srcport', 'udp.dstport', 'udp.payload',
+  'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.syn', 'tcp.flags.ack', 'tcp.len',
+  'udp.stream', 'udp.srcport', 'udp.dstport',
   'dns.flags.response', 'dns.qry.name', 'dns.a', 'dns.aaaa',
   'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.record.content_type', 'tls.record.opaque_type',
   'http.request.method', 'http.request.uri', 'http.request.version', 'http.request.line',
@@ -208,8 +259,8 @@ const FIELDS = [
   'http2.type', 'http2.streamid', 'http2.length', 'http2.header.name', 'http2.header.value', 'http2.data.data',
   'websocket.opcode', 'data.data',
 ];
-const LUA_FIELDS = ['privacyaudit.body', 'privacyaudit.ws', 'privacyaudit.cut'];
-const NO_LUA_FIELDS = ['http.file_data', 'websocket.payload.text'];
+const LUA_FIELDS = ['privacyaudit.body', 'privacyaudit.ws', 'privacyaudit.raw', 'privacyaudit.cut'];
+const NO_LUA_FIELDS = ['http.file_data', 'websocket.payload.text', 'tcp.payload', 'udp.payload'];
 
 /** tshark's stderr lines that are not errors. */
 const HARMLESS_STDERR = [/^Running as user "root"/, /^\s*$/];
@@ -295,19 +346,20 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   const warnings: string[] = [];
   let luaDir: string | undefined;
   const args = ['-n', '-r', file];
-  if (info.lua) {
+  const useLua = info.lua && opts.lua !== false;
+  if (useLua) {
     luaDir = mkdtempSync(path.join(tmpdir(), 'privacy-audit-tshark-'));
     const script = path.join(luaDir, 'privacy-audit.lua');
     writeFileSync(script, luaScript(maxField));
     args.push('-X', `lua_script:${script}`);
   } else {
-    warnings.push(`tshark ${info.version} has no Lua: HTTP bodies are read as text, cut at their first NUL byte`);
+    warnings.push(`tshark ${info.version} is used without Lua: HTTP bodies and WebSocket messages are read as text, cut at their first NUL byte`);
   }
   if (opts.keylog) args.push('-o', `tls.keylog_file:${opts.keylog}`);
   for (const port of opts.extraPorts?.tls ?? []) args.push('-d', `tcp.port==${port},tls`);
   for (const port of opts.extraPorts?.http ?? []) args.push('-d', `tcp.port==${port},http`);
   args.push('-T', 'ek');
-  for (const f of [...FIELDS, ...(info.lua ? LUA_FIELDS : NO_LUA_FIELDS)]) args.push('-e', f);
+  for (const f of [...FIELDS, ...(useLua ? LUA_FIELDS : NO_LUA_FIELDS)]) args.push('-e', f);
 
   const child = spawn(info.path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
@@ -613,6 +665,7 @@ class Reader {
   packet(l: Layers): CaptureUnit[] {
     this.frames++;
     const frame = first(l, 'frame_number') ?? String(this.frames);
+    for (const size of all(l, 'privacyaudit_cut')) this.noteCut('a body or payload', frame, Number(size));
     const protocols = (first(l, 'frame_protocols') ?? '').split(':');
     const time = isoTime(first(l, 'frame_time_epoch'));
     const src = first(l, 'ip_src') ?? first(l, 'ipv6_src');
@@ -620,6 +673,9 @@ class Reader {
     if (!src || !dst) return [];
     const tcpIx = protocols.indexOf('tcp');
     const udpIx = protocols.indexOf('udp');
+    // An ICMP error quotes the start of the packet it is about: not a packet of that stream.
+    const icmpIx = protocols.findIndex((p) => p === 'icmp' || p === 'icmpv6');
+    if (icmpIx >= 0 && (icmpIx < tcpIx || icmpIx < udpIx || (tcpIx < 0 && udpIx < 0))) return [];
     if (tcpIx >= 0) return this.tcpPacket(l, frame, time, protocols.slice(tcpIx + 1), src, dst);
     if (udpIx >= 0) return this.udpPacket(l, frame, time, protocols.slice(udpIx + 1), src, dst);
     return [];
@@ -716,7 +772,7 @@ class Reader {
       for (const hex of all(l, 'data_data')) side.push({ where: 'payload', bytes: this.cut(hexBytes(hex), 'payload', frame) });
       if (side.length) units.push(u);
     } else if (tlsIx < 0 && !handled && len > 0) {
-      const payload = first(l, 'tcp_payload');
+      const payload = first(l, 'privacyaudit_raw') ?? first(l, 'tcp_payload');
       if (payload) {
         const bytes = hexBytes(payload);
         if (app.length === 0 && s.kind === undefined) {
@@ -750,7 +806,6 @@ class Reader {
       const enc = stillCompressed(bytes, encoding);
       bodies.push({ where: 'body', bytes, ...(enc ? { contentEncoding: enc } : {}), ...(contentType ? { contentType } : {}) });
     }
-    if (all(l, 'privacyaudit_cut').length) this.noteCut('HTTP body', frame, Number(first(l, 'privacyaudit_cut')));
     for (const t of all(l, 'http_file_data')) if (t) bodies.push({ where: 'body', text: this.text(t, 'HTTP body', frame), ...(contentType ? { contentType } : {}) });
 
     if (fromClient) {
@@ -868,7 +923,7 @@ class Reader {
     if (isDns) units = this.dnsPacket(l, frame, time, s, fromClient);
     else if (app.includes('quic') || app.includes('gquic')) this.quic.add(id);
     else if (!app.includes('dtls')) {
-      const payload = first(l, 'udp_payload');
+      const payload = first(l, 'privacyaudit_raw') ?? first(l, 'udp_payload');
       if (payload) {
         const u: CaptureUnit = {
           locator: `frame=${frame}`,
