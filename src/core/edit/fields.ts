@@ -4,7 +4,7 @@
  * value's characters are rewritten; a new field goes where the schema orders
  * it (after the known field that comes last before it, else before the one
  * that comes first after it; unknown fields at the end). A device's
- * identifiers are set entry by entry. The text of one key is written by
+ * identifiers are set entry by entry, a list of values item by item. The text of one key is written by
  * map-entries.ts, a block list's items by list-items.ts.
  */
 import type { FieldValue, IntentOf, ListItem, ValueMap } from '../protocol';

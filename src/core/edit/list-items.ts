@@ -1,7 +1,8 @@
 /**
  * A block list set item by item: the items that read as before keep their
  * lines, changed items are written in place (a mapping item entry by entry
- * when it can be), new ones are inserted and left-over ones deleted.
+ * when it can be), new ones are inserted and left-over ones deleted. A flow
+ * list (`[a, b]`, a device's identifiers) likewise, item by item on its line.
  */
 import type { FieldValue, ListItem, StringMap } from '../protocol';
 import { toPlain, type Report, type YMap, type YNode, type YSeq } from '../report/model';
@@ -37,8 +38,7 @@ export function setListItems(ctx: EditContext, seq: YSeq, value: ListItem[], ent
   if (lines.some((l, i) => !l || (i > 0 && l.first <= lines[i - 1]!.last))) return undefined;
   const at = (i: number) => lines[i]!;
   const same = (i: number, j: number) => itemReadsAs(ctx.text, old[i]!, value[j]!);
-  const { head, tail } = keptEnds(old.length, value.length, same);
-  const expected: unknown[] = value.map((v, j) => (j < head ? toPlain(old[j]) : j >= value.length - tail ? toPlain(old[j - value.length + old.length]) : v));
+  const { head, tail, expected } = keptEnds(ctx.text, old, value);
   const oldMid = old.length - head - tail;
   const newMid = value.length - head - tail;
   const paired = Math.min(oldMid, newMid);
@@ -82,13 +82,21 @@ export function setListItems(ctx: EditContext, seq: YSeq, value: ListItem[], ent
   return { edits: joinTouching(ctx, edits), value: expected as FieldValue };
 }
 
-/** How many items at the start (`head`) and at the end (`tail`) of a list of `n` items read as those of the new list of `m` (`same(old index, new index)`). */
-function keptEnds(n: number, m: number, same: (i: number, j: number) => boolean): { head: number; tail: number } {
+/**
+ * How many items at the start (`head`) and at the end (`tail`) of the list
+ * `old` read as those of the new list `value`, and what the new list must read
+ * back as (those kept items as they are, the others as sent).
+ */
+function keptEnds(text: string, old: YNode[], value: ListItem[]): { head: number; tail: number; expected: unknown[] } {
+  const same = (i: number, j: number) => itemReadsAs(text, old[i]!, value[j]!);
+  const n = old.length;
+  const m = value.length;
   let head = 0;
   while (head < n && head < m && same(head, head)) head++;
   let tail = 0;
   while (tail < n - head && tail < m - head && same(n - 1 - tail, m - 1 - tail)) tail++;
-  return { head, tail };
+  const expected = value.map((v, j) => (j < head ? toPlain(old[j]) : j >= m - tail ? toPlain(old[j - m + n]) : v));
+  return { head, tail, expected };
 }
 
 /**
@@ -108,8 +116,7 @@ export function setFlowListItems(ctx: EditContext, seq: YSeq, value: ListItem[])
   const before = (i: number) => text.slice(0, spans[i]!.start).trimEnd().slice(-1);
   const after = (i: number) => text.slice(spans[i]!.end).trimStart().charAt(0);
   if (spans.some((_, i) => before(i) !== (i === 0 ? '[' : ',') || after(i) !== (i === old.length - 1 ? ']' : ','))) return undefined;
-  const { head, tail } = keptEnds(old.length, value.length, (i, j) => itemReadsAs(text, old[i]!, value[j]!));
-  const expected: unknown[] = value.map((v, j) => (j < head ? toPlain(old[j]) : j >= value.length - tail ? toPlain(old[j - value.length + old.length]) : v));
+  const { head, tail, expected } = keptEnds(text, old, value);
   const oldMid = old.length - head - tail;
   const newMid = value.length - head - tail;
   const paired = Math.min(oldMid, newMid);

@@ -4,7 +4,8 @@
  * the value's characters are rewritten where that says it; a new key goes
  * where the schema orders it; a removed one takes its lines; a flow mapping
  * (`{id: F1, to: x}`) stays on one line; a block list stays a block list,
- * changed item by item (list-items.ts).
+ * changed item by item (list-items.ts), and so does a flow list when asked
+ * (an identifier's values).
  */
 import type { FieldValue } from '../protocol';
 import type { YEntry, YMap, YNode } from '../report/model';
