@@ -25,10 +25,13 @@ const common = {
 
 const builds = [
   // the extension's entry stays small; the core is loaded from dist/engine.js on first use
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine', './exportEngine'] },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './engine', './exportEngine', './scanEngine'] },
   { ...common, entryPoints: ['src/extension/engine.ts'], outfile: 'dist/engine.js', external: ['vscode'] },
   // the export (loaded on first export); playwright-core ships in the VSIX as a module of its own
   { ...common, entryPoints: ['src/extension/exportEngine.ts'], outfile: 'dist/exportEngine.js', external: ['vscode', 'playwright-core'] },
+  // the capture scan: the worker thread that reads captures (dist/scanWorker.js), and what the results view needs on first use
+  { ...common, entryPoints: ['src/node/capture/worker.ts'], outfile: 'dist/scanWorker.js' },
+  { ...common, entryPoints: ['src/extension/scanEngine.ts'], outfile: 'dist/scanEngine.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['playwright-core'], banner: { js: "#!/usr/bin/env node\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;" } },
 ];
 

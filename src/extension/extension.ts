@@ -13,6 +13,7 @@ import { AuditCompletions, AuditLanguage, AuditWorkspaceSymbols, SELECTOR } from
 import { ExportCommands } from './exportCommands';
 import { PreviewManager, previewTarget } from './preview';
 import { setPromptHooks, type PromptHooks } from './prompts';
+import { registerScan, type ScanApi } from './scan';
 import { isReport, ReportStore, type LintEvent } from './store';
 import { EDITOR_VIEW_TYPE, StructuredEditorProvider } from './structuredEditor';
 
@@ -43,6 +44,8 @@ export interface PrivacyAuditApi {
   postFromWebview(uri: vscode.Uri, message: unknown): Promise<unknown>;
   /** Answers the extension's modal questions and open dialogs instead of a person (tests); undefined: dialogs again. */
   setPromptHooks(hooks: PromptHooks | undefined): void;
+  /** The capture scan: its last result, its cancel, the results view's nodes. */
+  scan: ScanApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
@@ -108,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
       if (e.affectsConfiguration('privacyAudit')) store.reloadConfig();
     }),
   );
+  const scan = registerScan(context, store, output);
   // the project file applies at once
   const config = vscode.workspace.createFileSystemWatcher('**/.privacy-audit.yaml');
   // evidence files: a change on disk re-lints the open reports that name the file
@@ -135,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
     onDidPostEditorMessage: structured.onDidPostMessage,
     postFromWebview: (uri, message) => structured.postFromWebview(uri, message),
     setPromptHooks,
+    scan,
   };
 }
 

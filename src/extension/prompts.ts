@@ -17,6 +17,8 @@ export interface PromptHooks {
   ask?(question: Question): string | undefined | Promise<string | undefined>;
   /** Chooses files instead of the open dialog: undefined or [] for Cancel. */
   openFiles?(title: string): vscode.Uri[] | undefined | Promise<vscode.Uri[] | undefined>;
+  /** Chooses in a quick pick instead of a person: the label of the item chosen, or undefined (Escape). */
+  pick?(title: string, items: readonly vscode.QuickPickItem[]): string | undefined | Promise<string | undefined>;
 }
 
 let hooks: PromptHooks = {};
@@ -36,4 +38,13 @@ export async function askModal(question: Question): Promise<string | undefined> 
 export async function chooseFiles(title: string, openLabel: string): Promise<vscode.Uri[] | undefined> {
   if (hooks.openFiles) return hooks.openFiles(title);
   return vscode.window.showOpenDialog({ canSelectMany: true, title, openLabel });
+}
+
+/** One item of a quick pick, or undefined (Escape). */
+export async function pickOne<T extends vscode.QuickPickItem>(title: string, items: readonly T[], placeHolder?: string): Promise<T | undefined> {
+  if (hooks.pick) {
+    const label = await hooks.pick(title, items);
+    return items.find((i) => i.label === label);
+  }
+  return vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
 }
