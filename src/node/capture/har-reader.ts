@@ -1,0 +1,672 @@
+/**
+ * Reading a HAR for the capture scan: the entries that may hold one of the
+ * needles, as `CaptureUnit`s, in entry order — without reading the file into
+ * one string, so captures of any size are streamed.
+ *
+ * Two paths, one result:
+ * - **ripgrep** (when found): ripgrep finds, in one pass per group of at
+ *   most 64 patterns, the byte offsets of every literal, every decode hint,
+ *   and the entry-level keys `"request":`, `"response":`,
+ *   `"_webSocketMessages":`, `"entries":` (in valid JSON a `"` not escaped is
+ *   structural, so these are keys). The n-th `"request":` is entry n. Only
+ *   around the hits is the JSON scanned exactly (from the key before the
+ *   entry), which gives each candidate's byte extent and checks the anchors
+ *   there; the file's head and its tail (from the last entry on) are checked
+ *   too. When a check fails, the JavaScript path runs instead (with a
+ *   warning): the result is the same, only slower.
+ * - **JavaScript**: the exact structural scan over the whole file in chunks,
+ *   and the needles searched in each chunk with `Buffer.indexOf`.
+ *
+ * A candidate is an entry whose bytes (as written in the file) contain a
+ * literal, or whose `request` or `_webSocketMessages` value contains a hint.
+ * Literals are searched as given and as JSON writers escape them (JSON
+ * escapes, `\uXXXX` for non-ASCII in lower and upper case); hints are
+ * searched as given (`ignoreCase` folds ASCII letters only). A literal that
+ * contains another one is dropped (it cannot add a candidate).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { entryToUnit } from '../../core/capture/har/entry';
+import { HarScanner, HarStructureError, type EntryExtent } from '../../core/capture/har/structure';
+import type { CaptureUnit } from '../../core/capture/types';
+import { abortError, findRipgrep, runRipgrep, type RgMatch } from './ripgrep';
+
+export interface HarHint {
+  literal: string;
+  ignoreCase?: boolean;
+}
+
+export interface ReadHarOptions {
+  /** Needles (case-sensitive): an entry holding one is a candidate. */
+  literals: string[];
+  /** Decode hints (`H4sI`, `content-encoding` …): an entry whose request holds one is a candidate. */
+  hints: HarHint[];
+  /** Path to ripgrep, or `false` for the JavaScript path; default: found on PATH or in VS Code. */
+  rg?: string | false;
+  /** VS Code's application root, where its own ripgrep is (`vscode.env.appRoot`). */
+  vscodeAppRoot?: string;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number, total: number) => void;
+  /** Bytes read at a time (default 1 MiB). */
+  chunkSize?: number;
+  /** Largest entry that is parsed (default 256 MiB); a larger candidate is skipped with a warning. */
+  maxEntryBytes?: number;
+  /** Every entry, not only the candidates. */
+  all?: boolean;
+}
+
+export interface HarSummary {
+  entries: number;
+  candidates: number;
+  engine: 'ripgrep' | 'javascript';
+  rgPath?: string;
+  bytes: number;
+  warnings: string[];
+}
+
+/** A file that is not a HAR (not JSON, no log.entries, truncated), with the byte offset. */
+export class HarReadError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'HarReadError';
+  }
+}
+
+const MiB = 1024 * 1024;
+/** rg 13 keeps its fast multi-literal search (Teddy) up to 64 patterns; more fall back to a slower automaton. */
+const GROUP = 64;
+const ANCHORS = ['"request":', '"response":', '"_webSocketMessages":', '"entries":'] as const;
+
+/**
+ * The texts a JSON writer may have put in the file for `value`: as is, JSON-escaped, and
+ * with every non-ASCII character as `\uxxxx` (Python's `ensure_ascii`, so mitmproxy) in
+ * lower and in upper case.
+ */
+export function fileForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const u = (upper: boolean) => (c: string) => {
+    const h = c.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${upper ? h.toUpperCase() : h}`;
+  };
+  const forms = new Set<string>([value, json, json.replace(/[\u007f-\uffff]/g, u(false)), json.replace(/[\u007f-\uffff]/g, u(true))]);
+  return [...forms].filter((f) => f.length > 0);
+}
+
+/** `texts` without those that contain another one (an entry holding the longer one holds the shorter). */
+export function withoutSuperstrings(texts: Iterable<string>): string[] {
+  const byLength = [...new Set(texts)].sort((a, b) => a.length - b.length);
+  const keep: string[] = [];
+  for (const t of byLength) if (!keep.some((k) => t.includes(k))) keep.push(t);
+  return keep;
+}
+
+interface Needles {
+  literals: Buffer[];
+  /** Case-sensitive hints. */
+  hints: Buffer[];
+  /** ignoreCase hints, ASCII-lowercased. */
+  hintsFolded: Buffer[];
+  maxLen: number;
+}
+
+/** Raw control characters never occur inside JSON strings: such a needle could only match between tokens. */
+const CONTROL = /[\u0000-\u001f]/;
+
+function needles(opts: ReadHarOptions): Needles {
+  const lit = new Set<string>();
+  for (const l of opts.literals) if (typeof l === 'string' && l) for (const f of fileForms(l)) if (!CONTROL.test(f)) lit.add(f);
+  const hints = new Set<string>();
+  const folded = new Set<string>();
+  for (const h of opts.hints) {
+    if (!h || typeof h.literal !== 'string' || !h.literal || CONTROL.test(h.literal)) continue;
+    if (h.ignoreCase) folded.add(lowerAscii(h.literal));
+    else hints.add(h.literal);
+  }
+  const n: Needles = {
+    literals: withoutSuperstrings(lit).map((l) => Buffer.from(l, 'utf8')),
+    hints: [...hints].map((l) => Buffer.from(l, 'utf8')),
+    hintsFolded: [...folded].map((l) => Buffer.from(l, 'utf8')),
+    maxLen: 1,
+  };
+  for (const b of [...n.literals, ...n.hints, ...n.hintsFolded]) n.maxLen = Math.max(n.maxLen, b.length);
+  return n;
+}
+
+function lowerAscii(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** Thrown inside the ripgrep path when an anchor does not sit where a HAR's structure says it must. */
+class AnchorMismatch extends Error {}
+
+interface Ctx {
+  file: string;
+  fh: FileHandle;
+  size: number;
+  opts: ReadHarOptions;
+  needles: Needles;
+  warnings: string[];
+  maxEntry: number;
+  chunk: number;
+}
+
+/**
+ * Reads the HAR at `file`. Iterate `units` to drive the reading; `done` settles when the
+ * iteration ends (with the summary) or fails (with the same error).
+ */
+export function readHar(file: string, opts: ReadHarOptions): { units: AsyncIterable<CaptureUnit>; done: Promise<HarSummary> } {
+  let resolveDone!: (s: HarSummary) => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<HarSummary>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+  done.catch(() => {}); // the caller may only iterate; the error reaches it there
+  const summary: HarSummary = { entries: 0, candidates: 0, engine: 'javascript', bytes: 0, warnings: [] };
+  async function* run(): AsyncGenerator<CaptureUnit> {
+    let finished = false;
+    try {
+      yield* readAll(file, opts, summary);
+      finished = true;
+      resolveDone(summary);
+    } catch (err) {
+      finished = true;
+      rejectDone(err);
+      throw err;
+    } finally {
+      if (!finished) {
+        summary.warnings.push('the reading was stopped before the end');
+        resolveDone(summary);
+      }
+    }
+  }
+  return { units: run(), done };
+}
+
+async function* readAll(file: string, opts: ReadHarOptions, summary: HarSummary): AsyncGenerator<CaptureUnit> {
+  const fh = await open(file, 'r');
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new HarReadError(`${file}: not a file`, file, 0);
+    summary.bytes = st.size;
+    const ctx: Ctx = {
+      file,
+      fh,
+      size: st.size,
+      opts,
+      needles: needles(opts),
+      warnings: summary.warnings,
+      maxEntry: opts.maxEntryBytes ?? 256 * MiB,
+      chunk: Math.max(16, opts.chunkSize ?? MiB),
+    };
+    const rg = opts.all ? undefined : findRipgrep(opts.rg, opts.vscodeAppRoot);
+    if (opts.rg && !rg) summary.warnings.push(`ripgrep not found at ${opts.rg}: the slower JavaScript search was used`);
+    if (rg) {
+      let plan: Plan | undefined;
+      try {
+        plan = await ripgrepPlan(ctx, rg.path);
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err;
+        // an anchor out of place, a broken entry near a hit, ripgrep failing: the exact scan decides
+        if ((err as Error).message) summary.warnings.push(`ripgrep path abandoned (${(err as Error).message}): the whole file was scanned in JavaScript`);
+      }
+      if (plan) {
+        summary.engine = 'ripgrep';
+        summary.rgPath = rg.path;
+        summary.entries = plan.entries;
+        summary.candidates = plan.candidates.length;
+        for (const ext of plan.candidates) {
+          throwIfAborted(opts.signal);
+          const unit = await unitOf(ctx, ext);
+          if (unit) yield unit;
+        }
+        opts.onProgress?.(ctx.size, ctx.size);
+        return;
+      }
+    }
+    summary.engine = 'javascript';
+    try {
+      for await (const ext of javascriptScan(ctx, summary)) {
+        const unit = await unitOf(ctx, ext);
+        if (unit) yield unit;
+      }
+    } catch (err) {
+      throw wrap(err, file);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+function wrap(err: unknown, file: string): unknown {
+  if (err instanceof HarStructureError) return new HarReadError(`${file}: ${err.message}`, file, err.offset);
+  return err;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
+
+// ---------------------------------------------------------------------------
+// the ripgrep path
+
+interface Plan {
+  entries: number;
+  candidates: EntryExtent[];
+}
+
+/** A growable list of offsets. */
+class Offsets {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  sorted(): Float64Array {
+    const v = this.a.subarray(0, this.n);
+    for (let i = 1; i < v.length; i++) if (v[i]! < v[i - 1]!) return v.sort();
+    return v;
+  }
+}
+
+/** Number of values in sorted `a` that are <= x. */
+function rank(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Values of sorted `a` in [from, to). */
+function within(a: Float64Array, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = rank(a, from - 1); i < a.length && a[i]! < to; i++) out.push(a[i]!);
+  return out;
+}
+
+async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
+  const { needles: nd, opts } = ctx;
+  const req = new Offsets();
+  const resp = new Offsets();
+  const ws = new Offsets();
+  const ent = new Offsets();
+  const lits = new Offsets();
+  const hints = new Offsets();
+  let seen = 0;
+  let lastReport = 0;
+  const progress = (o: number) => {
+    if (o > seen) seen = o;
+    if (opts.onProgress && seen - lastReport > 8 * MiB) {
+      lastReport = seen;
+      opts.onProgress(seen, ctx.size);
+    }
+  };
+  // fixed strings in groups of at most 64 (anchors first), and the ignoreCase hints in a run of their own
+  const latin1 = (b: Buffer) => b.toString('latin1');
+  const anchorOf = new Map<string, Offsets>([
+    ['"request":', req],
+    ['"response":', resp],
+    ['"_webSocketMessages":', ws],
+    ['"entries":', ent],
+  ]);
+  const hintText = new Set(nd.hints.map(latin1));
+  const litText = new Set(nd.literals.map(latin1));
+  const onMatch = (m: RgMatch) => {
+    progress(m.offset);
+    const a = anchorOf.get(m.text);
+    if (a) a.push(m.offset);
+    if (hintText.has(m.text)) hints.push(m.offset);
+    if (litText.has(m.text)) lits.push(m.offset);
+  };
+  const runs: Promise<number>[] = [];
+  const run = (patterns: string[], ignoreCase = false, on = onMatch) => runs.push(runRipgrep(rgPath, ctx.file, patterns, on, { ignoreCase, signal: opts.signal }).done);
+  // ripgrep 13's multi-literal search picks its strategy by the set: measured on a 100 MB HAR,
+  // the anchors alone (all starting with '"') or 5–32 literals scan at ~600 MB/s, while the anchors
+  // with one more pattern, and 33–64 literals, scan at ~2 GB/s. Patterns of control bytes (which
+  // never occur in JSON text) fill the sets up to those sizes.
+  const pad = (n: number) => Array.from({ length: n }, (_, i) => `\x01\x02\x03${i}`);
+  const hintStrings = nd.hints.map((b) => b.toString('utf8'));
+  run([...ANCHORS, ...hintStrings, ...pad(1)]);
+  const literalStrings = nd.literals.map((b) => b.toString('utf8')).filter((l) => !anchorOf.has(l) && !hintText.has(l));
+  for (let i = 0; i < literalStrings.length; i += GROUP) {
+    const group = literalStrings.slice(i, i + GROUP);
+    run(group.length <= 4 ? group : [...group, ...pad(33 - group.length)]);
+  }
+  const folded = nd.hintsFolded.map((b) => b.toString('utf8'));
+  for (let i = 0; i < folded.length; i += GROUP) run(folded.slice(i, i + GROUP), true, (m) => hints.push(m.offset));
+  const results = await Promise.allSettled(runs);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  throwIfAborted(opts.signal);
+
+  const R = req.sorted();
+  const S = resp.sorted();
+  const W = ws.sorted();
+  const E = ent.sorted();
+  const L = lits.sorted();
+  const H = hints.sorted();
+  const N = R.length;
+  if (N === 0) throw new AnchorMismatch(''); // no entries, or not a HAR: the exact scan says which
+  if (S.length !== N) throw new AnchorMismatch(`${N} "request": keys but ${S.length} "response": keys`);
+  await checkHead(ctx);
+  const walkers = new Walkers(ctx, R, S, W, E);
+  // the tail: from the last entry to the end of the file, exactly
+  await walkers.checkTail();
+
+  const candidates = new Map<number, EntryExtent>();
+  const addIfIn = (ext: EntryExtent | undefined, h: number, hint: boolean): boolean => {
+    if (!ext || ext.start < 0 || h < ext.start || h >= ext.end) return false;
+    if (!hint || inSide(ext, h)) candidates.set(ext.index, ext);
+    return true;
+  };
+  // a hit belongs to the entry of the last "request": before it, or to the next one
+  const resolve = async (h: number, hint: boolean) => {
+    const k = rank(R, h);
+    if (k === 0 && (E.length === 0 || h < E[0]!)) return;
+    if (k >= 1 && addIfIn(await walkers.entry(k), h, hint)) return;
+    if (k + 1 <= N) addIfIn(await walkers.entry(k + 1), h, hint);
+  };
+  for (const h of L) {
+    throwIfAborted(opts.signal);
+    await resolve(h, false);
+  }
+  // a hint counts only inside a request or the WebSocket messages: the last entry-level key before it says
+  for (const h of H) {
+    const r = rank(R, h);
+    const s = rank(S, h);
+    const w = rank(W, h);
+    const lastR = r ? R[r - 1]! : -1;
+    const lastS = s ? S[s - 1]! : -1;
+    const lastW = w ? W[w - 1]! : -1;
+    if (lastS > lastR && lastS > lastW) continue;
+    if (lastR < 0 && lastW < 0) continue;
+    throwIfAborted(opts.signal);
+    await resolve(h, true);
+  }
+  return { entries: N, candidates: [...candidates.values()].sort((a, b) => a.index - b.index) };
+}
+
+function inSide(ext: EntryExtent, h: number): boolean {
+  const inside = (v: { start: number; end: number } | undefined) => !!v && h >= v.start && h < v.end;
+  return inside(ext.request) || inside(ext.webSocketMessages);
+}
+
+/** The first non-space byte must open an object. */
+async function checkHead(ctx: Ctx): Promise<void> {
+  const buf = Buffer.alloc(Math.min(4096, ctx.size));
+  const { bytesRead } = await ctx.fh.read(buf, 0, buf.length, 0);
+  let i = 0;
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+  while (i < bytesRead && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  if (i >= bytesRead || buf[i] !== 0x7b) throw new AnchorMismatch('the file does not start with a JSON object');
+}
+
+/**
+ * Local scans: each starts at an anchor (the key before the entries it must read) and reads on
+ * as far as asked; a scan that is already past the needed start is reused.
+ */
+class Walkers {
+  private scanner: HarScanner | undefined;
+  private scanStart = 0;
+  private lastDone = 0;
+  private readonly extents = new Map<number, EntryExtent>();
+  private readonly buf: Buffer;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly R: Float64Array,
+    private readonly S: Float64Array,
+    private readonly W: Float64Array,
+    private readonly E: Float64Array,
+  ) {
+    this.buf = Buffer.alloc(Math.min(ctx.chunk, 32 * 1024));
+  }
+
+  /** The extent of entry `k` (1-based), read exactly; undefined when there is none. */
+  async entry(k: number): Promise<EntryExtent | undefined> {
+    const have = this.extents.get(k);
+    if (have) return have;
+    const startAt = k === 1 ? this.entriesKey() : this.R[k - 2]!;
+    const s = this.scanner;
+    // go on with the current scan when it has passed the key before entry k and not yet finished entry k
+    if (!s || s.stopped || this.scanStart > startAt || s.offset < startAt || this.lastDone >= k) {
+      this.scanner = k === 1 ? HarScanner.at(startAt, 'log', 0) : HarScanner.at(startAt, 'entry', k - 1);
+      this.scanStart = startAt;
+      this.lastDone = k - 1;
+      this.extents.clear();
+    }
+    const sc = this.scanner!;
+    while (!this.extents.has(k) && !sc.stopped) {
+      if (sc.offset >= this.ctx.size) {
+        sc.end();
+        break;
+      }
+      const { bytesRead } = await this.ctx.fh.read(this.buf, 0, this.buf.length, sc.offset);
+      if (bytesRead === 0) break;
+      sc.feed(this.buf.subarray(0, bytesRead));
+      for (const ext of sc.take()) {
+        this.lastDone = ext.index;
+        if (ext.start < 0) continue; // the entry the scan started in: its start was not seen
+        this.check(ext);
+        this.extents.set(ext.index, ext);
+      }
+    }
+    for (const i of this.extents.keys()) if (i < k - 1) this.extents.delete(i);
+    return this.extents.get(k);
+  }
+
+  /** From the last "request": key to the end of the file: the last entry, the end of log.entries, log and the document. */
+  async checkTail(): Promise<void> {
+    const N = this.R.length;
+    const sc = HarScanner.at(this.R[N - 1]!, 'entry-in-file', N);
+    try {
+      let pos = sc.offset;
+      while (pos < this.ctx.size) {
+        const { bytesRead } = await this.ctx.fh.read(this.buf, 0, this.buf.length, pos);
+        if (bytesRead === 0) break;
+        sc.feed(this.buf.subarray(0, bytesRead));
+        pos += bytesRead;
+        if (sc.entriesSeen > N) throw new AnchorMismatch(`an entry after the last "request": key`);
+      }
+      sc.end();
+    } catch (err) {
+      if (err instanceof HarStructureError) throw new AnchorMismatch(`the end of the file does not read as a HAR: ${err.message}`);
+      throw err;
+    }
+    if (sc.inEntries) throw new AnchorMismatch('log.entries is not closed');
+  }
+
+  private entriesKey(): number {
+    // the last "entries": key before the first entry's "request": key
+    const i = rank(this.E, this.R[0]!);
+    if (i === 0) throw new AnchorMismatch('no "entries": key before the first entry');
+    return this.E[i - 1]!;
+  }
+
+  /** An entry read exactly must hold the anchors found for it, and no others. */
+  private check(ext: EntryExtent): void {
+    const { R, S, W } = this;
+    const r = within(R, ext.start, ext.end);
+    if (!ext.object || !ext.request || r.length !== 1 || r[0] !== ext.request.key || R[ext.index - 1] !== ext.request.key) {
+      throw new AnchorMismatch(`entry ${ext.index} (bytes ${ext.start}–${ext.end}) does not hold exactly its own "request": key`);
+    }
+    const s = within(S, ext.start, ext.end);
+    if (!ext.response || s.length !== 1 || s[0] !== ext.response.key) {
+      throw new AnchorMismatch(`entry ${ext.index} (bytes ${ext.start}–${ext.end}) does not hold exactly its own "response": key`);
+    }
+    const w = within(W, ext.start, ext.end);
+    if (w.length > 1 || (w.length === 1 && w[0] !== ext.webSocketMessages?.key)) {
+      throw new AnchorMismatch(`entry ${ext.index}: a "_webSocketMessages": key that is not the entry's own`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// the JavaScript path
+
+async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<EntryExtent> {
+  const { needles: nd, opts } = ctx;
+  const scanner = HarScanner.full();
+  const buf = Buffer.alloc(ctx.chunk);
+  const keep = nd.maxLen - 1;
+  let carry = Buffer.alloc(0);
+  let pos = 0;
+  const lits: number[] = [];
+  const hints: number[] = [];
+  let li = 0;
+  let hi = 0;
+  const pending: EntryExtent[] = [];
+  let candidates = 0;
+  const searchAll = nd.literals.length + nd.hints.length + nd.hintsFolded.length > 0;
+  while (pos < ctx.size) {
+    throwIfAborted(opts.signal);
+    const { bytesRead } = await ctx.fh.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) break;
+    const view = buf.subarray(0, bytesRead);
+    scanner.feed(view);
+    if (searchAll && !opts.all) {
+      const win = carry.length ? Buffer.concat([carry, view]) : view;
+      const base = pos - carry.length;
+      const fresh = carry.length; // a match must end after the carried bytes
+      const find = (hay: Buffer, needle: Buffer, into: number[]) => {
+        let at = hay.indexOf(needle, Math.max(0, fresh - needle.length + 1));
+        while (at >= 0) {
+          into.push(base + at);
+          at = hay.indexOf(needle, at + 1);
+        }
+      };
+      const before = [lits.length, hints.length];
+      for (const n of nd.literals) find(win, n, lits);
+      for (const n of nd.hints) find(win, n, hints);
+      if (nd.hintsFolded.length) {
+        const low = Buffer.from(win);
+        for (let k = 0; k < low.length; k++) {
+          const c = low[k]!;
+          if (c >= 0x41 && c <= 0x5a) low[k] = c + 0x20;
+        }
+        for (const n of nd.hintsFolded) find(low, n, hints);
+      }
+      sortTail(lits, before[0]!);
+      sortTail(hints, before[1]!);
+      carry = Buffer.from(win.subarray(Math.max(0, win.length - keep)));
+    }
+    pos += bytesRead;
+    opts.onProgress?.(pos, ctx.size);
+    pending.push(...scanner.take());
+    // an entry is decided once every hit that starts inside it has been found
+    const safe = pos >= ctx.size ? Infinity : pos - keep;
+    while (pending.length && pending[0]!.end <= safe) {
+      const ext = pending.shift()!;
+      while (li < lits.length && lits[li]! < ext.start) li++;
+      while (hi < hints.length && hints[hi]! < ext.start) hi++;
+      let hit = !!opts.all && ext.object;
+      if (!hit && li < lits.length && lits[li]! < ext.end) hit = true;
+      for (let j = hi; !hit && j < hints.length && hints[j]! < ext.end; j++) if (inSide(ext, hints[j]!)) hit = true;
+      if (hit) {
+        candidates++;
+        summary.candidates = candidates;
+        yield ext;
+      }
+    }
+    if (li > 4096) {
+      lits.splice(0, li);
+      li = 0;
+    }
+    if (hi > 4096) {
+      hints.splice(0, hi);
+      hi = 0;
+    }
+  }
+  scanner.end();
+  summary.entries = scanner.entriesSeen;
+}
+
+/** Sorts `a[from..]` and merges it into place (each needle's hits come sorted; several needles interleave). */
+function sortTail(a: number[], from: number): void {
+  if (a.length - from < 2) return;
+  const tail = a.splice(from).sort((x, y) => x - y);
+  for (const v of tail) a.push(v);
+}
+
+// ---------------------------------------------------------------------------
+// an entry's bytes to a unit
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8Lenient = new TextDecoder('utf-8');
+
+async function unitOf(ctx: Ctx, ext: EntryExtent): Promise<CaptureUnit | undefined> {
+  const locator = `entry=${ext.index}`;
+  const len = ext.end - ext.start;
+  if (len > ctx.maxEntry) {
+    ctx.warnings.push(`${locator}: ${(len / MiB).toFixed(0)} MiB is larger than the ${(ctx.maxEntry / MiB).toFixed(0)} MiB an entry may have: not searched`);
+    return undefined;
+  }
+  const buf = Buffer.allocUnsafe(len);
+  let got = 0;
+  while (got < len) {
+    const { bytesRead } = await ctx.fh.read(buf, got, len - got, ext.start + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(buf.subarray(0, got));
+  } catch {
+    text = utf8Lenient.decode(buf.subarray(0, got));
+    ctx.warnings.push(`${locator}: invalid UTF-8 at byte ${ext.start + firstInvalidUtf8(buf.subarray(0, got))}, read with replacement characters`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    ctx.warnings.push(`${locator} (bytes ${ext.start}–${ext.end}): not valid JSON (${(err as Error).message})`);
+    return { locator, request: [], response: [] };
+  }
+  const { unit, warnings } = entryToUnit(value, ext.index);
+  for (const w of warnings) ctx.warnings.push(w);
+  return unit;
+}
+
+/** Offset of the first byte that breaks UTF-8 in `b`. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let n = 0;
+    let min = 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + n >= b.length) return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
