@@ -463,7 +463,9 @@ class Walkers {
       }
     }
     for (const i of this.extents.keys()) if (i < k - 1) this.extents.delete(i);
-    return this.extents.get(k);
+    const ext = this.extents.get(k);
+    if (!ext && k <= this.R.length) throw new AnchorMismatch(`entry ${k} is not where its "request": key says`);
+    return ext;
   }
 
   /** From the last "request": key to the end of the file: the last entry, the end of log.entries, log and the document. */
