@@ -270,6 +270,12 @@ export class ScanController implements vscode.Disposable {
       return [];
     }
     this.tree.refreshSoon(0);
+    // an edit nobody sees is easily lost: the report opens (in its default editor) when no tab shows it
+    if (!openReports().some((u) => u.toString() === run.report.toString())) await vscode.commands.executeCommand('vscode.open', run.report, { preserveFocus: true, preview: false });
+    // the first record added, in view in any text editor of the report
+    const first = e.edits[0]!;
+    const shown = new vscode.Range(doc.positionAt(first.span.start), doc.positionAt(first.span.start + first.newText.length));
+    for (const ed of vscode.window.visibleTextEditors) if (ed.document === doc) ed.revealRange(shown, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     void vscode.window.showInformationMessage(`Privacy Audit: added ${e.added.join('; ')}.`);
     return e.added;
   }

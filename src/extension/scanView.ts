@@ -44,7 +44,8 @@ export function matchDescription(m: CaptureMatch): string {
 export function hostDescription(ms: readonly CaptureMatch[]): string {
   const first = ms.find((m) => m.address) ?? ms[0];
   if (!first) return '';
-  const where = first.country ?? first.scope ?? '';
+  // an address off the public Internet has a scope instead of a country
+  const where = first.country ?? (first.scope ? `${first.scope} address` : '');
   const net = first.asn !== undefined ? `AS${first.asn}${first.org ? ` ${first.org}` : ''}` : (first.org ?? '');
   const endpoints = [...new Set(ms.filter((m) => m.address).map((m) => (m.port !== undefined ? `${m.address!.includes(':') ? `[${m.address}]` : m.address}:${m.port}` : m.address!)))];
   const addr = endpoints.length ? endpoints[0] + (endpoints.length > 1 ? ` +${endpoints.length - 1}` : '') : '';

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ScanApi } from '../../../src/extension/scan';
 import type { ScanNode } from '../../../src/extension/scanView';
@@ -26,73 +27,10 @@ const HAR = `${DIR}/capture.har`;
 const BIG = `${DIR}/big.pcap`;
 const EXAMPLE = 'examples/xiaomi-redmi-1s/redmi-1s.audit.md';
 const IMEI = '356721094823151';
-const EMAIL = 'analyst.test@example.org';
 
-const REPORT_TEXT = `---
-audit-format: 1
-id: SCAN-TEST
-title: Capture scan test
-status: draft
-date: 2026-12-05
-auditors:
-  - name: Test Analyst
----
-
-# Capture scan test
-
-\`\`\`device
-id: D1
-vendor: Acme
-model: Phone 1
-identifiers:
-  IMEI: "${IMEI}"
-  email: ${EMAIL}
-\`\`\`
-
-\`\`\`flow
-- id: F1
-  from: D1
-  to: api.known.test
-  data: [IMEI]
-\`\`\`
-`;
-
-const entry = (method: string, url: string, ip: string, body: string | undefined, responseText: string) => ({
-  startedDateTime: '2026-12-05T10:00:00.000Z',
-  time: 12,
-  serverIPAddress: ip,
-  request: {
-    method,
-    url,
-    httpVersion: 'HTTP/1.1',
-    headers: [{ name: 'Host', value: new URL(url).host }],
-    queryString: [],
-    cookies: [],
-    headersSize: -1,
-    bodySize: body?.length ?? 0,
-    ...(body ? { postData: { mimeType: 'application/json', text: body } } : {}),
-  },
-  response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', headers: [], cookies: [], content: { size: responseText.length, mimeType: 'text/plain', text: responseText }, redirectURL: '', headersSize: -1, bodySize: responseText.length },
-  cache: {},
-  timings: { send: 1, wait: 10, receive: 1 },
-});
-
-/** 1: the IMEI to a host F1 records; 2: the IMEI as base64 in JSON to a new host; 3: the e-mail only in a response. */
-const HAR_TEXT = JSON.stringify(
-  {
-    log: {
-      version: '1.2',
-      creator: { name: 'scan.test.ts', version: '1' },
-      entries: [
-        entry('GET', `http://api.known.test/v1/check?imei=${IMEI}`, '203.0.113.5', undefined, 'ok'),
-        entry('POST', 'https://sdk.tracker.test/collect', '198.51.100.7', JSON.stringify({ d: Buffer.from(JSON.stringify({ imei: IMEI })).toString('base64') }), 'ok'),
-        entry('GET', 'http://cdn.other.test/profile', '192.0.2.10', undefined, `hello ${EMAIL}`),
-      ],
-    },
-  },
-  null,
-  2,
-);
+/** The fixture (see test/vscode/fixtures/scan/README.md), from the repository (this file runs from out/test/suite/). */
+const fixture = (name: string) => fsp.readFile(path.resolve(__dirname, '..', '..', '..', 'test', 'vscode', 'fixtures', 'scan', name), 'utf8');
+let HAR_TEXT = '';
 
 /** A pcap of `frames` UDP datagrams (big enough that tshark reads it for seconds). */
 function bigPcap(frames: number): Buffer {
@@ -163,8 +101,9 @@ suite('capture scan', () => {
   let asked: { title: string; items: string[] }[] = [];
 
   suiteSetup(async () => {
+    HAR_TEXT = await fixture('capture.har');
     await fsp.mkdir(workspaceUri(DIR).fsPath, { recursive: true });
-    await fsp.writeFile(workspaceUri(REPORT).fsPath, REPORT_TEXT);
+    await fsp.writeFile(workspaceUri(REPORT).fsPath, await fixture('scan.audit.md'));
     await fsp.writeFile(workspaceUri(HAR).fsPath, HAR_TEXT);
   });
   setup(() => {
@@ -207,7 +146,7 @@ suite('capture scan', () => {
     const other = hostNode('capture.har', 'cdn.other.test');
     await poll('the hosts’ states', () => item(known).contextValue === 'scanHostRecorded' && item(tracker).contextValue === 'scanHostAddable');
     assert.match(String(item(known).description), /^F1 · /);
-    assert.match(String(item(tracker).description), /198\.51\.100\.7:443/);
+    assert.equal(item(tracker).description, 'documentation address · 198.51.100.7:443');
     assert.equal(item(other).contextValue, 'scanHostReceived');
     assert.match(String(item(other).description), /^only in responses/);
     const [m] = children(tracker);
@@ -282,6 +221,20 @@ suite('capture scan', () => {
     const text = ed.document.getText();
     assert.match(text, new RegExp(`^Frame ${frame}: `, 'm'), text.slice(0, 400));
     assert.match(text, /Hypertext Transfer Protocol|Transmission Control Protocol/);
+  });
+
+  test('from the form’s title bar (the report’s Uri): the report’s own captures, nothing asked', async function () {
+    this.timeout(60_000);
+    const report = workspaceUri(EXAMPLE);
+    await vscode.commands.executeCommand('vscode.openWith', report, 'privacyAudit.editor');
+    const run = await vscode.commands.executeCommand<{ report: vscode.Uri; result: { captures: { path: string }[] } } | undefined>('privacyAudit.scanCaptures', report);
+    assert.equal(asked.length, 0);
+    assert.equal(run?.report.toString(), report.toString());
+    assert.deepEqual(
+      run.result.captures.map((c) => c.path),
+      ['evidence/capture-2014-08-06-no-signin.pcapng', 'evidence/capture-2014-08-06-micloud-signin.recorded.har', 'evidence/retest-2014-08-14.pcapng'],
+      'the captures the report cites, in its order',
+    );
   });
 
   test('a cancelled scan leaves the last result and no tshark or ripgrep process', async function () {
