@@ -237,6 +237,40 @@ suite('capture scan', () => {
     );
   });
 
+  test('TLS without keys is a warning row; the keylogFile setting decrypts it; a wrong tsharkPath is said per capture', async function () {
+    this.timeout(90_000);
+    const repo = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'captures', 'pcap');
+    await fsp.copyFile(path.join(repo, 'tls-keylog.pcap'), workspaceUri(`${DIR}/tls.pcap`).fsPath);
+    await fsp.copyFile(path.join(repo, 'tls-keylog.keys.log'), workspaceUri(`${DIR}/tls.keys.log`).fsPath);
+    const config = vscode.workspace.getConfiguration('privacyAudit');
+    const pcap = workspaceUri(`${DIR}/tls.pcap`);
+    type Run = { result: { captures: { matches: { locator: string; category: string; tls: boolean; host?: string }[]; undecrypted: number; error?: string }[] } } | undefined;
+    try {
+      const without = await vscode.commands.executeCommand<Run>('privacyAudit.scanCaptures', pcap, [pcap]);
+      const cap = without!.result.captures[0]!;
+      assert.equal(cap.matches.length, 0);
+      assert.ok(cap.undecrypted >= 1, `streams not decrypted: ${cap.undecrypted}`);
+      const rows = children(children()[0]).map(label);
+      assert.ok(rows.includes(`${cap.undecrypted} TLS stream${cap.undecrypted === 1 ? '' : 's'} not decrypted: not searched`), rows.join('\n'));
+      assert.ok(rows.includes('Nothing found in what could be read'), rows.join('\n'));
+
+      await config.update('keylogFile', `${DIR}/tls.keys.log`, vscode.ConfigurationTarget.Workspace);
+      const withKeys = await vscode.commands.executeCommand<Run>('privacyAudit.scanAgain');
+      assert.deepEqual(
+        withKeys!.result.captures[0]!.matches.map((m) => `${m.locator} ${m.category} ${m.host} ${m.tls}`),
+        ['frame=9 IMEI api.example.test true'],
+      );
+
+      await config.update('tsharkPath', '/nonexistent/tshark', vscode.ConfigurationTarget.Workspace);
+      const missing = await vscode.commands.executeCommand<Run>('privacyAudit.scanAgain');
+      assert.match(missing!.result.captures[0]!.error ?? '', /tshark .*was not found \(not at \/nonexistent\/tshark\).*apt-get install tshark/);
+      assert.equal(item(children(children()[0])[0]!).iconPath instanceof vscode.ThemeIcon && (item(children(children()[0])[0]!).iconPath as vscode.ThemeIcon).id, 'error');
+    } finally {
+      await config.update('keylogFile', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('tsharkPath', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('a cancelled scan leaves the last result and no tshark or ripgrep process', async function () {
     this.timeout(120_000);
     await fsp.writeFile(workspaceUri(BIG).fsPath, bigPcap(60_000));
