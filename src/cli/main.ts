@@ -29,6 +29,7 @@ import { nextIdNumber } from '../core/lint/edits';
 import type { Diagnostic } from '../core/report/types';
 import { DIAGRAM_FORMATS, DIAGRAM_KINDS, diagramOutput, type DiagramFormat, type DiagramKind } from './diagram-command';
 import { exportCommand, exportMany, exportSummary, PAPERS, type ExportFormat, type Paper } from './export-command';
+import { scanCommand } from './scan-command';
 import { FileReadError, findReports as findReportFiles, FindError, MAX_CONFIG_BYTES, readReportFile, readTextFile, type FoundReport } from '../node/files';
 
 /** A failure that maps to exit code 2 with a plain message. */
@@ -253,6 +254,33 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
         // no browser: the message says what to install or to pass --browser
         throw new UsageError((err as Error).message);
       }
+    });
+  program
+    .command('scan')
+    .description("Find the test device's identifiers in HAR and pcap captures: where they went, how they were encoded")
+    .argument('[captures...]', 'HAR, pcap or pcapng files (default: every capture the report cites)')
+    .requiredOption('-r, --report <file>', 'the *.audit.md report whose devices declare the identifiers')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['stylish', 'json']).default('stylish'))
+    .option('--keylog <file>', 'TLS key log (SSLKEYLOGFILE format) to decrypt pcaps')
+    .option('--tshark <path>', 'tshark to read pcaps with (default: found on PATH)')
+    .option('--no-ripgrep', 'read HAR files in JavaScript only (slower; default: ripgrep picks the entries to decode)')
+    .option('--write', 'add a flow per device and host found, and evidence records for uncited captures, to the report')
+    .option('-c, --config <file>', `configuration file (default: ${CONFIG_FILE} in the root)`)
+    .option('--root <dir>', 'workspace root that captures may not leave (default: the current folder)')
+    .action(async (captures: string[], opts: { report: string; format: 'stylish' | 'json'; keylog?: string; tshark?: string; ripgrep?: boolean; write?: boolean; config?: string; root?: string }) => {
+      const text = await readReport(opts.report, io.cwd);
+      const root = await rootFolder(opts.root, io.cwd);
+      const config = await loadConfig(opts.config && path.resolve(io.cwd, opts.config), root);
+      let res;
+      try {
+        res = await scanCommand(text, captures, { ...opts, root, config }, io.cwd, pc.createColors(io.color));
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      // JSON escapes its own strings; the table escapes names itself
+      (opts.format === 'json' ? rawIo.out : io.out)(res.out);
+      if (res.err) io.err(res.err);
+      code = res.code;
     });
   program
     .command('export')

@@ -135,7 +135,7 @@ test('property: a canary through any chain of transforms, at any offset in rando
   const filler = fc.stringMatching(/^[ -~]{0,40}$/).map((s) => s.replace(/[\d]/g, 'x'));
   fc.assert(
     fc.property(fc.constantFrom(...CANARIES.keys()), fc.array(steps, { maxLength: 3 }), filler, filler, (canary, chain, pre, post) => {
-      let data = Buffer.from(`${pre} ${CANARIES[canary]!.value} ${post}`);
+      let data: Buffer = Buffer.from(`${pre} ${CANARIES[canary]!.value} ${post}`);
       for (const s of chain) data = apply(data, s);
       // a textual outermost encoding may sit inside other text; binary output is the body as sent
       const last = chain.at(-1);

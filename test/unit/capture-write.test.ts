@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import Ajv from 'ajv';
 import pc from 'picocolors';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { formatScanStylish } from '../../src/core/capture/stylish';
 import { scanJson, type ScanResult } from '../../src/core/capture/result';
 import { proposeFlows, writeScan } from '../../src/core/capture/write';
@@ -124,11 +125,11 @@ test('stylish: one table per capture, grouped by host, no canary value, undecryp
 });
 
 test('the JSON document follows docs/scan.schema.json', () => {
-  const schema = JSON.parse(readFileSync(new URL('../../docs/scan.schema.json', import.meta.url), 'utf8'));
+  const schema = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'docs', 'scan.schema.json'), 'utf8'));
   const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
-  const doc = JSON.parse(scanJson(SCAN));
+  const doc = JSON.parse(scanJson(SCAN)) as { captures: { matches: { transforms: string[] }[] }[] };
   assert.ok(validate(doc), JSON.stringify(validate.errors));
   // and the schema can fail
-  doc.captures[0].matches[0].transforms = ['rot13'];
+  doc.captures[0]!.matches[0]!.transforms = ['rot13'];
   assert.equal(validate(doc), false);
 });

@@ -384,14 +384,14 @@ describe('timeline of the example report', () => {
   test('dated events, grouped by day, in month sections', () => {
     assert.equal(t.events, t.items.length);
     const kinds = t.items.reduce<Record<string, number>>((a, i) => ((a[i.kind] = (a[i.kind] ?? 0) + 1), a), {});
-    assert.deepEqual(kinds, { step: 10, evidence: 14, response: 7, fix: 1, retest: 1, report: 1 });
+    assert.deepEqual(kinds, { step: 10, evidence: 15, response: 7, fix: 1, retest: 1, report: 1 });
     const periods = [...t.text.matchAll(/^ {4}(\d{4}-\d{2}-\d{2}) : /gm)].map((m) => m[1]);
     assert.deepEqual(periods, ['2014-08-06', '2014-08-10', '2014-08-14', '2014-10-09', '2014-10-19', '2014-10-22', '2014-10-23', '2014-10-24']);
     assert.deepEqual([...t.text.matchAll(/^ {2}section (.*)$/gm)].map((m) => m[1]), ['August 2014', 'October 2014']);
     const day = (d: string) => decode(new RegExp(String.raw`^ {4}${d} : (.*)$`, 'm').exec(t.text)![1]!).split(' : ');
     assert.deepEqual(day('2014-08-06'), ['Steps S1–S7', 'Evidence captured: E2, E3, E14']);
     assert.deepEqual(day('2014-08-10'), ['V1 vendor: Hugo Barra, Vice President, Xiaomi Global — verdict mixed', 'Fix claimed (V1): OTA update 2014-08-10 (MIUI Cloud Messaging made opt-in)']);
-    assert.deepEqual(day('2014-08-14'), ['Steps S8–S10', 'E4 captured (log)', 'V2 auditor: Su Gim Goh, Security Advisor Asia-Pacific, F-Se… — verdict supported', 'R1 retest — partially fixed (F1–F4)']);
+    assert.deepEqual(day('2014-08-14'), ['Steps S8–S10', 'Evidence captured: E4, E15', 'V2 auditor: Su Gim Goh, Security Advisor Asia-Pacific, F-Se… — verdict supported', 'R1 retest — partially fixed (F1–F4)']);
     assert.deepEqual(day('2014-10-24'), ['Report date (final)']);
     assert.match(t.text, /^ {2}title Timeline #183; FSEC-2014-RM1S$/m);
   });

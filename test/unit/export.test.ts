@@ -180,7 +180,7 @@ describe('export of the example', () => {
     // the flows table
     for (const s of ['F1', 'F2', 'F3', 'F4', 'api.account.xiaomi.com', '42.62.48.113']) assert.ok(all.includes(squash(s)), `${s} is in the PDF`);
     // text that only the data-flow diagram, its key and the timeline show: vector text, selectable and searchable
-    for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Figure 1 — Data flows observed in this audit', 'high-sensitivity data unencrypted or without opt-in consent', '34 dated events, from 6 August 2014 to 24 October 2014', 'Evidence captured (3) E2, E3, E14', 'Report date', 'Timeline of events']) assert.ok(all.includes(squash(s)), `figure text "${s}" is in the PDF`);
+    for (const s of ['CN · China', '42.62.48.17, 42.62.48.113', 'Retest: R1 partially fixed', 'Figure 1 — Data flows observed in this audit', 'high-sensitivity data unencrypted or without opt-in consent', '35 dated events, from 6 August 2014 to 24 October 2014', 'Evidence captured (3) E2, E3, E14', 'Report date', 'Timeline of events']) assert.ok(all.includes(squash(s)), `figure text "${s}" is in the PDF`);
     assert.ok(!all.includes('Legend'), 'the key is a caption row, not a legend drawn in the diagram');
     // nothing was printed as a bitmap (a CSS filter on an SVG group makes Chromium rasterise it, text and all):
     // the only raster image is the evidence screenshot E14, at its own 480 × 320 pixels
@@ -188,7 +188,7 @@ describe('export of the example', () => {
     assert.deepEqual(images.map((r) => r.trim().split(/\s+/).slice(2, 5)), [['image', '480', '320']], 'the PDF holds one raster image, the screenshot');
     // every evidence hash, in full, and the check made at export time
     const hashes = [...readFileSync(EXAMPLE, 'utf8').matchAll(/sha256: ([0-9a-f]{64})/g)].map((m) => m[1]!);
-    assert.equal(hashes.length, 10);
+    assert.equal(hashes.length, 11);
     for (const h of hashes) assert.ok(all.includes(h), `sha256 ${h.slice(0, 12)}… is in the PDF`);
     assert.deepEqual(result.evidence, { records: 14, files: 10, verified: 10 });
     const appendix = pagesWith(pages, 'Evidence appendix').filter((p) => p > 2);
@@ -863,7 +863,7 @@ describe('files and errors', () => {
     const r = await exportCommand(path.relative(dir, EXAMPLE), { pdf: 'r.pdf', html: 'r.html', browser: CHROMIUM, paper: 'a4', root: REPO }, dir);
     assert.ok(existsSync(path.join(dir, 'r.pdf')) && existsSync(path.join(dir, 'r.html')));
     const { out, err } = exportSummary(r, dir);
-    assert.match(out, /^Wrote r\.pdf \(\d+ pages, \d+ kB\)\nWrote r\.html \(\d+ kB\)\nEvidence: 10 of 10 files verified; \d+\.\d s\n$/);
+    assert.match(out, /^Wrote r\.pdf \(\d+ pages, \d+ kB\)\nWrote r\.html \(\d+ kB\)\nEvidence: 11 of 11 files verified; \d+\.\d s\n$/);
     assert.equal(err, '');
     await assert.rejects(exportCommand('nope.audit.md', { pdf: 'x.pdf' }, dir), /Cannot read nope\.audit\.md/);
     await assert.rejects(exportCommand(EXAMPLE, {}, dir), /give --pdf FILE, --html FILE or both/);
@@ -879,7 +879,7 @@ describe('files and errors', () => {
     assert.deepEqual(seen, [EXAMPLE, 'b/other.audit.md', 'b/missing.audit.md'], 'each report is announced as it is done');
     assert.deepEqual(readdirSync(path.join(dir, 'out')).sort(), ['other.html', 'other.pdf', 'redmi-1s.html', 'redmi-1s.pdf']);
     assert.equal(items[0]!.result!.pdf!.pages, pdfPages(path.join(dir, 'out', 'redmi-1s.pdf')).length);
-    assert.equal(items[0]!.result!.evidence.verified, 10);
+    assert.equal(items[0]!.result!.evidence.verified, 11);
     assert.ok(items[1]!.result!.errors > 0, 'the broken report is exported with its errors marked');
     assert.match(items[2]!.error ?? '', /Cannot read b\/missing\.audit\.md/);
     // two reports that would write the same file: nothing is written

@@ -103,7 +103,7 @@ describe('parseWebviewMessage', () => {
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: { nested: true } } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'F1' }, field: 'to', value: 'x'.repeat(100_001) } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: 867530912345678 } } },
-      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: ['a'] } } },
+      { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { IMEI: ['a', 1] } } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: JSON.parse('{"__proto__": "x"}') } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: { '': 'x' } } },
       { type: 'intent', requestId: 1, version: 1, intent: { type: 'setField', record: { id: 'D1' }, field: 'identifiers', value: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`k${i}`, 'v'])) } },

@@ -143,8 +143,12 @@ describe('timeline HTML of the example report', () => {
     assert.equal([...first.matchAll(/data-record=/g)].length, 7);
     const e2 = recordElements(t.html, 'E2')[0]!;
     assert.match(e2, /<span class="tl-time" title="2014-08-06T09:30:00Z">09:30 UTC<\/span>/);
+    // the retest's notes and capture, the same day: one event
+    assert.match(recordElements(t.html, 'E4')[0]!, /^<li class="tl-sub" data-record="E4">/);
+    assert.match(recordElements(t.html, 'E15')[0]!, /^<li class="tl-sub" data-record="E15">/);
     // a lone capture is an event of its own
-    assert.match(recordElements(t.html, 'E4')[0]!, /^<li class="tl-event tl-kind-evidence tl-party-analyst" data-record="E4">/);
+    const lone = timelineHtml(load([...FRONT(), '```evidence', 'id: E1', 'file: a.pcap', 'kind: pcap', 'captured: 2020-01-01T10:00:00Z', '```', ''].join('\n')).report, { mask }).html;
+    assert.match(recordElements(lone, 'E1')[0]!, /^<li class="tl-event tl-kind-evidence tl-party-analyst" data-record="E1">/);
   });
 
   test('deterministic', () => {

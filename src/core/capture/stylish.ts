@@ -11,7 +11,8 @@ import { visible } from '../lint/format/visible';
 import { byHost, type CaptureResult, type ScanResult } from './result';
 import type { CaptureMatch } from './types';
 
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+const PLURALS: Record<string, string> = { match: 'matches', entry: 'entries', canary: 'canaries' };
+const plural = (n: number, w: string) => `${n} ${n === 1 ? w : (PLURALS[w] ?? `${w}s`)}`;
 
 function whereText(m: CaptureMatch): string {
   const name = m.name !== undefined ? ` ${visible(m.name)}` : '';
@@ -35,7 +36,7 @@ function endpoint(ms: readonly CaptureMatch[]): string {
 }
 
 function captureTable(cap: CaptureResult, c: Colors): string[] {
-  const head = [cap.format ?? 'capture', cap.units !== undefined ? plural(cap.units, cap.format === 'har' ? 'entry' : 'frame').replace('entrys', 'entries') : undefined, cap.evidence, cap.engine].filter(Boolean).join(', ');
+  const head = [cap.format ?? 'capture', cap.units !== undefined ? plural(cap.units, cap.format === 'har' ? 'entry' : 'frame') : undefined, cap.evidence, cap.engine].filter(Boolean).join(', ');
   const out = ['', `${c.underline(visible(cap.path))} ${c.dim(`(${head})`)}`];
   if (cap.error) {
     out.push(`  ${c.red('✖')} ${visible(cap.error)}`);
@@ -54,7 +55,7 @@ function captureTable(cap: CaptureResult, c: Colors): string[] {
   }
   const units = new Set(requests.map((m) => m.locator)).size;
   const summary = requests.length
-    ? `${plural(requests.length, 'match')} sent in ${plural(units, cap.format === 'har' ? 'entry' : 'frame').replace('entrys', 'entries')} to ${plural(new Set(requests.map((m) => m.host ?? m.address)).size, 'host')}`
+    ? `${plural(requests.length, 'match')} sent in ${plural(units, cap.format === 'har' ? 'entry' : 'frame')} to ${plural(new Set(requests.map((m) => m.host ?? m.address)).size, 'host')}`
     : 'no canary sent';
   const responses = cap.matches.length - requests.length;
   out.push(`  ${requests.length ? c.yellow('⚠') : c.green('✔')} ${summary}${responses ? `; ${responses} only in responses (not flows)` : ''}`);
@@ -71,7 +72,7 @@ export function formatScanStylish(result: ScanResult, c: Colors): string {
   for (const cap of result.captures) out.push(...captureTable(cap, c));
   out.push('');
   const geo = result.data.geo ? `addresses located with ${result.data.geo}` : 'addresses not located (no location data found)';
-  out.push(c.dim(`${plural(result.canaries.length, 'canary')} searched (${[...new Set(result.canaries.map((k) => k.category))].join(', ')}); ${geo}; no network lookups.`).replace('canarys', 'canaries'));
+  out.push(c.dim(`${plural(result.canaries.length, 'canary')} searched (${[...new Set(result.canaries.map((k) => k.category))].join(', ')}); ${geo}; no network lookups.`));
   out.push('');
   return out.join('\n');
 }

@@ -1,0 +1,198 @@
+/**
+ * The capture scan of one report: which captures to read (those named, or
+ * every `har`/`pcap` evidence of the report), each read by its reader (HAR:
+ * har-reader.ts, with ripgrep picking the entries worth decoding; pcap and
+ * pcapng: tshark.ts), every unit searched by the core's matcher, every
+ * match given its endpoint's country and network from the offline data.
+ * The result holds no canary value, and host and field names pass through
+ * the report's redaction, so it can be printed, saved or sent on.
+ */
+
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { canariesOf } from '../../core/capture/canaries';
+import { registrableDomain } from '../../core/capture/domain';
+import type { GeoTable } from '../../core/capture/geo';
+import { Matcher } from '../../core/capture/match';
+import { DECODE_HINTS, literalsOf } from '../../core/capture/needles';
+import { toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type ScanResult } from '../../core/capture/result';
+import type { CaptureUnit } from '../../core/capture/types';
+import { EvidenceChecker, isInside } from '../../core/lint/evidence';
+import type { Report } from '../../core/report/model';
+import type { Taxonomy } from '../../core/report/taxonomy';
+import { DEFAULT_CONFIG } from '../../core/lint/config';
+import { taxonomyFor } from '../../core/lint/linter';
+import { redactionMask } from '../../core/redact';
+import '../evidence-files';
+import { loadGeoTable, geoDataProblem } from './geo-data';
+import { readHar } from './har-reader';
+import { readPcap } from './tshark';
+
+export interface ScanOptions {
+  /** The workspace: captures must lie inside it. */
+  root: string;
+  /** TLS key log (NSS format) for pcaps. */
+  keylog?: string;
+  /** tshark's path (default: found on PATH). */
+  tshark?: string;
+  /** ripgrep's path, or false to use the JavaScript reader only (default: found). */
+  rg?: string | false;
+  /** VS Code's install folder: its bundled ripgrep is used when none is on PATH. */
+  vscodeAppRoot?: string;
+  /** The location data (default: the table built with the tool; null: none). */
+  geo?: GeoTable | null;
+  taxonomy?: Taxonomy;
+  signal?: AbortSignal;
+  /** Called as captures are read: the capture's path, and bytes or frames done. */
+  onProgress?: (capture: string, done: number, total?: number) => void;
+}
+
+/** The kinds of evidence the scan reads. */
+export const CAPTURE_KINDS = new Set(['har', 'pcap']);
+
+/** The format of a capture, from its first bytes (never from its name). */
+export async function sniffFormat(file: string): Promise<CaptureFormat | undefined> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const { bytesRead } = await fh.read(buf, 0, 16, 0);
+    const head = buf.subarray(0, bytesRead);
+    const magic = head.length >= 4 ? head.readUInt32BE(0) : 0;
+    if (magic === 0x0a0d0d0a) return 'pcapng';
+    if ([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(magic)) return 'pcap';
+    const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    if (text.startsWith('{')) return 'har';
+    return undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The captures a report cites: evidence of kind har or pcap with a file. */
+export function citedCaptures(report: Report): { id: string; file: string }[] {
+  const out: { id: string; file: string }[] = [];
+  for (const r of report.records) {
+    if (r.kind !== 'evidence' || !r.id) continue;
+    const kind = r.fields.get('kind')?.value;
+    const file = r.fields.get('file')?.value;
+    if (kind?.type !== 'scalar' || file?.type !== 'scalar' || typeof file.value !== 'string') continue;
+    if (CAPTURE_KINDS.has(String(kind.value))) out.push({ id: r.id, file: file.value });
+  }
+  return out;
+}
+
+/** The evidence id of a report whose `file` is `resolved`. */
+function evidenceFor(report: Report, reportDir: string, resolved: string): string | undefined {
+  for (const r of report.records) {
+    if (r.kind !== 'evidence' || !r.id) continue;
+    const file = r.fields.get('file')?.value;
+    if (file?.type === 'scalar' && typeof file.value === 'string' && path.resolve(reportDir, file.value) === resolved) return r.id;
+  }
+  return undefined;
+}
+
+let geoCache: GeoTable | undefined | null;
+
+/** The default location table (loaded once), or null with the reason in `geoDataProblem()`. */
+export function defaultGeo(): GeoTable | null {
+  if (geoCache === undefined) geoCache = loadGeoTable() ?? null;
+  return geoCache;
+}
+
+export { geoDataProblem };
+
+/**
+ * Scan the captures of a report. `captures`: paths as the user gave them
+ * (relative to the current folder); none: every capture the report cites.
+ */
+export async function scanReport(report: Report, reportPath: string, captures: readonly string[] | undefined, opts: ScanOptions): Promise<ScanResult> {
+  const reportDir = path.dirname(path.resolve(reportPath));
+  const root = path.resolve(opts.root);
+  const taxonomy = opts.taxonomy ?? taxonomyFor(report, DEFAULT_CONFIG);
+  const canaries = canariesOf(report, taxonomy);
+  const matcher = new Matcher(canaries);
+  const literals = literalsOf(matcher.forms.flat());
+  const mask = redactionMask(report);
+  const geo = opts.geo === undefined ? defaultGeo() : opts.geo;
+  const enrich: Enricher = { locate: geo ? (a) => geo.lookup(a) : undefined, domain: registrableDomain };
+  const checker = new EvidenceChecker();
+
+  const targets: { shown: string; file: string; evidence?: string }[] = [];
+  if (captures && captures.length) {
+    for (const c of captures) {
+      const resolved = path.resolve(c);
+      const rel = path.relative(reportDir, resolved).split(path.sep).join('/');
+      targets.push({ shown: rel, file: rel, evidence: evidenceFor(report, reportDir, resolved) });
+    }
+  } else {
+    for (const c of citedCaptures(report)) targets.push({ shown: c.file, file: c.file, evidence: c.id });
+  }
+
+  const results: CaptureResult[] = [];
+  for (const t of targets) {
+    opts.signal?.throwIfAborted();
+    const res: CaptureResult = { path: mask(t.shown), matches: [], undecrypted: 0, warnings: [] };
+    if (t.evidence) res.evidence = t.evidence;
+    results.push(res);
+    const abs = path.resolve(reportDir, t.file);
+    if (!isInside(root, abs)) {
+      res.error = 'The capture lies outside the workspace; move it inside, or scan with --root set to a folder holding both.';
+      continue;
+    }
+    const status = await checker.check(path.relative(reportDir, abs).split(path.sep).join('/') || t.file, reportDir, root);
+    if (status.state !== 'ok') {
+      res.error = status.state === 'missing' ? 'The file does not exist.' : status.state === 'escape' ? `The file cannot be read: ${status.reason}.` : status.state === 'not-a-file' ? 'It is a folder, not a capture.' : status.message;
+      continue;
+    }
+    res.sha256 = status.sha256;
+    try {
+      const format = await sniffFormat(abs);
+      if (!format) {
+        res.error = 'It is neither a HAR file (JSON) nor a pcap or pcapng capture (its first bytes say so, whatever its name).';
+        continue;
+      }
+      res.format = format;
+      const onUnit = (unit: CaptureUnit) => {
+        const { matches, warnings } = matcher.matchUnit(unit);
+        for (const w of warnings) if (!res.warnings.includes(w)) res.warnings.push(w);
+        for (const m of matches) {
+          const cm = toCaptureMatch(unit, m, canaries, enrich);
+          if (cm.host) cm.host = mask(cm.host);
+          if (cm.domain) cm.domain = mask(cm.domain);
+          if (cm.name) cm.name = mask(cm.name);
+          res.matches.push(cm);
+        }
+      };
+      if (format === 'har') {
+        const reader = readHar(abs, {
+          literals,
+          hints: [...DECODE_HINTS],
+          rg: opts.rg,
+          vscodeAppRoot: opts.vscodeAppRoot,
+          signal: opts.signal,
+          onProgress: (done, total) => opts.onProgress?.(res.path, done, total),
+        });
+        for await (const unit of reader.units) onUnit(unit);
+        const sum = await reader.done;
+        res.units = sum.entries;
+        res.engine = sum.engine === 'ripgrep' ? 'ripgrep prefilter' : 'JavaScript reader';
+        for (const w of sum.warnings) res.warnings.push(mask(w));
+      } else {
+        const reader = readPcap(abs, { tshark: opts.tshark, keylog: opts.keylog, signal: opts.signal, onProgress: (frames) => opts.onProgress?.(res.path, frames) });
+        for await (const unit of reader.units) onUnit(unit);
+        const sum = await reader.done;
+        res.units = sum.frames;
+        res.undecrypted = sum.undecryptedStreams;
+        if (sum.quicStreams) res.quic = sum.quicStreams;
+        res.engine = `tshark ${sum.tsharkVersion}`;
+        for (const w of sum.warnings) res.warnings.push(mask(w));
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      res.error = mask((err as Error).message);
+    }
+  }
+  const data: ScanResult['data'] = { domains: 'Public Suffix List (tldts)' };
+  if (geo) data.geo = geo.describe();
+  return { version: 1, captures: results, canaries: canaries.map((c) => ({ device: c.device, category: c.category })), data };
+}
