@@ -15,7 +15,8 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { entryToUnit, normalizeProtocol, recoverBytes } from '../../src/core/capture/har/entry';
 import type { CaptureUnit, Part } from '../../src/core/capture/types';
-import { fileForms, HarReadError, readHar, withoutSuperstrings, type ReadHarOptions } from '../../src/node/capture/har-reader';
+import type { Expected } from '../fixtures/captures/har/make-fixtures';
+import { fileForms, HarReadError, NeedleSearch, readHar, withoutSuperstrings, type ReadHarOptions } from '../../src/node/capture/har-reader';
 import { findRipgrep } from '../../src/node/capture/ripgrep';
 
 const DIR = path.resolve(__dirname, '..', 'fixtures', 'captures', 'har');
@@ -24,20 +25,6 @@ const PRODUCERS = ['chrome', 'firefox', 'mitmproxy', 'httptoolkit', 'charles'];
 const HINTS = [{ literal: 'H4sI' }, { literal: 'content-encoding', ignoreCase: true }];
 const RG = findRipgrep(undefined);
 
-interface Expected {
-  locator: string;
-  direction: 'request' | 'response';
-  where: string;
-  name?: string;
-  category: string;
-  form: string;
-  needle: string;
-  host: string;
-  address?: string;
-  port: number;
-  tls: boolean;
-  protocol?: string;
-}
 
 async function read(file: string, opts: Partial<ReadHarOptions> = {}): Promise<{ units: CaptureUnit[]; summary: Awaited<ReturnType<typeof readHar>['done']> }> {
   const { units, done } = readHar(file, { literals: [], hints: [], ...opts });
@@ -452,6 +439,36 @@ describe('needles as a JSON writer wrote them', () => {
   });
   test('a needle that contains another one is dropped', () => {
     assert.deepEqual(withoutSuperstrings(['abcdef', 'bcd', 'xyz', 'bcd']), ['bcd', 'xyz']);
+  });
+});
+
+describe('the JavaScript needle search', () => {
+  test('property: every occurrence, overlapping ones too, as a naive search finds them (ASCII case folded for ignoreCase hints)', () => {
+    const bytes = (s: string) => Buffer.from(s, 'latin1');
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[abAB\u00e9-]{0,200}$/),
+        fc.array(fc.stringMatching(/^[abAB-]{1,4}$/), { maxLength: 4 }),
+        fc.array(fc.stringMatching(/^[ab-]{1,4}$/), { maxLength: 3 }),
+        fc.nat(20),
+        (hay, lits, folded, fresh) => {
+          const h = bytes(hay);
+          const f = Math.min(fresh, h.length);
+          const got: string[] = [];
+          new NeedleSearch({ literals: lits.map(bytes), hints: [], hintsFolded: folded.map(bytes) }).find(h, f, (at, hint) => got.push(`${at}${hint ? 'h' : 'l'}`));
+          const want: [number, string][] = [];
+          const naive = (hayS: string, needles: string[], tag: string) => {
+            for (const n of needles) for (let at = hayS.indexOf(n); at >= 0; at = hayS.indexOf(n, at + 1)) if (at + n.length > f) want.push([at, `${at}${tag}`]);
+          };
+          naive(hay, lits, 'l');
+          naive(hay.replace(/[A-Z]/g, (c) => c.toLowerCase()), folded, 'h');
+          assert.deepEqual([...got].sort(), want.map((w) => w[1]).sort());
+          const offsets = got.map((g) => parseInt(g, 10));
+          assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'in offset order');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -531,6 +531,7 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
   const pending: EntryExtent[] = [];
   let candidates = 0;
   const searchAll = nd.literals.length + nd.hints.length + nd.hintsFolded.length > 0;
+  const search = new NeedleSearch(nd);
   while (pos < ctx.size) {
     throwIfAborted(opts.signal);
     const { bytesRead } = await ctx.fh.read(buf, 0, buf.length, pos);
@@ -541,26 +542,7 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
       const win = carry.length ? Buffer.concat([carry, view]) : view;
       const base = pos - carry.length;
       const fresh = carry.length; // a match must end after the carried bytes
-      const find = (hay: Buffer, needle: Buffer, into: number[]) => {
-        let at = hay.indexOf(needle, Math.max(0, fresh - needle.length + 1));
-        while (at >= 0) {
-          into.push(base + at);
-          at = hay.indexOf(needle, at + 1);
-        }
-      };
-      const before = [lits.length, hints.length];
-      for (const n of nd.literals) find(win, n, lits);
-      for (const n of nd.hints) find(win, n, hints);
-      if (nd.hintsFolded.length) {
-        const low = Buffer.from(win);
-        for (let k = 0; k < low.length; k++) {
-          const c = low[k]!;
-          if (c >= 0x41 && c <= 0x5a) low[k] = c + 0x20;
-        }
-        for (const n of nd.hintsFolded) find(low, n, hints);
-      }
-      sortTail(lits, before[0]!);
-      sortTail(hints, before[1]!);
+      search.find(win, fresh, (at, hint) => (hint ? hints : lits).push(base + at));
       carry = Buffer.from(win.subarray(Math.max(0, win.length - keep)));
     }
     pos += bytesRead;
@@ -594,11 +576,71 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
   summary.entries = scanner.entriesSeen;
 }
 
-/** Sorts `a[from..]` and merges it into place (each needle's hits come sorted; several needles interleave). */
-function sortTail(a: number[], from: number): void {
-  if (a.length - from < 2) return;
-  const tail = a.splice(from).sort((x, y) => x - y);
-  for (const v of tail) a.push(v);
+const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+
+/**
+ * Every occurrence of many needles in one pass: the first two bytes of each position are
+ * looked up in a table of the needles' first two bytes, and only the needles filed there are
+ * compared. Needles of one byte are found with `indexOf`.
+ */
+export class NeedleSearch {
+  private readonly table = new Uint8Array(65536);
+  private readonly buckets = new Map<number, { bytes: Buffer; folded: boolean; hint: boolean }[]>();
+  private readonly single: { bytes: Buffer; hint: boolean }[] = [];
+
+  constructor(nd: { literals: Buffer[]; hints: Buffer[]; hintsFolded: Buffer[] }) {
+    const add = (bytes: Buffer, folded: boolean, hint: boolean) => {
+      const firsts = (b: number) => (folded && b >= 0x61 && b <= 0x7a ? [b, b - 0x20] : [b]);
+      if (bytes.length === 1) {
+        for (const b of firsts(bytes[0]!)) this.single.push({ bytes: Buffer.from([b]), hint });
+        return;
+      }
+      for (const a of firsts(bytes[0]!))
+        for (const b of firsts(bytes[1]!)) {
+          const key = (a << 8) | b;
+          this.table[key] = 1;
+          let list = this.buckets.get(key);
+          if (!list) this.buckets.set(key, (list = []));
+          list.push({ bytes, folded, hint });
+        }
+    };
+    for (const b of nd.literals) add(b, false, false);
+    for (const b of nd.hints) add(b, false, true);
+    for (const b of nd.hintsFolded) add(b, true, true);
+  }
+
+  /** Calls `hit` (in offset order) for each occurrence in `hay` that ends at or after `fresh`. */
+  find(hay: Buffer, fresh: number, hit: (at: number, hint: boolean) => void): void {
+    const n = hay.length;
+    const table = this.table;
+    const found: number[] = [];
+    const kinds: boolean[] = [];
+    for (let i = 0; i + 1 < n; i++) {
+      const key = (hay[i]! << 8) | hay[i + 1]!;
+      if (table[key] === 0) continue;
+      for (const nd of this.buckets.get(key)!) {
+        const len = nd.bytes.length;
+        if (i + len > n || i + len <= fresh) continue;
+        let k = 2;
+        if (nd.folded) while (k < len && lower(hay[i + k]!) === nd.bytes[k]) k++;
+        else while (k < len && hay[i + k] === nd.bytes[k]) k++;
+        if (k === len) {
+          found.push(i);
+          kinds.push(nd.hint);
+        }
+      }
+    }
+    for (const s of this.single) {
+      for (let at = hay.indexOf(s.bytes[0]!, fresh); at >= 0; at = hay.indexOf(s.bytes[0]!, at + 1)) {
+        found.push(at);
+        kinds.push(s.hint);
+      }
+    }
+    if (this.single.length) {
+      const order = found.map((_, j) => j).sort((a, b) => found[a]! - found[b]!);
+      for (const j of order) hit(found[j]!, kinds[j]!);
+    } else for (let j = 0; j < found.length; j++) hit(found[j]!, kinds[j]!);
+  }
 }
 
 // ---------------------------------------------------------------------------
