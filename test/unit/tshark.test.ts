@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureUnit, Part } from '../../src/core/capture/types';
-import { findTshark, isoTime, PcapReadError, readPcap, readPcapAll, TsharkMissing, type ReadPcapOptions } from '../../src/node/capture/tshark';
+import { findTshark, isoTime, PacketReader, PcapReadError, readPcap, readPcapAll, TsharkMissing, type Layers, type ReadPcapOptions } from '../../src/node/capture/tshark';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'captures', 'pcap');
 const fx = (name: string) => path.join(DIR, name);
@@ -271,4 +271,64 @@ test('extraPorts adds decode-as rules: TLS forced on 5222 makes that stream a TL
   const forced = await readPcapAll(fx('dns-raw.pcap'), { extraPorts: { tls: [5222] } });
   assert.equal(forced.summary.tlsStreams, 1);
   assert.ok(!forced.units.some((u) => u.port === 5222 && u.response.length), 'the server side now reads as TLS, not as a raw payload');
+});
+
+// ── the packet logic on hand-written EK packets (no tshark needed) ──────────
+
+let frameNo = 0;
+function pkt(protocols: string, fields: Record<string, string | string[]>): Layers {
+  const l: Layers = { frame_number: [String(++frameNo)], frame_time_epoch: ['1700000000.5'], frame_protocols: [`eth:ethertype:ip:${protocols}`] };
+  for (const [k, v] of Object.entries(fields)) l[k] = Array.isArray(v) ? v : [v];
+  return l;
+}
+const tcp = (src: string, sport: number, dst: string, dport: number, extra: Record<string, string | string[]> = {}) => ({
+  ip_src: src, ip_dst: dst, tcp_stream: '0', tcp_srcport: String(sport), tcp_dstport: String(dport), tcp_flags_syn: '0', tcp_flags_ack: '1', ...extra,
+});
+
+test('PacketReader: a frame listing tls:tls is no decrypted data; the stream still counts as undecrypted', () => {
+  const r = new PacketReader(1 << 20, []);
+  r.packet(pkt('tcp', tcp('10.0.0.2', 40000, '93.184.216.34', 443, { tcp_flags_syn: '1', tcp_flags_ack: '0' })));
+  r.packet(pkt('tcp:tls', tcp('10.0.0.2', 40000, '93.184.216.34', 443, { tls_handshake_type: '1', tls_handshake_extensions_server_name: 'x.example', tcp_len: '500' })));
+  r.packet(pkt('tcp:tls:tls', tcp('93.184.216.34', 443, '10.0.0.2', 40000, { tls_record_opaque_type: ['23', '23'], tcp_len: '900' })));
+  const s = r.summary('test');
+  assert.equal(s.tlsStreams, 1);
+  assert.equal(s.undecryptedStreams, 1);
+});
+
+test('PacketReader: without a SYN, a request or a ClientHello the side on the lower port is the server', () => {
+  const r = new PacketReader(1 << 20, []);
+  const units = r.packet(pkt('tcp:data', tcp('93.184.216.34', 5228, '10.0.0.2', 51000, { tcp_len: '3', privacyaudit_raw: '6f6b0a' })));
+  assert.equal(units.length, 1);
+  assert.equal(units[0]!.address, '93.184.216.34');
+  assert.equal(units[0]!.port, 5228);
+  assert.equal(units[0]!.request.length, 0);
+  assert.equal(partText(units[0]!.response[0]!), 'ok\n');
+});
+
+test('PacketReader: an ICMP error quoting a UDP packet is not read as that packet', () => {
+  const r = new PacketReader(1 << 20, []);
+  const units = r.packet(pkt('icmp:ip:udp:data', { ip_src: '10.0.0.1', ip_dst: '10.0.0.2', udp_stream: '0', udp_srcport: '40000', udp_dstport: '53000', privacyaudit_raw: '41' }));
+  assert.deepEqual(units, []);
+});
+
+test('PacketReader: DNS answers name the addresses that later connections go to; a gzip body tshark could not inflate keeps its encoding', () => {
+  const r = new PacketReader(1 << 20, []);
+  r.packet(pkt('udp:dns', { ip_src: '10.0.0.2', ip_dst: '10.0.0.1', udp_stream: '0', udp_srcport: '5353', udp_dstport: '53', dns_flags_response: '0', dns_qry_name: 'T.Example.com' }));
+  r.packet(pkt('udp:dns', { ip_src: '10.0.0.1', ip_dst: '10.0.0.2', udp_stream: '0', udp_srcport: '53', udp_dstport: '5353', dns_flags_response: '1', dns_qry_name: 'T.Example.com', dns_a: ['198.51.100.7'] }));
+  const gz = '1f8b0800000000000003cbcc4dcdb43536373432b4303431b5303236343634040058a0e51d13000000';
+  const units = r.packet(
+    pkt('tcp:http', {
+      ...tcp('10.0.0.2', 41000, '198.51.100.7', 8080, { tcp_stream: '1', tcp_len: '200' }),
+      http_request_method: 'POST', http_request_uri: '/c?a=1&b', http_request_version: 'HTTP/1.1',
+      http_request_line: ['Content-Encoding: gzip\r\n', 'Cookie: a=1; b\r\n'], http_content_encoding: 'gzip', privacyaudit_body: gz,
+    }),
+  );
+  assert.equal(units.length, 1);
+  const u = units[0]!;
+  assert.equal(u.host, 't.example.com', 'no Host header: the DNS name that answered with the address');
+  assert.equal(u.protocol, 'http/1.1');
+  assert.equal(u.time, '2023-11-14T22:13:20.500000Z');
+  assert.deepEqual(u.request.filter((p) => p.where === 'query').map((p) => [p.name, p.text]), [['a', '1'], ['b', '']]);
+  assert.deepEqual(u.request.filter((p) => p.where === 'cookie').map((p) => [p.name, p.text]), [['a', '1'], ['b', '']]);
+  assert.equal(u.request.find((p) => p.where === 'body')?.contentEncoding, 'gzip');
 });

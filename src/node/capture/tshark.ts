@@ -169,9 +169,10 @@ const MAX_LINE = 96 * MiB;
  *   stream tshark reassembles HTTP or TLS from. Printing `tcp.payload` for
  *   every frame would double the output of a capture full of HTTP or TLS
  *   (measured: about a third of tshark's time on an 84 MB capture).
- * The stream bookkeeping mirrors `Reader.tcpPacket`: a stream is HTTP or TLS
+ * The stream bookkeeping mirrors `PacketReader.tcpPacket`: a stream is HTTP or TLS
  * once tshark shows one of them in it, or when its first bytes look like an
- * HTTP request line, an HTTP status line or a TLS handshake record.
+ * HTTP request line, an HTTP status line or a TLS handshake record; from then
+ * on none of its frames is read as a raw payload.
  */
 function luaScript(limit: number): string {
   return `-- privacy-audit: bytes for the capture scan
@@ -219,27 +220,32 @@ local function looks_known(r)
   return false
 end
 function p.dissector(tvb, pinfo, tree)
-  local t = nil
-  local function sub()
-    if t == nil then t = tree:add(p) end
-    return t
-  end
-  for _, fi in ipairs({ file_data() }) do add(sub(), f_body, fi) end
-  for _, fi in ipairs({ ws_payload() }) do add(sub(), f_ws, fi) end
   local tp = tcp_payload()
+  local up = nil
+  if tp == nil then
+    up = udp_payload()
+    if up == nil then return end
+  end
+  local t = nil
+  for _, fi in ipairs({ file_data() }) do
+    t = t or tree:add(p)
+    add(t, f_body, fi)
+  end
+  for _, fi in ipairs({ ws_payload() }) do
+    t = t or tree:add(p)
+    add(t, f_ws, fi)
+  end
   if tp ~= nil then
     local st = tcp_stream()
     local id = st and st.value or -1
+    if known[id] then return end
     if p_http() or p_http2() or p_ws() or p_tls() then
       known[id] = true
-    elseif not (p_dns() or p_mdns() or p_llmnr()) and not known[id] then
-      if looks_known(tp.range) then known[id] = true else add(sub(), f_raw, tp) end
+    elseif not (p_dns() or p_mdns() or p_llmnr()) then
+      if looks_known(tp.range) then known[id] = true else add(t or tree:add(p), f_raw, tp) end
     end
-  else
-    local up = udp_payload()
-    if up ~= nil and not (p_dns() or p_mdns() or p_llmnr() or p_quic() or p_gquic() or p_dtls()) then
-      add(sub(), f_raw, up)
-    end
+  elseif not (p_dns() or p_mdns() or p_llmnr() or p_quic() or p_gquic() or p_dtls()) then
+    add(t or tree:add(p), f_raw, up)
   end
 end
 register_postdissector(p)
@@ -261,6 +267,9 @@ const FIELDS = [
 ];
 const LUA_FIELDS = ['privacyaudit.body', 'privacyaudit.ws', 'privacyaudit.raw', 'privacyaudit.cut'];
 const NO_LUA_FIELDS = ['http.file_data', 'websocket.payload.text', 'tcp.payload', 'udp.payload'];
+
+/** The EK line of a TCP frame with no payload, no SYN and no other field (tcp.len is the last TCP field asked for). */
+const BARE_ACK = /"tcp_flags_syn":\["0"\],"tcp_flags_ack":\["[01]"\],"tcp_len":\["0"\]\}\}$/;
 
 /** tshark's stderr lines that are not errors. */
 const HARMLESS_STDERR = [/^Running as user "root"/, /^\s*$/];
@@ -330,7 +339,8 @@ function magicOf(file: string): string | undefined {
   }
 }
 
-type Layers = Record<string, string[] | undefined>;
+/** One EK packet's `layers`: tshark's field names with `_` for `.`, every value an array of strings. */
+export type Layers = Record<string, string[] | undefined>;
 
 async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<CaptureUnit, PcapSummary, undefined> {
   const signal = opts.signal;
@@ -374,21 +384,32 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   const onAbort = () => stop(child);
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const state = new Reader(maxField, warnings);
+  const state = new PacketReader(maxField, warnings);
   let finished = false;
   try {
-    for await (const line of lines(child.stdout!, warnings)) {
+    let nextProgress = 5000;
+    for await (const batch of lineBatches(child.stdout!, warnings)) {
       if (signal?.aborted) throw cancelled();
-      if (line.startsWith('{"index"')) continue;
-      let doc: { layers?: Layers };
-      try {
-        doc = JSON.parse(line) as { layers?: Layers };
-      } catch {
-        throw new PcapReadError(file, `${file}: tshark printed something that is not JSON (${line.slice(0, 80)})`, state.frames);
+      for (const line of batch) {
+        if (line.startsWith('{"index"')) continue;
+        // A bare TCP acknowledgement (its last field is tcp.len, 0): nothing to read, only counted.
+        if (BARE_ACK.test(line)) {
+          state.frames++;
+          continue;
+        }
+        let doc: { layers?: Layers };
+        try {
+          doc = JSON.parse(line) as { layers?: Layers };
+        } catch {
+          throw new PcapReadError(file, `${file}: tshark printed something that is not JSON (${line.slice(0, 80)})`, state.frames);
+        }
+        const out = state.packet(doc.layers ?? {});
+        for (const u of out) yield u;
       }
-      const out = state.packet(doc.layers ?? {});
-      if (state.frames % 5000 === 0) opts.onProgress?.(state.frames);
-      for (const u of out) yield u;
+      if (state.frames >= nextProgress) {
+        opts.onProgress?.(state.frames);
+        nextProgress = state.frames + 5000;
+      }
     }
     const end = await exited;
     if (signal?.aborted) throw cancelled();
@@ -413,6 +434,10 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
     opts.onProgress?.(state.frames);
     finished = true;
     return state.summary(info.version);
+  } catch (err) {
+    // stopping tshark on abort closes its output under the loop
+    if (signal?.aborted && !(err instanceof PcapReadError)) throw cancelled();
+    throw err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (!finished) stop(child);
@@ -430,19 +455,26 @@ function stop(child: ChildProcess): void {
   child.stdout?.destroy();
 }
 
-/** Lines of a stream, without holding more than one line (and skipping lines over MAX_LINE). */
-async function* lines(stream: NodeJS.ReadableStream, warnings: string[]): AsyncGenerator<string> {
+/**
+ * The lines of a stream, a chunk's worth at a time (fewer awaits than one per
+ * line), never holding more than one unfinished line; a line over MAX_LINE is
+ * skipped with a warning.
+ */
+async function* lineBatches(stream: NodeJS.ReadableStream, warnings: string[]): AsyncGenerator<string[]> {
   let parts: Buffer[] = [];
   let size = 0;
   let skipping = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const batch: string[] = [];
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
       if (nl < 0) break;
       if (!skipping) {
-        parts.push(chunk.subarray(start, nl));
-        yield Buffer.concat(parts).toString('utf8');
+        if (parts.length) {
+          parts.push(chunk.subarray(start, nl));
+          batch.push(Buffer.concat(parts).toString('utf8'));
+        } else batch.push(chunk.toString('utf8', start, nl));
       }
       parts = [];
       size = 0;
@@ -459,8 +491,9 @@ async function* lines(stream: NodeJS.ReadableStream, warnings: string[]): AsyncG
         skipping = true;
       }
     }
+    if (batch.length) yield batch;
   }
-  if (parts.length && !skipping) yield Buffer.concat(parts).toString('utf8');
+  if (parts.length && !skipping) yield [Buffer.concat(parts).toString('utf8')];
 }
 
 // ── turning packets into units ─────────────────────────────────────────────
@@ -488,7 +521,7 @@ interface Stream {
 
 const MAX_STREAMS = 200_000;
 const MAX_DNS = 100_000;
-/** Subprotocols of a TLS handshake (certificates): not application data. */
+/** Subprotocols of a TLS handshake (certificates): not application data. (A frame holding two TLS PDUs lists `tls:tls`.) */
 const CERT_PROTOCOLS = /^(x509|pkix|pkcs|ocsp|cms|ber|logotypecertextn|ns_cert_exts|x509af|x509ce|x509if|x509sat)/;
 const DNS_PROTOCOLS = new Set(['dns', 'mdns', 'llmnr']);
 const HTTP_START = /^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH|CONNECT|TRACE|PRI) |^HTTP\/[12]/;
@@ -589,7 +622,8 @@ function isText(b: Uint8Array): boolean {
   return bad <= n / 20;
 }
 
-class Reader {
+/** Turns EK packets, in frame order, into units, and keeps the counts of the summary (exported for tests). */
+export class PacketReader {
   frames = 0;
   units = 0;
   private readonly tcp = new Map<string, Stream>();
@@ -713,7 +747,7 @@ class Reader {
     this.orient(s, from, to, hint);
     const fromClient = this.isFromClient(s, from);
     const tlsIx = app.indexOf('tls');
-    const inner = tlsIx >= 0 ? app.slice(tlsIx + 1).filter((p) => !CERT_PROTOCOLS.test(p)) : [];
+    const inner = tlsIx >= 0 ? app.slice(tlsIx + 1).filter((p) => p !== 'tls' && !CERT_PROTOCOLS.test(p)) : [];
     const units: CaptureUnit[] = [];
     const base = (protocol: string, tls: boolean): CaptureUnit => ({
       locator: `frame=${frame}`,
@@ -781,7 +815,7 @@ class Reader {
           if (HTTP_START.test(head)) s.kind = 'http';
           else if (bytes[0] === 0x16 && bytes[1] === 0x03) s.kind = 'tls';
         }
-        if (app.length > 0 || s.kind === undefined) {
+        if (s.kind === undefined) {
           const u = base(app.find((p) => p !== 'data') ?? 'tcp', false);
           u.host = this.hostFor(s);
           (fromClient ? u.request : u.response).push({ where: 'payload', bytes: this.cut(bytes, 'payload', frame) });
