@@ -190,7 +190,7 @@ describe('export of the example', () => {
     const hashes = [...readFileSync(EXAMPLE, 'utf8').matchAll(/sha256: ([0-9a-f]{64})/g)].map((m) => m[1]!);
     assert.equal(hashes.length, 11);
     for (const h of hashes) assert.ok(all.includes(h), `sha256 ${h.slice(0, 12)}… is in the PDF`);
-    assert.deepEqual(result.evidence, { records: 14, files: 10, verified: 10 });
+    assert.deepEqual(result.evidence, { records: 15, files: 11, verified: 11 });
     const appendix = pagesWith(pages, 'Evidence appendix').filter((p) => p > 2);
     assert.ok(appendix.length >= 1);
     assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('10of10evidencefilesmatchtheirrecordedsha256'));

@@ -25,8 +25,10 @@ export interface UnitMatch {
   canary: number;
   direction: 'request' | 'response';
   where: Where;
-  /** Header, cookie, query, form or JSON field name. */
+  /** The header, cookie or query parameter (the part's name; `send`/`receive` for WebSocket messages). */
   name?: string;
+  /** The JSON or form field inside it that held the value (the innermost one). */
+  field?: string;
   /** Outermost first; `['plain']` when found as written. */
   transforms: string[];
   /** The normal form that matched (`as written`, `E.164` …). */
@@ -135,11 +137,11 @@ export class Matcher {
       // the body as sent is compressed: its decoded form is the layer that matters
       const decoded = this.inflate(raw, enc, state);
       if (decoded) {
-        this.layer(decoded.bytes, [decoded.kind], 1, ctx, part.name);
+        this.layer(decoded.bytes, [decoded.kind], 1, ctx, undefined);
         return;
       }
     }
-    this.layer(raw, [], 0, ctx, part.name);
+    this.layer(raw, [], 0, ctx, undefined);
   }
 
   private inflate(buf: Buffer, encoding: string, state: State): { bytes: Buffer; kind: string } | undefined {
@@ -161,9 +163,10 @@ export class Matcher {
     return undefined;
   }
 
-  private search(layer: Buffer, chain: string[], ctx: Ctx, name: string | undefined): void {
+  private search(layer: Buffer, chain: string[], ctx: Ctx, field: string | undefined, skip?: ReadonlySet<number>): void {
     const lower = this.anyCaseless ? lowerAscii(layer) : layer;
     for (const t of this.targets) {
+      if (skip?.has(t.canary)) continue;
       const hay = t.caseless ? lower : layer;
       let at = hay.indexOf(t.needle);
       while (at >= 0) {
@@ -180,8 +183,9 @@ export class Matcher {
         if (ok) {
           const transforms = [...chain, ...(t.suffix ? [t.suffix] : [])];
           const m: UnitMatch = { canary: t.canary, direction: ctx.direction, where: ctx.where, transforms: transforms.length ? transforms : ['plain'], form: t.form };
-          if (name !== undefined) m.name = name;
-          const key = `${m.canary}|${m.direction}|${m.where}|${m.name ?? ''}|${m.transforms.join('>')}`;
+          if (ctx.name !== undefined) m.name = ctx.name;
+          if (field !== undefined) m.field = field;
+          const key = `${m.canary}|${m.direction}|${m.where}|${m.name ?? ''}|${m.field ?? ''}|${m.transforms.join('>')}`;
           if (!ctx.state.found.has(key)) ctx.state.found.set(key, m);
           break;
         }
@@ -190,7 +194,7 @@ export class Matcher {
     }
   }
 
-  private layer(buf: Buffer, chain: string[], depth: number, ctx: Ctx, name: string | undefined): void {
+  private layer(buf: Buffer, chain: string[], depth: number, ctx: Ctx, field: string | undefined): void {
     const { state } = ctx;
     if (state.layers >= this.limits.layers || state.bytes + buf.length > this.limits.unitBytes) {
       state.warnings.add('decoding budget of one entry reached: some nested encodings were not searched');
@@ -198,7 +202,7 @@ export class Matcher {
     }
     state.layers++;
     state.bytes += buf.length;
-    const next = (bytes: Buffer, kind: string, field = name) => {
+    const next = (bytes: Buffer, kind: string) => {
       if (bytes.length >= 6 && !bytes.equals(buf)) this.layer(bytes, [...chain, kind], depth + 1, ctx, field);
     };
     const deeper = depth < this.limits.depth;
@@ -219,15 +223,23 @@ export class Matcher {
     const s = buf.length >= 8 ? buf.toString('latin1') : '';
     const trimmed = s.trim();
     // A JSON document or a form body is searched field by field, so that
-    // each match names its field; the raw text adds nothing then.
+    // each match names its field; the text as a whole is then searched only
+    // for what no field showed (a value in a key, or text that only looked
+    // like a form: `356721094823151;t=1`).
+    const mark = state.found.size;
+    const rest = () => {
+      const below = new Set([...state.found.values()].slice(mark).map((m) => m.canary));
+      this.search(buf, chain, ctx, field, below);
+    };
     if (deeper && (trimmed.startsWith('{') || trimmed.startsWith('[')) && buf.length <= this.limits.inflateBytes) {
       const doc = parseJson(buf);
       if (doc !== undefined && typeof doc === 'object' && doc !== null) {
-        for (const [field, value] of jsonStrings(doc)) {
-          this.layer(Buffer.from(value, 'utf8'), [...chain, 'json'], depth + 1, ctx, field ?? name);
+        for (const [key, value] of jsonStrings(doc)) {
+          this.layer(Buffer.from(value, 'utf8'), [...chain, 'json'], depth + 1, ctx, key ?? field);
           // binary written as latin-1 characters (as mitmproxy writes bodies): its bytes too
-          if (/[\x80-\xff]/.test(value) && !/[^\x00-\xff]/.test(value)) this.layer(Buffer.from(value, 'latin1'), [...chain, 'json'], depth + 1, ctx, field ?? name);
+          if (/[\x80-\xff]/.test(value) && !/[^\x00-\xff]/.test(value)) this.layer(Buffer.from(value, 'latin1'), [...chain, 'json'], depth + 1, ctx, key ?? field);
         }
+        rest();
         return;
       }
     }
@@ -236,14 +248,15 @@ export class Matcher {
         const eq = pair.indexOf('=');
         const value = pair.slice(eq + 1);
         if (!value) continue;
-        const field = percentDecode(pair.slice(0, eq), true).toString('utf8');
-        this.layer(percentDecode(value, true), [...chain, 'form'], depth + 1, ctx, field);
+        const key = percentDecode(pair.slice(0, eq), true).toString('utf8');
+        this.layer(percentDecode(value, true), [...chain, 'form'], depth + 1, ctx, key);
         // apps often send base64 in a form without escaping its `+`
-        if (value.includes('+')) this.layer(percentDecode(value, false), [...chain, 'form'], depth + 1, ctx, field);
+        if (value.includes('+')) this.layer(percentDecode(value, false), [...chain, 'form'], depth + 1, ctx, key);
       }
+      rest();
       return;
     }
-    this.search(buf, chain, ctx, name);
+    this.search(buf, chain, ctx, field);
     if (!deeper || buf.length < 8) return;
 
     // percent-encoded text (once, twice: each pass is a layer)

@@ -26,8 +26,11 @@ const MIN_LITERAL = 6;
 export const DECODE_HINTS: readonly Hint[] = [
   { literal: 'content-encoding', ignoreCase: true }, // a compressed request body
   { literal: 'H4sI' }, // gzip, base64-encoded (1f 8b 08)
-  { literal: '\\u001f\\u008b', ignoreCase: true }, // gzip bytes in a JSON string (mitmproxy's latin-1 bodies)
+  { literal: '\\u001f\\u008b', ignoreCase: true }, // gzip bytes in a JSON string: latin-1 bodies
+  { literal: '\\u001f\\udc8b', ignoreCase: true }, // … and mitmproxy's surrogate escapes
   { literal: '\u001f\u008b' },
+  // zlib streams (78 9c, 78 da) as latin-1 or surrogate-escaped text
+  ...['x\\u009c', 'x\\u00da', 'x\\udc9c', 'x\\udcda'].map((literal) => ({ literal, ignoreCase: true })),
   // zlib streams, base64-encoded: 78 9c, 78 da, 78 01
   ...['eJw', 'eJx', 'eJy', 'eJz', 'eNo', 'eNp', 'eNq', 'eNr', 'eAE', 'eAF', 'eAG', 'eAH'].map((literal) => ({ literal })),
 ];

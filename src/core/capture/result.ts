@@ -60,6 +60,7 @@ export function toCaptureMatch(unit: CaptureUnit, m: UnitMatch, canaries: readon
     tls: !!unit.tls,
   };
   if (m.name !== undefined) out.name = m.name;
+  if (m.field !== undefined) out.field = m.field;
   if (m.form !== 'as written') out.form = m.form;
   if (unit.host) {
     out.host = unit.host;

@@ -16,7 +16,8 @@ const plural = (n: number, w: string) => `${n} ${n === 1 ? w : (PLURALS[w] ?? `$
 
 function whereText(m: CaptureMatch): string {
   const name = m.name !== undefined ? ` ${visible(m.name)}` : '';
-  return `${m.where}${name}`;
+  const field = m.field !== undefined ? ` › ${visible(m.field)}` : '';
+  return `${m.where}${name}${field}`;
 }
 
 function chainText(m: CaptureMatch): string {

@@ -107,8 +107,10 @@ export interface CaptureMatch {
   form?: string;
   /** `url`, `query`, `header`, `cookie`, `body`, `websocket`, `payload`, `dns`, `sni`. */
   where: Where;
-  /** Header, cookie, query parameter or JSON field name. */
+  /** The header, cookie or query parameter; `send` for a WebSocket message. */
   name?: string;
+  /** The JSON or form field that held the value (the innermost one). */
+  field?: string;
   time?: string;
   tls: boolean;
   protocol?: string;

@@ -160,6 +160,7 @@ export async function scanReport(report: Report, reportPath: string, captures: r
           if (cm.host) cm.host = mask(cm.host);
           if (cm.domain) cm.domain = mask(cm.domain);
           if (cm.name) cm.name = mask(cm.name);
+          if (cm.field) cm.field = mask(cm.field);
           res.matches.push(cm);
         }
       };

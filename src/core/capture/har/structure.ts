@@ -239,6 +239,8 @@ export class HarScanner {
         if (chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
       } else if (chunk[0] === 0xff || chunk[0] === 0xfe || (n > 1 && chunk[1] === 0)) {
         this.fail('not UTF-8 JSON (UTF-16?): a HAR is read as UTF-8', base);
+      } else if (n > 1 && ((chunk[0] === 0x1f && chunk[1] === 0x8b) || (chunk[0] === 0x78 && [0x01, 0x5e, 0x9c, 0xda].includes(chunk[1]!)))) {
+        this.fail(`a compressed file (${chunk[0] === 0x1f ? 'gzip' : "zlib, as mitmproxy's .zhar"}): decompress it first`, base);
       }
     }
     let st = this.st;
