@@ -28,7 +28,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { entryToUnit } from '../../core/capture/har/entry';
 import { HarScanner, HarStructureError, type EntryExtent } from '../../core/capture/har/structure';
 import type { CaptureUnit } from '../../core/capture/types';
-import { abortError, findRipgrep, runRipgrep, type RgMatch } from './ripgrep';
+import { abortError, findRipgrep, runRipgrep, type OnMatch } from './ripgrep';
 
 export interface HarHint {
   literal: string;
@@ -78,7 +78,9 @@ export class HarReadError extends Error {
 const MiB = 1024 * 1024;
 /** rg 13 keeps its fast multi-literal search (Teddy) up to 64 patterns; more fall back to a slower automaton. */
 const GROUP = 64;
-const ANCHORS = ['"request":', '"response":', '"_webSocketMessages":', '"entries":'] as const;
+/** Keys as written by JSON writers: `"key":` and, Jackson's pretty printer, `"key" :`. */
+const ANCHOR_KEYS = ['request', 'response', '_webSocketMessages', 'entries'] as const;
+const ANCHORS = ANCHOR_KEYS.flatMap((k) => [`"${k}":`, `"${k}" :`]);
 
 /**
  * The texts a JSON writer may have put in the file for `value`: as is, JSON-escaped, and
@@ -313,39 +315,48 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
       opts.onProgress(seen, ctx.size);
     }
   };
-  // fixed strings in groups of at most 64 (anchors first), and the ignoreCase hints in a run of their own
-  const latin1 = (b: Buffer) => b.toString('latin1');
-  const anchorOf = new Map<string, Offsets>([
-    ['"request":', req],
-    ['"response":', resp],
-    ['"_webSocketMessages":', ws],
-    ['"entries":', ent],
-  ]);
-  const hintText = new Set(nd.hints.map(latin1));
-  const litText = new Set(nd.literals.map(latin1));
-  const onMatch = (m: RgMatch) => {
-    progress(m.offset);
-    const a = anchorOf.get(m.text);
-    if (a) a.push(m.offset);
-    if (hintText.has(m.text)) hints.push(m.offset);
-    if (litText.has(m.text)) lits.push(m.offset);
+  // fixed strings in groups of at most 64: the anchors with the hints, the literals, the ignoreCase hints;
+  // the anchors group tells its patterns apart by their bytes; the other groups need no telling
+  const anchorGroup: [Buffer, Offsets[]][] = [];
+  const lists = { request: req, response: resp, _webSocketMessages: ws, entries: ent };
+  for (const text of ANCHORS) {
+    const list = lists[/^"(\w+)"/.exec(text)![1] as keyof typeof lists];
+    anchorGroup.push([Buffer.from(text), [list, ...(nd.literals.some((l) => l.toString('latin1') === text) ? [lits] : [])]]);
+  }
+  for (const h of nd.hints) anchorGroup.push([h, [hints, ...(nd.literals.some((l) => l.equals(h)) ? [lits] : [])]]);
+  const onAnchorGroup: OnMatch = (offset, line, start, end) => {
+    progress(offset);
+    for (const [bytes, lists] of anchorGroup) {
+      if (bytes.length === end - start && line.compare(bytes, 0, bytes.length, start, end) === 0) {
+        for (const l of lists) l.push(offset);
+        return;
+      }
+    }
   };
+  const into =
+    (list: Offsets): OnMatch =>
+    (offset) => {
+      progress(offset);
+      list.push(offset);
+    };
   const runs: Promise<number>[] = [];
-  const run = (patterns: string[], ignoreCase = false, on = onMatch) => runs.push(runRipgrep(rgPath, ctx.file, patterns, on, { ignoreCase, signal: opts.signal }).done);
+  // a HAR written without line breaks is one long line: ripgrep maps it rather than buffer the line
+  const mmap = await longLines(ctx);
+  const run = (patterns: string[], on: OnMatch, ignoreCase = false) => runs.push(runRipgrep(rgPath, ctx.file, patterns, on, { ignoreCase, signal: opts.signal, mmap }).done);
   // ripgrep 13's multi-literal search picks its strategy by the set: measured on a 100 MB HAR,
   // the anchors alone (all starting with '"') or 5–32 literals scan at ~600 MB/s, while the anchors
   // with one more pattern, and 33–64 literals, scan at ~2 GB/s. Patterns of control bytes (which
   // never occur in JSON text) fill the sets up to those sizes.
   const pad = (n: number) => Array.from({ length: n }, (_, i) => `\x01\x02\x03${i}`);
   const hintStrings = nd.hints.map((b) => b.toString('utf8'));
-  run([...ANCHORS, ...hintStrings, ...pad(1)]);
-  const literalStrings = nd.literals.map((b) => b.toString('utf8')).filter((l) => !anchorOf.has(l) && !hintText.has(l));
+  run([...ANCHORS, ...hintStrings, ...pad(1)], onAnchorGroup);
+  const literalStrings = nd.literals.filter((l) => !anchorGroup.some(([b]) => b.equals(l))).map((b) => b.toString('utf8'));
   for (let i = 0; i < literalStrings.length; i += GROUP) {
     const group = literalStrings.slice(i, i + GROUP);
-    run(group.length <= 4 ? group : [...group, ...pad(33 - group.length)]);
+    run(group.length <= 4 ? group : [...group, ...pad(33 - group.length)], into(lits));
   }
   const folded = nd.hintsFolded.map((b) => b.toString('utf8'));
-  for (let i = 0; i < folded.length; i += GROUP) run(folded.slice(i, i + GROUP), true, (m) => hints.push(m.offset));
+  for (let i = 0; i < folded.length; i += GROUP) run(folded.slice(i, i + GROUP), into(hints), true);
   const results = await Promise.allSettled(runs);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
   throwIfAborted(opts.signal);
@@ -400,6 +411,15 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
 function inSide(ext: EntryExtent, h: number): boolean {
   const inside = (v: { start: number; end: number } | undefined) => !!v && h >= v.start && h < v.end;
   return inside(ext.request) || inside(ext.webSocketMessages);
+}
+
+/** True when the first 64 KiB hold fewer than 8 line breaks (or the file is larger than that and holds none). */
+async function longLines(ctx: Ctx): Promise<boolean> {
+  const buf = Buffer.alloc(Math.min(64 * 1024, ctx.size));
+  const { bytesRead } = await ctx.fh.read(buf, 0, buf.length, 0);
+  let lines = 0;
+  for (let at = buf.indexOf(0x0a); at >= 0 && at < bytesRead && lines < 8; at = buf.indexOf(0x0a, at + 1)) lines++;
+  return lines < 8 && ctx.size > 64 * 1024;
 }
 
 /** The first non-space byte must open an object. */

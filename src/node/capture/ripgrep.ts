@@ -7,8 +7,7 @@
  * archive or not). Nothing is downloaded.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { accessSync, constants, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface RipgrepLocation {
@@ -49,11 +48,11 @@ export function findRipgrep(explicit?: string | false, vscodeAppRoot?: string, e
   return undefined;
 }
 
-/** One match: its byte offset and its text (as latin-1, one character per byte). */
-export interface RgMatch {
-  offset: number;
-  text: string;
-}
+/**
+ * Called for each match with its byte offset in the file; the matched bytes are
+ * `line[start, end)` (valid only during the call).
+ */
+export type OnMatch = (offset: number, line: Buffer, start: number, end: number) => void;
 
 export interface RgRun {
   /** Resolves with the number of matches when ripgrep is done (exit 0 or 1); rejects on an error or abort. */
@@ -62,25 +61,23 @@ export interface RgRun {
 
 /**
  * Runs ripgrep over `file` looking for the fixed strings `patterns` (none may hold a line
- * break; written to a temporary file) and calls `onMatch` for each match, in file order, as
+ * break; given on its standard input) and calls `onMatch` for each match, in file order, as
  * its output arrives. `ignoreCase` folds ASCII letters only. ripgrep reports matches that do
- * not overlap (the leftmost first).
+ * not overlap (the leftmost first). `mmap`: map the file instead of reading it (reading costs
+ * less CPU, but ripgrep then holds a whole line in memory: use it for files with long lines).
  */
-export function runRipgrep(rg: string, file: string, patterns: string[], onMatch: (m: RgMatch) => void, opts: { ignoreCase?: boolean; signal?: AbortSignal } = {}): RgRun {
+export function runRipgrep(rg: string, file: string, patterns: string[], onMatch: OnMatch, opts: { ignoreCase?: boolean; signal?: AbortSignal; mmap?: boolean } = {}): RgRun {
   const { signal } = opts;
   if (patterns.some((p) => /[\r\n]/.test(p) || p === '')) throw new Error('ripgrep patterns must be non-empty and hold no line break');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pa-rg-'));
-  const patFile = path.join(dir, 'patterns');
-  writeFileSync(patFile, patterns.join('\n') + '\n');
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const args = ['--no-config', '--text', '--byte-offset', '--only-matching', '--no-line-number', '--no-filename', '--color', 'never', '--mmap', '--fixed-strings', ...(opts.ignoreCase ? ['--ignore-case', '--no-unicode'] : ['--case-sensitive']), '-f', patFile, '--', file];
+  const args = ['--no-config', '--text', '--byte-offset', '--only-matching', '--no-line-number', '--no-filename', '--color', 'never', opts.mmap ? '--mmap' : '--no-mmap', '--fixed-strings', ...(opts.ignoreCase ? ['--ignore-case', '--no-unicode'] : ['--case-sensitive']), '--file', '-', '--', file];
   const done = new Promise<number>((resolve, reject) => {
     if (signal?.aborted) {
-      cleanup();
       reject(abortError());
       return;
     }
-    const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(rg, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    child.stdin.on('error', () => {}); // ripgrep gone early: its exit says why
+    child.stdin.end(patterns.join('\n') + '\n');
     let count = 0;
     let rest: Buffer | undefined;
     let stderr = '';
@@ -89,7 +86,6 @@ export function runRipgrep(rg: string, file: string, patterns: string[], onMatch
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      cleanup();
       if (err) reject(err);
       else resolve(n!);
     };
@@ -100,32 +96,31 @@ export function runRipgrep(rg: string, file: string, patterns: string[], onMatch
     signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (data: Buffer) => {
       if (settled) return;
-      let buf = rest ? Buffer.concat([rest, data]) : data;
+      const buf = rest ? Buffer.concat([rest, data]) : data;
       let start = 0;
-      for (;;) {
-        const nl = buf.indexOf(0x0a, start);
-        if (nl < 0) break;
-        const colon = buf.indexOf(0x3a, start);
-        if (colon < 0 || colon > nl) {
-          settle(new Error(`unexpected ripgrep output: ${buf.toString('latin1', start, Math.min(nl, start + 80))}`));
-          child.kill();
-          return;
+      try {
+        for (;;) {
+          const nl = buf.indexOf(0x0a, start);
+          if (nl < 0) break;
+          let offset = 0;
+          let k = start;
+          for (; k < nl; k++) {
+            const c = buf[k]!;
+            if (c === 0x3a) break;
+            offset = offset * 10 + (c - 48);
+          }
+          if (k === nl || k === start) throw new Error(`unexpected ripgrep output: ${buf.toString('latin1', start, Math.min(nl, start + 80))}`);
+          count++;
+          onMatch(offset, buf, k + 1, nl);
+          start = nl + 1;
         }
-        let offset = 0;
-        for (let k = start; k < colon; k++) offset = offset * 10 + (buf[k]! - 48);
-        count++;
-        try {
-          onMatch({ offset, text: buf.toString('latin1', colon + 1, nl) });
-        } catch (err) {
-          settle(err as Error);
-          child.kill();
-          return;
-        }
-        start = nl + 1;
+      } catch (err) {
+        settle(err as Error);
+        child.kill();
+        return;
       }
-      rest = start < buf.length ? buf.subarray(start) : undefined;
-      if (rest) rest = Buffer.from(rest); // do not keep the whole chunk alive
-      buf = Buffer.alloc(0);
+      // keep only the unfinished line (a copy: not the whole chunk)
+      rest = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
     });
     child.stderr.on('data', (d: Buffer) => {
       if (stderr.length < 4000) stderr += d.toString('utf8');
