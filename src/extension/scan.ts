@@ -138,7 +138,7 @@ export class ScanController implements vscode.Disposable {
     if (!captures.length) {
       // the report's own captures, unless it cites none
       const doc = await vscode.workspace.openTextDocument(report);
-      if (!/^\s*kind:\s*["']?(har|pcap)\b/m.test(doc.getText())) {
+      if (!/^\s*(?:-\s+)?kind:\s*["']?(har|pcap)\b/m.test(doc.getText())) {
         const picked = await chooseFiles('Choose the captures to scan (HAR, pcap, pcapng)', 'Scan');
         if (!picked?.length) return undefined;
         return this.scan(report, picked);

@@ -33,9 +33,17 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 /** "IMEI (D1)" */
 export const matchLabel = (m: CaptureMatch) => `${m.category} (${m.device})`;
 
+/** Where in the unit: `body imei` (the JSON or form field), `header x-data › imei`, `query imei`. */
+export function matchWhere(m: CaptureMatch): string {
+  // `field` (the innermost JSON or form field) is newer than `name`: read it whatever the shape's version
+  const field = (m as CaptureMatch & { field?: string }).field;
+  const names = [m.name, field].filter((x): x is string => !!x && x !== '');
+  return [m.where, names.join(' › ')].filter(Boolean).join(' ');
+}
+
 /** "entry=1 · body imei · json → base64" */
 export function matchDescription(m: CaptureMatch): string {
-  const where = m.name ? `${m.where} ${m.name}` : m.where;
+  const where = matchWhere(m);
   const chain = m.transforms.join(' → ') + (m.form ? ` (${m.form})` : '');
   return [m.locator, where, chain, m.tls ? 'TLS' : ''].filter(Boolean).join(' · ');
 }
@@ -210,7 +218,7 @@ export class ScanTree implements vscode.TreeDataProvider<ScanNode>, vscode.Dispo
     item.iconPath = m.direction === 'request' ? new vscode.ThemeIcon('arrow-up') : new vscode.ThemeIcon('arrow-down', new vscode.ThemeColor('disabledForeground'));
     const lines = [
       `${m.direction === 'request' ? 'Sent' : 'Received (response only)'}: ${matchLabel(m)}`,
-      `${m.locator} · ${m.where}${m.name ? ` ${m.name}` : ''}`,
+      `${m.locator} · ${matchWhere(m)}`,
       `Encoding, outermost first: ${m.transforms.join(' → ')}${m.form ? ` (form: ${m.form})` : ''}`,
       [m.protocol, m.tls ? 'inside TLS' : 'not inside TLS', m.time].filter(Boolean).join(' · '),
     ];

@@ -18,7 +18,7 @@ import { closeAllEditors, openText, workspaceUri } from './util';
 interface Api {
   scan: ScanApi;
   lint(doc: vscode.TextDocument): Promise<unknown>;
-  setPromptHooks(hooks: { pick?(title: string, items: readonly vscode.QuickPickItem[]): string | undefined } | undefined): void;
+  setPromptHooks(hooks: { pick?(title: string, items: readonly vscode.QuickPickItem[]): string | undefined; openFiles?(title: string): vscode.Uri[] | undefined } | undefined): void;
 }
 
 const api = () => vscode.extensions.getExtension<Api>('privacy-audit.privacy-audit')!.exports;
@@ -225,6 +225,22 @@ suite('capture scan', () => {
     assert.match(text, /Hypertext Transfer Protocol|Transmission Control Protocol/);
   });
 
+  test('from the palette, a report that cites no capture: the captures are chosen in the open dialog', async function () {
+    this.timeout(60_000);
+    const titles: string[] = [];
+    api().setPromptHooks({
+      openFiles: (title) => {
+        titles.push(title);
+        return [workspaceUri(HAR)];
+      },
+    });
+    await openText(REPORT);
+    const run = await vscode.commands.executeCommand<{ report: vscode.Uri; result: { captures: { path: string; matches: unknown[] }[] } } | undefined>('privacyAudit.scanCaptures');
+    assert.deepEqual(titles, ['Choose the captures to scan (HAR, pcap, pcapng)']);
+    assert.equal(run?.report.toString(), workspaceUri(REPORT).toString());
+    assert.deepEqual(run.result.captures.map((c) => `${c.path} ${c.matches.length}`), ['capture.har 3']);
+  });
+
   test('from the form’s title bar (the report’s Uri): the report’s own captures, nothing asked', async function () {
     this.timeout(60_000);
     const report = workspaceUri(EXAMPLE);
@@ -317,6 +333,7 @@ suite('capture scan', () => {
     });
     const scanning = vscode.commands.executeCommand('privacyAudit.scanCaptures', big, [big]);
     const seen = await poll('tshark started by the scan', () => ourChildren().find((l) => l.endsWith('tshark')), 30_000);
+    assert.equal(asked[asked.length - 1]?.items[0], 'scan.audit.md', 'the report chosen last in this workspace is offered first');
     await api().scan.cancel();
     assert.equal(await scanning, undefined, 'the command resolves to nothing');
     assert.equal(await ended, undefined, 'onDidScan says: no result');
