@@ -123,9 +123,15 @@ describe('HAR reader: the producers’ fixtures', () => {
     );
   });
 
-  test('a request body HTTP Toolkit dropped is said in a warning', async () => {
-    const { summary } = await read(path.join(DIR, 'httptoolkit.har'), { literals: literalsOf('httptoolkit'), rg: false });
-    assert.ok(summary.warnings.some((w) => /entry=2: the request body was not saved in the HAR \(discarded:too-large\)/.test(w)), summary.warnings.join('\n'));
+  test('request bodies HTTP Toolkit dropped: counted over the whole file, and named in a candidate entry', async () => {
+    for (const rg of [undefined, false] as const) {
+      // entry 2 (dropped) is a candidate
+      const { summary } = await read(path.join(DIR, 'httptoolkit.har'), { literals: literalsOf('httptoolkit'), rg });
+      assert.deepEqual(summary.warnings, ['entry=2: the request body was not saved in the HAR (discarded:too-large): it was not searched', '1 request body was not saved in the HAR (HTTP Toolkit: too large or not decodable): not searched']);
+      // no candidate at all: the count still says it
+      const none = await read(path.join(DIR, 'httptoolkit.har'), { literals: ['QQQQ-never-there'], rg });
+      assert.deepEqual(none.summary.warnings, ['1 request body was not saved in the HAR (HTTP Toolkit: too large or not decodable): not searched']);
+    }
   });
 });
 

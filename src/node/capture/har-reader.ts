@@ -78,6 +78,14 @@ export class HarReadError extends Error {
 const MiB = 1024 * 1024;
 /** rg 13 keeps its fast multi-literal search (Teddy) up to 64 patterns; more fall back to a slower automaton. */
 const GROUP = 64;
+/** HTTP Toolkit's marks of a request body it did not save (`_requestBodyStatus`), counted over the whole file. */
+const DROPPED = ['"discarded:too-large"', '"discarded:not-decodable"'];
+
+function droppedWarning(n: number): string | undefined {
+  if (!n) return undefined;
+  return `${n} request bod${n === 1 ? 'y was' : 'ies were'} not saved in the HAR (HTTP Toolkit: too large or not decodable): not searched`;
+}
+
 /** Keys as written by JSON writers: `"key":` and, Jackson's pretty printer, `"key" :`. */
 const ANCHOR_KEYS = ['request', 'response', '_webSocketMessages', 'entries'] as const;
 const ANCHORS = ANCHOR_KEYS.flatMap((k) => [`"${k}":`, `"${k}" :`]);
@@ -225,6 +233,8 @@ async function* readAll(file: string, opts: ReadHarOptions, summary: HarSummary)
           const unit = await unitOf(ctx, ext);
           if (unit) yield unit;
         }
+        const w = droppedWarning(plan.dropped);
+        if (w) summary.warnings.push(w);
         opts.onProgress?.(ctx.size, ctx.size);
         return;
       }
@@ -258,6 +268,7 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 interface Plan {
   entries: number;
   candidates: EntryExtent[];
+  dropped: number;
 }
 
 /** A growable list of offsets. */
@@ -324,6 +335,8 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
     anchorGroup.push([Buffer.from(text), [list, ...(nd.literals.some((l) => l.toString('latin1') === text) ? [lits] : [])]]);
   }
   for (const h of nd.hints) anchorGroup.push([h, [hints, ...(nd.literals.some((l) => l.equals(h)) ? [lits] : [])]]);
+  const dropped = new Offsets();
+  for (const d of DROPPED) anchorGroup.push([Buffer.from(d), [dropped]]);
   const onAnchorGroup: OnMatch = (offset, line, start, end) => {
     progress(offset);
     for (const [bytes, lists] of anchorGroup) {
@@ -349,7 +362,7 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
   // never occur in JSON text) fill the sets up to those sizes.
   const pad = (n: number) => Array.from({ length: n }, (_, i) => `\x01\x02\x03${i}`);
   const hintStrings = nd.hints.map((b) => b.toString('utf8'));
-  run([...ANCHORS, ...hintStrings, ...pad(1)], onAnchorGroup);
+  run([...ANCHORS, ...DROPPED, ...hintStrings, ...pad(1)], onAnchorGroup);
   const literalStrings = nd.literals.filter((l) => !anchorGroup.some(([b]) => b.equals(l))).map((b) => b.toString('utf8'));
   for (let i = 0; i < literalStrings.length; i += GROUP) {
     const group = literalStrings.slice(i, i + GROUP);
@@ -405,7 +418,7 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
     throwIfAborted(opts.signal);
     await resolve(h, true);
   }
-  return { entries: N, candidates: [...candidates.values()].sort((a, b) => a.index - b.index) };
+  return { entries: N, candidates: [...candidates.values()].sort((a, b) => a.index - b.index), dropped: dropped.n };
 }
 
 function inSide(ext: EntryExtent, h: number): boolean {
@@ -541,7 +554,7 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
   const { needles: nd, opts } = ctx;
   const scanner = HarScanner.full();
   const buf = Buffer.alloc(ctx.chunk);
-  const keep = nd.maxLen - 1;
+  const keep = Math.max(nd.maxLen, ...DROPPED.map((d) => d.length)) - 1;
   let carry = Buffer.alloc(0);
   let pos = 0;
   const lits: number[] = [];
@@ -550,21 +563,21 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
   let hi = 0;
   const pending: EntryExtent[] = [];
   let candidates = 0;
-  const searchAll = nd.literals.length + nd.hints.length + nd.hintsFolded.length > 0;
   const search = new NeedleSearch(nd);
+  const droppedMarks = DROPPED.map((d) => Buffer.from(d));
+  let dropped = 0;
   while (pos < ctx.size) {
     throwIfAborted(opts.signal);
     const { bytesRead } = await ctx.fh.read(buf, 0, buf.length, pos);
     if (bytesRead === 0) break;
     const view = buf.subarray(0, bytesRead);
     scanner.feed(view);
-    if (searchAll && !opts.all) {
-      const win = carry.length ? Buffer.concat([carry, view]) : view;
-      const base = pos - carry.length;
-      const fresh = carry.length; // a match must end after the carried bytes
-      search.find(win, fresh, (at, hint) => (hint ? hints : lits).push(base + at));
-      carry = Buffer.from(win.subarray(Math.max(0, win.length - keep)));
-    }
+    const win = carry.length ? Buffer.concat([carry, view]) : view;
+    const base = pos - carry.length;
+    const fresh = carry.length; // a match must end after the carried bytes
+    if (!opts.all) search.find(win, fresh, (at, hint) => (hint ? hints : lits).push(base + at));
+    for (const d of droppedMarks) for (let at = win.indexOf(d, Math.max(0, fresh - d.length + 1)); at >= 0; at = win.indexOf(d, at + 1)) dropped++;
+    carry = Buffer.from(win.subarray(Math.max(0, win.length - keep)));
     pos += bytesRead;
     opts.onProgress?.(pos, ctx.size);
     pending.push(...scanner.take());
@@ -594,6 +607,8 @@ async function* javascriptScan(ctx: Ctx, summary: HarSummary): AsyncGenerator<En
   }
   scanner.end();
   summary.entries = scanner.entriesSeen;
+  const w = droppedWarning(dropped);
+  if (w) summary.warnings.push(w);
 }
 
 const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
