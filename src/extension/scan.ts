@@ -46,7 +46,7 @@ export class ScanController implements vscode.Disposable {
   private readonly tree: ScanTree;
   private readonly view: vscode.TreeView<ScanNode>;
   private readonly didScan = new vscode.EventEmitter<ScanRun | undefined>();
-  private running: { run: WorkerRun; cancelled: boolean } | undefined;
+  private running: WorkerRun | undefined;
   private last: ScanRun | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -74,7 +74,7 @@ export class ScanController implements vscode.Disposable {
         if (this.last && e.document.uri.toString() === this.last.report.toString() && e.contentChanges.length) this.tree.refreshSoon();
       }),
     );
-    // the view shows in the Explorer once the extension runs (a workspace with reports, or a scan asked for)
+    // the view's tab shows in the panel once the extension runs (a workspace with reports, or a scan asked for)
     void vscode.commands.executeCommand('setContext', 'privacyAudit.scanView', true);
   }
 
@@ -205,11 +205,10 @@ export class ScanController implements vscode.Disposable {
           const amount = m.total ? `${Math.floor((100 * m.done) / m.total)}%` : `${m.done.toLocaleString('en')} frames`;
           progress.report({ message: `${m.capture}: ${amount}` });
         });
-        const running = { run, cancelled: false };
-        this.running = running;
+        this.running = run;
         token.onCancellationRequested(() => void this.cancel());
         const final = await run.done;
-        if (this.running === running) this.running = undefined;
+        if (this.running === run) this.running = undefined;
         return final;
       },
     );
@@ -243,10 +242,7 @@ export class ScanController implements vscode.Disposable {
 
   /** Resolves when no scan runs any more. */
   async cancel(): Promise<void> {
-    const r = this.running;
-    if (!r) return;
-    r.cancelled = true;
-    await r.run.cancel();
+    await this.running?.cancel();
   }
 
   /**
