@@ -383,6 +383,41 @@ describe('HAR reader: hostile files', () => {
     }
   });
 
+  test('cancelling while ripgrep runs kills it; cancelling in the middle of the JavaScript scan stops it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'har-abort-'));
+    try {
+      const fake = path.join(dir, 'rg');
+      const pidFile = path.join(dir, 'pid');
+      fs.writeFileSync(fake, `#!/bin/sh\necho $$ >> '${pidFile}'\nexec sleep 30\n`, { mode: 0o755 });
+      const ac = new AbortController();
+      const t = performance.now();
+      const reading = read(path.join(DIR, 'chrome.har'), { literals: ['x'], rg: fake, signal: ac.signal });
+      while (!fs.existsSync(pidFile)) await new Promise((r) => setTimeout(r, 10));
+      ac.abort();
+      await assert.rejects(reading, { name: 'AbortError' });
+      assert.ok(performance.now() - t < 5000);
+      await new Promise((r) => setTimeout(r, 100));
+      for (const pid of fs.readFileSync(pidFile, 'utf8').trim().split('\n').map(Number)) assert.throws(() => process.kill(pid, 0), /ESRCH/, `ripgrep ${pid} is gone`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const ac = new AbortController();
+    let calls = 0;
+    await assert.rejects(
+      read(path.join(DIR, 'chrome.har'), {
+        literals: ['x'],
+        rg: false,
+        chunkSize: 512,
+        signal: ac.signal,
+        onProgress: () => {
+          if (++calls === 2) ac.abort();
+        },
+      }),
+      { name: 'AbortError' },
+    );
+    assert.equal(calls, 2);
+  });
+
   test('a ripgrep that fails: the JavaScript path takes over, with a warning', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'har-rg-'));
     try {
