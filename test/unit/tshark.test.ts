@@ -332,3 +332,20 @@ test('PacketReader: DNS answers name the addresses that later connections go to;
   assert.deepEqual(u.request.filter((p) => p.where === 'cookie').map((p) => [p.name, p.text]), [['a', '1'], ['b', '']]);
   assert.equal(u.request.find((p) => p.where === 'body')?.contentEncoding, 'gzip');
 });
+
+test('PacketReader: HTTP/2 DATA read per frame, and whole once more when tshark reassembled several frames', () => {
+  const r = new PacketReader(1 << 20, []);
+  const c = (extra: Record<string, string | string[]>) => pkt('tcp:tls:http2', tcp('10.0.0.2', 42000, '203.0.113.9', 443, { tcp_stream: '7', tcp_len: '100', ...extra }));
+  const s = (extra: Record<string, string | string[]>) => pkt('tcp:tls:http2', tcp('203.0.113.9', 443, '10.0.0.2', 42000, { tcp_stream: '7', tcp_len: '100', ...extra }));
+  const hex = (t: string) => Buffer.from(t).toString('hex');
+  r.packet(pkt('tcp', tcp('10.0.0.2', 42000, '203.0.113.9', 443, { tcp_stream: '7', tcp_flags_syn: '1', tcp_flags_ack: '0' })));
+  const bodies: string[] = [];
+  const collect = (units: CaptureUnit[]) => units.forEach((u) => [...u.request, ...u.response].forEach((p) => p.where === 'body' && bodies.push(partText(p))));
+  collect(r.packet(c({ http2_type: ['1', '0'], http2_streamid: ['1', '1'], http2_length: ['20', '4'], http2_header_name: [':authority', ':path'], http2_header_value: ['a.example:443', '/x?id=1'], http2_data_data: hex('AAAA') })));
+  collect(r.packet(c({ http2_type: '0', http2_streamid: '1', http2_length: '4', http2_data_data: hex('BBBB') })));
+  collect(r.packet(c({ http2_type: '0', http2_streamid: '1', http2_length: '0', http2_data_data: hex('AAAABBBB') })));
+  // the server: one DATA frame, then an empty one repeating it
+  collect(r.packet(s({ http2_type: ['1', '0'], http2_streamid: ['1', '1'], http2_length: ['9', '2'], http2_header_name: [':status'], http2_header_value: ['200'], http2_data_data: hex('ok') })));
+  collect(r.packet(s({ http2_type: '0', http2_streamid: '1', http2_length: '0', http2_data_data: hex('ok') })));
+  assert.deepEqual(bodies, ['AAAA', 'BBBB', 'AAAABBBB', 'ok']);
+});

@@ -517,6 +517,8 @@ interface Stream {
   /** HTTP/2: content-encoding by `${direction}/${stream id}`. */
   h2enc?: Map<string, string>;
   h2type?: Map<string, string>;
+  /** HTTP/2: non-empty DATA frames seen by `${direction}/${stream id}`. */
+  h2frags?: Map<string, number>;
 }
 
 const MAX_STREAMS = 200_000;
@@ -645,7 +647,7 @@ export class PacketReader {
       if (s.tls) tlsStreams++;
       if (s.appData && !s.decrypted) undecrypted++;
     }
-    if (this.streamsEvicted) this.warnings.push(`more than ${MAX_STREAMS} TCP streams: the oldest were forgotten (their direction may be guessed)`);
+    if (this.streamsEvicted) this.warnings.push(`more than ${MAX_STREAMS} TCP or UDP streams: the oldest were forgotten (a direction may have been guessed)`);
     return {
       frames: this.frames,
       units: this.units,
@@ -881,6 +883,7 @@ export class PacketReader {
     const ids = all(l, 'http2_streamid');
     s.h2enc ??= new Map();
     s.h2type ??= new Map();
+    s.h2frags ??= new Map();
     // The stream a HEADERS frame belongs to: types and ids are listed per HTTP/2 frame.
     const headerStream = ids[types.findIndex((t) => t === '1')];
     for (let i = 0; i < names.length; i++) {
@@ -901,11 +904,15 @@ export class PacketReader {
     const dataLengths = lengths.length === types.length ? lengths.filter((_, i) => types[i] === '0') : [];
     const data = all(l, 'http2_data_data');
     for (let i = 0; i < data.length; i++) {
-      // An empty DATA frame that ends a stream shows the body reassembled from the frames before: they were read already.
-      if (data.length === dataLengths.length && dataLengths[i] === '0') continue;
+      const key = `${dir}/${dataIds[i] ?? ''}`;
+      const fragments = s.h2frags.get(key) ?? 0;
+      // An empty DATA frame that ends a stream shows the body reassembled from the frames before: a repeat
+      // when there was one, the whole body (worth reading: a value may straddle two frames) when there were more.
+      if (data.length === dataLengths.length && dataLengths[i] === '0') {
+        if (fragments < 2) continue;
+      } else s.h2frags.set(key, fragments + 1);
       const bytes = this.cut(hexBytes(data[i] ?? ''), 'HTTP/2 DATA', frame);
       if (!bytes.length) continue;
-      const key = `${dir}/${dataIds[i] ?? ''}`;
       const enc = stillCompressed(bytes, s.h2enc.get(key));
       const contentType = s.h2type.get(key);
       side.push({ where: 'body', bytes, ...(enc ? { contentEncoding: enc } : {}), ...(contentType ? { contentType } : {}) });
