@@ -135,6 +135,10 @@ export class ScanController implements vscode.Disposable {
     if (!report && !captures.length) report = activeOrOnlyReport()?.uri;
     if (!report) report = await this.pickReport(captures);
     if (!report) return undefined;
+    if (report.scheme !== 'file') {
+      void vscode.window.showInformationMessage('Privacy Audit: save the report first: its captures are found relative to its folder.');
+      return undefined;
+    }
     if (!captures.length) {
       // the report's own captures, unless it cites none
       const doc = await vscode.workspace.openTextDocument(report);

@@ -75,4 +75,18 @@ describe('capture scan in the workbench (code-server 4.100.3 + Chromium)', funct
     // the report was edited in its editor (not saved): its tab is dirty
     await page.locator('.tabs-container .tab.dirty', { hasText: 'scan.audit.md' }).waitFor({ timeout: 20_000 });
   });
+  it('the form’s title bar: Scan Captures reads the report’s own captures; the view shows the hosts its flows record', async function () {
+    const { page, wb } = session;
+    await wb.quickOpen('examples/xiaomi-redmi-1s/redmi-1s.audit.md');
+    await wb.command('Privacy Audit: Open Structured Editor');
+    const button = page.locator('.editor-actions .action-label[aria-label^="Scan Captures"]');
+    await button.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'scan-form-title-bar');
+    await button.click();
+    const rows = page.locator('.part.panel .monaco-list-row');
+    const texts = () => rows.evaluateAll((els) => els.map((e) => `${e.querySelector('.label-name')?.textContent ?? ''} | ${e.querySelector('.label-description')?.textContent ?? ''}`));
+    await poll(async () => (await texts()).some((t) => t.startsWith('capture-2014-08-06-no-signin.pcapng | pcapng · ')), 'the example’s captures in the view', { timeoutMs: 60_000 });
+    await poll(async () => (await texts()).some((t) => /^api\.account\.xiaomi\.com \| F\d+ · CN · AS\d+ /.test(t)), 'the host the example’s flow records, with its country and network', { timeoutMs: 30_000 });
+    await screenshot(page, 'scan-view-example');
+  });
 });
