@@ -6,18 +6,7 @@
  *   node --import tsx bench/make-big-pcap.ts OUT.pcap [--mb 100]
  */
 import * as fs from 'node:fs';
-import { BENCH_CANARIES } from './make-big-har';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { BENCH_CANARIES, rng } from './make-big-har';
 
 const ip = (s: string) => Buffer.from(s.split('.').map(Number));
 

@@ -165,8 +165,13 @@ export class Matcher {
 
   private search(layer: Buffer, chain: string[], ctx: Ctx, field: string | undefined, skip?: ReadonlySet<number>): void {
     const lower = this.anyCaseless ? lowerAscii(layer) : layer;
+    // a digest needs a run of its alphabet as long as the shortest digest (md5: 32 hex, 22 base64)
+    const text = layer.length >= 22 ? layer.toString('latin1') : '';
+    const hexRun = /[0-9a-fA-F]{32}/.test(text);
+    const b64Run = /[A-Za-z0-9+/_-]{22}/.test(text);
     for (const t of this.targets) {
       if (skip?.has(t.canary)) continue;
+      if (t.boundary === 'hex' ? !hexRun : t.boundary === 'base64' && !b64Run) continue;
       const hay = t.caseless ? lower : layer;
       let at = hay.indexOf(t.needle);
       while (at >= 0) {
@@ -276,7 +281,13 @@ export class Matcher {
       const url = /[-_]/.test(tok);
       if (url && /[+/]/.test(tok)) continue;
       if (/^[0-9a-fA-F]+$/.test(tok) && tok.length % 2 === 0) next(Buffer.from(tok, 'hex'), 'hex');
-      for (let o = 0; o < 4 && tok.length - o >= 8; o++) next(Buffer.from(tok.slice(o), url ? 'base64url' : 'base64'), url ? 'base64url' : 'base64');
+      // from its first character, and, when its length says it starts with stray characters, from where
+      // a whole number of base64 quads begins (a value encoded anywhere inside is found either way)
+      const kind = url ? 'base64url' : 'base64';
+      next(Buffer.from(tok, kind), kind);
+      const body = tok.replace(/=+$/, '');
+      const skipLead = tok.endsWith('=') ? tok.length % 4 : body.length % 4 === 1 ? 1 : 0;
+      if (skipLead && tok.length - skipLead >= 8) next(Buffer.from(tok.slice(skipLead), kind), kind);
     }
     // hex of text, including hex made only of digits (the hex of a number is digits)
     for (const m of s.matchAll(/(?:[0-9a-fA-F]{2}){6,}/g)) {
