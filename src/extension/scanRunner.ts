@@ -16,6 +16,9 @@ export interface ScanRun {
   finished: Date;
 }
 
+/** The largest heap a scan's worker may use. */
+const HEAP_MB = 2048;
+
 /** A worker thread running one job, with its cancel. */
 export class WorkerRun {
   readonly done: Promise<FromWorker>;
@@ -24,14 +27,18 @@ export class WorkerRun {
   private cancelled = false;
 
   constructor(script: string, job: WorkerJob, onMessage?: (m: FromWorker) => void) {
-    this.worker = new Worker(script, { workerData: job });
+    // a hostile capture may cost the scan its thread, never the extension host its memory
+    this.worker = new Worker(script, { workerData: job, resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
     this.done = new Promise((resolve) => {
       let final: FromWorker | undefined;
       this.worker.on('message', (m: FromWorker) => {
         if (m.type === 'progress') onMessage?.(m);
         else final ??= m;
       });
-      this.worker.on('error', (err) => (final ??= { type: 'error', message: err.message }));
+      this.worker.on('error', (err) => {
+        const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        final ??= { type: 'error', message: oom ? `the scan needed more than ${HEAP_MB} MB of memory and was stopped` : err.message };
+      });
       this.worker.on('exit', (code) => {
         this.ended = true;
         resolve(final ?? (code === 1 && this.cancelled ? { type: 'cancelled' } : { type: 'error', message: `The scan's worker stopped (exit code ${code}).` }));
