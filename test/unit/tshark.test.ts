@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import type { CaptureUnit, Part } from '../../src/core/capture/types';
 import { findTshark, isoTime, PacketReader, PcapReadError, readPcap, readPcapAll, TsharkMissing, type Layers, type ReadPcapOptions } from '../../src/node/capture/tshark';
@@ -348,4 +349,29 @@ test('PacketReader: HTTP/2 DATA read per frame, and whole once more when tshark 
   collect(r.packet(s({ http2_type: ['1', '0'], http2_streamid: ['1', '1'], http2_length: ['9', '2'], http2_header_name: [':status'], http2_header_value: ['200'], http2_data_data: hex('ok') })));
   collect(r.packet(s({ http2_type: '0', http2_streamid: '1', http2_length: '0', http2_data_data: hex('ok') })));
   assert.deepEqual(bodies, ['AAAA', 'BBBB', 'AAAABBBB', 'ok']);
+});
+
+test('PacketReader: contentEncoding only on bodies still compressed (deflate, raw deflate, br), not on ones tshark inflated', () => {
+  const r = new PacketReader(1 << 20, []);
+  const json = Buffer.from(JSON.stringify({ imei: IMEI, pad: 'x'.repeat(200) }));
+  const binary = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)); // an inflated binary body (protobuf-like)
+  const cases: Array<[string, Buffer, string | undefined]> = [
+    ['deflate', zlib.deflateSync(json), 'deflate'],
+    ['deflate', zlib.deflateRawSync(json), 'deflate'],
+    ['deflate', binary, undefined],
+    ['br', zlib.brotliCompressSync(json), 'br'],
+    ['br', json, undefined],
+    ['br', binary, undefined],
+    ['gzip', json, undefined],
+  ];
+  cases.forEach(([enc, body, want], i) => {
+    const units = r.packet(
+      pkt('tcp:http', {
+        ...tcp('10.0.0.2', 43000 + i, '198.51.100.8', 80, { tcp_stream: String(100 + i), tcp_len: '400' }),
+        http_request_method: 'POST', http_request_uri: '/', http_request_line: [`Content-Encoding: ${enc}\r\n`], http_content_encoding: enc,
+        privacyaudit_body: body.toString('hex'),
+      }),
+    );
+    assert.equal(units[0]?.request.find((p) => p.where === 'body')?.contentEncoding, want, `case ${i} (${enc})`);
+  });
 });

@@ -24,6 +24,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { brotliDecompressSync, constants as zlibConstants, inflateRawSync } from 'node:zlib';
 import type { CaptureUnit, Part } from '../../core/capture/types';
 
 // ── finding tshark ─────────────────────────────────────────────────────────
@@ -597,19 +598,35 @@ function headerLines(lines: string[]): Array<[string, string]> {
   return out;
 }
 
-/** Does the body still look compressed with `encoding` (tshark decompresses when it can)? */
+/**
+ * Is the body still compressed with `encoding`? tshark decompresses what it
+ * can, so this is the exception (a truncated body, an encoding this tshark
+ * lacks). gzip and zlib have a header; raw deflate and brotli have none, so a
+ * small trial decode decides (a body tshark inflated does not decode again).
+ */
 function stillCompressed(body: Uint8Array, encoding: string | undefined): string | undefined {
-  if (!encoding) return undefined;
+  if (!encoding || body.length < 2) return undefined;
   const enc = encoding.trim().toLowerCase();
-  if (enc === 'gzip' || enc === 'x-gzip') return body[0] === 0x1f && body[1] === 0x8b ? enc : undefined;
+  const b0 = body[0] ?? 0;
+  const b1 = body[1] ?? 0;
+  if (enc === 'gzip' || enc === 'x-gzip') return b0 === 0x1f && b1 === 0x8b ? enc : undefined;
+  const head = body.subarray(0, 64 * 1024);
+  const trial = (f: () => Buffer) => {
+    try {
+      return f().length > 0;
+    } catch {
+      return false;
+    }
+  };
+  const limit = { maxOutputLength: 1 << 20 };
   if (enc === 'deflate') {
-    // zlib header (RFC 1950), or a raw deflate stream tshark did not take
-    const b0 = body[0] ?? 0;
-    const b1 = body[1] ?? 0;
-    const zlib = body.length > 1 && (b0 & 0x0f) === 8 && ((b0 << 8) | b1) % 31 === 0;
-    return zlib || !isText(body) ? enc : undefined;
+    const zlibHeader = (b0 & 0x0f) === 8 && ((b0 << 8) | b1) % 31 === 0;
+    if (zlibHeader) return enc;
+    return !isText(body) && trial(() => inflateRawSync(head, { ...limit, finishFlush: zlibConstants.Z_SYNC_FLUSH })) ? enc : undefined;
   }
-  if (enc === 'br' || enc === 'zstd') return isText(body) ? undefined : enc;
+  if (enc === 'br')
+    return !isText(body) && trial(() => brotliDecompressSync(head, { ...limit, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH })) ? enc : undefined;
+  if (enc === 'zstd') return isText(body) ? undefined : enc;
   return undefined;
 }
 
