@@ -128,6 +128,20 @@ describe('scan: pcap fixtures (tshark)', () => {
   });
 });
 
+describe('scan: hostile HAR files', () => {
+  for (const name of readdirSync(path.join(DIR, 'har', 'hostile'))) {
+    test(`${name}: a clear message or a warning, in bounded time, no absolute path`, async () => {
+      const t0 = performance.now();
+      const r = await scan(path.join(DIR, 'har', 'hostile', name));
+      const c = r.captures[0]!;
+      assert.ok(performance.now() - t0 < 20_000, 'bounded time');
+      const said = [c.error ?? '', ...c.warnings].join(' ');
+      if (name !== 'invalid-utf8.har') assert.ok(said.length > 0, `${name}: nothing said`);
+      assert.ok(!said.includes(ROOT), `${name}: ${said}`);
+    });
+  }
+});
+
 describe('scan: the bundled example', () => {
   const example = path.join(ROOT, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');
   const truth = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'xiaomi-redmi-1s', 'evidence', 'make-captures', 'captures.expected.json'), 'utf8'));

@@ -177,7 +177,7 @@ export async function scanReport(report: Report, reportPath: string, captures: r
         const sum = await reader.done;
         res.units = sum.entries;
         res.engine = sum.engine === 'ripgrep' ? 'ripgrep prefilter' : 'JavaScript reader';
-        for (const w of sum.warnings) res.warnings.push(mask(w));
+        for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
       } else {
         const reader = readPcap(abs, { tshark: opts.tshark, keylog: opts.keylog, signal: opts.signal, onProgress: (frames) => opts.onProgress?.(res.path, frames) });
         for await (const unit of reader.units) onUnit(unit);
@@ -186,11 +186,12 @@ export async function scanReport(report: Report, reportPath: string, captures: r
         res.undecrypted = sum.undecryptedStreams;
         if (sum.quicStreams) res.quic = sum.quicStreams;
         res.engine = `tshark ${sum.tsharkVersion}`;
-        for (const w of sum.warnings) res.warnings.push(mask(w));
+        for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
       }
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      res.error = mask((err as Error).message);
+      // the message says which file by the path the report uses, never the analyst's absolute one
+      res.error = mask((err as Error).message.split(abs).join(res.path));
     }
   }
   const data: ScanResult['data'] = { domains: 'Public Suffix List (tldts)' };
