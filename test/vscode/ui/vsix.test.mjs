@@ -38,7 +38,7 @@ describe('the packaged VSIX', function () {
 
   it('holds the bundles, grammar, docs and examples, and nothing from src/ or test/', function () {
     const files = execFileSync('npx', ['--no-install', 'vsce', 'ls'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const f of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/exportEngine.js', 'dist/webview/preview.js', 'dist/webview/editor.js', 'dist/webview/mermaid.min.js', 'node_modules/playwright-core/package.json', 'dist/cli.js', 'syntaxes/privacy-audit.markdown.tmLanguage.json', 'docs/rules/PA010.md', 'examples/xiaomi-redmi-1s/redmi-1s.audit.md']) {
+    for (const f of ['package.json', 'dist/extension.js', 'dist/engine.js', 'dist/exportEngine.js', 'dist/scanWorker.js', 'dist/scanEngine.js', 'dist/geo/ip-geo.bin', 'NOTICE', 'dist/webview/preview.js', 'dist/webview/editor.js', 'dist/webview/mermaid.min.js', 'node_modules/playwright-core/package.json', 'dist/cli.js', 'syntaxes/privacy-audit.markdown.tmLanguage.json', 'docs/rules/PA010.md', 'examples/xiaomi-redmi-1s/redmi-1s.audit.md']) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     // the one runtime module the export needs ships as is; nothing else from node_modules
