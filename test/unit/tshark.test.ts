@@ -10,7 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import type { CaptureUnit, Part } from '../../src/core/capture/types';
@@ -187,8 +188,30 @@ test('a text file named .pcap: a clear error naming the file, within seconds', a
   const err = await rejectsFast(readPcapAll(file), 5000);
   assert.ok(err instanceof PcapReadError, String(err));
   assert.ok(err.message.includes(file));
-  assert.match(err.message, /capture/i);
+  assert.match(err.message, /not a capture/);
   assert.match(err.message, /first bytes are 54686973/);
+});
+
+test('an empty file, a missing file, a folder: clear errors naming them', async () => {
+  await tshark();
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-tshark-'));
+  try {
+    const empty = path.join(dir, 'empty.pcap');
+    writeFileSync(empty, '');
+    const cases: Array<[string, RegExp]> = [
+      [empty, /empty, not a capture/],
+      [path.join(dir, 'missing.pcapng'), /no such file/],
+      [dir, /folder/],
+    ];
+    for (const [file, re] of cases) {
+      const err = await rejectsFast(readPcapAll(file), 5000);
+      assert.ok(err instanceof PcapReadError);
+      assert.ok(err.message.startsWith(`${file}: `), err.message);
+      assert.match(err.message, re);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a truncated pcapng: a clear error naming the file, the frames before it read', async () => {

@@ -325,16 +325,17 @@ export async function readPcapAll(file: string, opts: ReadPcapOptions = {}): Pro
 
 const PCAP_MAGICS = ['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'];
 
-/** The first bytes of the file, for the error message when tshark refuses it. */
-function magicOf(file: string): string | undefined {
+/** The first bytes of the file as hex (for the error message when tshark refuses it), or why it cannot be read. */
+function magicOf(file: string): { magic: string } | { error: string } {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
     const b = Buffer.alloc(4);
     const n = readSync(fd, b, 0, 4, 0);
-    return b.subarray(0, n).toString('hex');
-  } catch {
-    return undefined;
+    return { magic: b.subarray(0, n).toString('hex') };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { error: e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'a folder, not a file' : e.message };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -347,8 +348,10 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   const signal = opts.signal;
   const cancelled = () => new PcapReadError(file, `${file}: reading the capture was cancelled`);
   if (signal?.aborted) throw cancelled();
-  const magic = magicOf(file);
-  if (magic === undefined) throw new PcapReadError(file, `${file}: cannot read the file`);
+  const head = magicOf(file);
+  if ('error' in head) throw new PcapReadError(file, `${file}: cannot be read (${head.error})`);
+  const magic = head.magic;
+  if (!magic) throw new PcapReadError(file, `${file}: the file is empty, not a capture`);
   const info = await findTshark({ path: opts.tshark });
   if (!info) throw new TsharkMissing(opts.tshark ? `not at ${opts.tshark}` : 'not on PATH');
   if (signal?.aborted) throw cancelled();
@@ -425,11 +428,13 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
     }
     if (end.code !== 0) {
       const why = messages.join(' ') || (end.sig ? `tshark was killed (${end.sig})` : `tshark exited with code ${end.code}`);
-      let hint = '';
-      if (!PCAP_MAGICS.includes(magic ?? '') && /isn't a capture file|unknown format|not a capture/i.test(why))
-        hint = ` (its first bytes are ${magic || 'empty'}; a pcap starts with d4c3b2a1 or a1b2c3d4, a pcapng with 0a0d0d0a)`;
-      else if (/cut short|truncated|damaged|corrupt/i.test(why)) hint = ' (the capture is truncated or damaged; the frames before the damage were read)';
-      throw new PcapReadError(file, `${file}: tshark could not read it: ${why}${hint}`, state.frames);
+      const said = why.replace(/The file "[^"]*" /, 'the file ');
+      let what = 'tshark could not read it';
+      if (!PCAP_MAGICS.includes(magic) && /isn't a capture file|unknown format|not a capture/i.test(why))
+        what = `not a capture (its first bytes are ${magic}; a pcap starts with d4c3b2a1 or a1b2c3d4, a pcapng with 0a0d0d0a)`;
+      else if (/cut short|truncated|damaged|corrupt/i.test(why))
+        what = `the capture is truncated or damaged; the ${state.frames} frames before the damage were read`;
+      throw new PcapReadError(file, `${file}: ${what}. tshark: ${said}`, state.frames);
     }
     for (const m of messages) warnings.push(`tshark: ${m}`);
     opts.onProgress?.(state.frames);
