@@ -9,7 +9,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import Ajv from 'ajv';
 import type { ScanResult } from '../../src/core/capture/result';
 import type { CaptureMatch } from '../../src/core/capture/types';
 import { parseReport } from '../../src/core/report/parse';
@@ -160,5 +161,21 @@ describe('scan: the bundled example', () => {
     }
     assert.ok(truth, 'the ground truth of the example captures exists');
     assert.match(r.data.geo ?? '', /geo-whois-asn-country \d{4}-\d{2}-\d{2}/);
+  });
+
+  test('the command line: the JSON document follows docs/scan.schema.json; no identifier value in either format', () => {
+    const cli = path.join(ROOT, 'dist', 'cli.js');
+    assert.ok(existsSync(cli), 'dist/cli.js: npm run build first');
+    const run = (format: string) => spawnSync(process.execPath, [cli, 'scan', '--report', example, '--format', format, '--root', ROOT], { encoding: 'utf8' });
+    const json = run('json');
+    assert.equal(json.status, 1, json.stderr);
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(JSON.parse(readFileSync(path.join(ROOT, 'docs', 'scan.schema.json'), 'utf8')));
+    const doc = JSON.parse(json.stdout);
+    assert.ok(validate(doc), JSON.stringify(validate.errors));
+    const stylish = run('stylish');
+    for (const secret of ['869999012345677', '001010000012345', '12025550101', '12025550142', '12025550177', 'ExampleTel']) {
+      assert.ok(!json.stdout.includes(secret) && !stylish.stdout.includes(secret), secret);
+    }
+    assert.match(stylish.stdout, /frame=22 +sent +IMEI \(D1\) +body › imei +form/);
   });
 });
