@@ -152,6 +152,7 @@ describe('HAR structure scanner', () => {
     const [e] = scan(text, 4096);
     assert.ok(e);
     assert.equal(e.end, text.length - 3);
+    assert.equal(e.depth, depth + 2, 'the entry, its request, the arrays');
   });
 
   describe('clear errors with the byte offset', () => {

@@ -76,6 +76,8 @@ export class HarReadError extends Error {
 }
 
 const MiB = 1024 * 1024;
+/** HAR entries nest a few levels (custom fields a few dozen); JSON.parse of millions of levels would exhaust memory. */
+const MAX_DEPTH = 10_000;
 /** rg 13 keeps its fast multi-literal search (Teddy) up to 64 patterns; more fall back to a slower automaton. */
 const GROUP = 64;
 /** HTTP Toolkit's marks of a request body it did not save (`_requestBodyStatus`), counted over the whole file. */
@@ -687,6 +689,10 @@ const utf8Lenient = new TextDecoder('utf-8');
 async function unitOf(ctx: Ctx, ext: EntryExtent): Promise<CaptureUnit | undefined> {
   const locator = `entry=${ext.index}`;
   const len = ext.end - ext.start;
+  if (ext.depth > MAX_DEPTH) {
+    ctx.warnings.push(`${locator}: brackets nest ${ext.depth} deep (more than ${MAX_DEPTH}): not searched`);
+    return undefined;
+  }
   if (len > ctx.maxEntry) {
     ctx.warnings.push(`${locator}: ${(len / MiB).toFixed(0)} MiB is larger than the ${(ctx.maxEntry / MiB).toFixed(0)} MiB an entry may have: not searched`);
     return undefined;

@@ -35,6 +35,8 @@ export interface EntryExtent {
   end: number;
   /** False when the element of `log.entries` is not an object (`null`, a number …). */
   object: boolean;
+  /** How deep brackets nest inside the entry (its own object counts 1), as far as the scan saw it. */
+  depth: number;
   request?: ValueExtent;
   response?: ValueExtent;
   webSocketMessages?: ValueExtent;
@@ -125,6 +127,8 @@ export class HarScanner {
   // entries
   private entryIndex = 0;
   private entry: EntryExtent | undefined;
+  /** Stack depth outside the current entry. */
+  private entryBase = 0;
   private sideKey: Key = Key.Other;
   private sideKeyAt = 0;
   private sideStart = -1;
@@ -178,7 +182,8 @@ export class HarScanner {
       s.sawEntries = true;
       s.entriesOpen = true;
       s.entryIndex = index;
-      s.entry = { index, start: -1, end: -1, object: true };
+      s.entry = { index, start: -1, end: -1, object: true, depth: 1 };
+      s.entryBase = s.depth - 1;
     }
     return s;
   }
@@ -220,6 +225,7 @@ export class HarScanner {
     this.kinds[this.depth] = kind;
     this.roles[this.depth] = role;
     this.depth++;
+    if (this.entry && this.depth - this.entryBase > this.entry.depth) this.entry.depth = this.depth - this.entryBase;
   }
 
   private fail(msg: string, at: number): never {
@@ -432,7 +438,8 @@ export class HarScanner {
     }
     if (parentRole === Role.Entries) {
       this.entryIndex++;
-      this.entry = { index: this.entryIndex, start: at, end: -1, object: b === 0x7b };
+      this.entry = { index: this.entryIndex, start: at, end: -1, object: b === 0x7b, depth: 0 };
+      this.entryBase = this.depth;
     } else if (parentRole === Role.Entry && (key === Key.Request || key === Key.Response || key === Key.WebSocket)) {
       this.sideKey = key;
       this.sideKeyAt = this.lastKeyAt;
