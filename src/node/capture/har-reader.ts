@@ -339,11 +339,24 @@ async function ripgrepPlan(ctx: Ctx, rgPath: string): Promise<Plan> {
   for (const h of nd.hints) anchorGroup.push([h, [hints, ...(nd.literals.some((l) => l.equals(h)) ? [lits] : [])]]);
   const dropped = new Offsets();
   for (const d of DROPPED) anchorGroup.push([Buffer.from(d), [dropped]]);
+  // by length first, then byte by byte: tens of thousands of matches, no allocation per match
+  const byLength = new Map<number, [Buffer, Offsets[]][]>();
+  for (const a of anchorGroup) {
+    const list = byLength.get(a[0].length);
+    if (list) list.push(a);
+    else byLength.set(a[0].length, [a]);
+  }
   const onAnchorGroup: OnMatch = (offset, line, start, end) => {
     progress(offset);
-    for (const [bytes, lists] of anchorGroup) {
-      if (bytes.length === end - start && line.compare(bytes, 0, bytes.length, start, end) === 0) {
-        for (const l of lists) l.push(offset);
+    const same = byLength.get(end - start);
+    if (!same) return;
+    for (let i = 0; i < same.length; i++) {
+      const bytes = same[i]![0];
+      let k = 0;
+      while (k < bytes.length && line[start + k] === bytes[k]) k++;
+      if (k === bytes.length) {
+        const lists = same[i]![1];
+        for (let j = 0; j < lists.length; j++) lists[j]!.push(offset);
         return;
       }
     }
