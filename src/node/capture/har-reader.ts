@@ -478,7 +478,8 @@ class Walkers {
     private readonly W: Float64Array,
     private readonly E: Float64Array,
   ) {
-    this.buf = Buffer.alloc(Math.min(ctx.chunk, 32 * 1024));
+    // entries are a few kB: small reads, so that a scan stops soon after the entry it needs
+    this.buf = Buffer.alloc(Math.min(ctx.chunk, 8 * 1024));
   }
 
   /** The extent of entry `k` (1-based), read exactly; undefined when there is none. */
