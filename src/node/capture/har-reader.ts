@@ -5,24 +5,32 @@
  *
  * Two paths, one result:
  * - **ripgrep** (when found): ripgrep finds, in one pass per group of at
- *   most 64 patterns, the byte offsets of every literal, every decode hint,
- *   and the entry-level keys `"request":`, `"response":`,
- *   `"_webSocketMessages":`, `"entries":` (in valid JSON a `"` not escaped is
- *   structural, so these are keys). The n-th `"request":` is entry n. Only
- *   around the hits is the JSON scanned exactly (from the key before the
- *   entry), which gives each candidate's byte extent and checks the anchors
- *   there; the file's head and its tail (from the last entry on) are checked
- *   too. When a check fails, the JavaScript path runs instead (with a
- *   warning): the result is the same, only slower.
+ *   most 64 fixed strings (run side by side), the byte offsets of every
+ *   literal, every decode hint, and the entry-level keys `"request":`,
+ *   `"response":`, `"_webSocketMessages":`, `"entries":` (also as `"key" :`).
+ *   In valid JSON a `"` that is not escaped is structural, so these are keys;
+ *   the n-th `"request":` is entry n. Only around the hits is the JSON scanned
+ *   exactly (from the key before the entry), which gives each candidate's
+ *   byte extent and checks the anchors there; the file's head, and its tail
+ *   from the last entry on, are checked too. When a check fails (or ripgrep
+ *   does), the JavaScript path runs instead, with a warning: the result is
+ *   the same, only slower. A hint after a `"response":` key and before the
+ *   next `"request":` is known to be outside a request without a scan.
  * - **JavaScript**: the exact structural scan over the whole file in chunks,
- *   and the needles searched in each chunk with `Buffer.indexOf`.
+ *   and all needles searched in one pass over each chunk.
  *
  * A candidate is an entry whose bytes (as written in the file) contain a
  * literal, or whose `request` or `_webSocketMessages` value contains a hint.
  * Literals are searched as given and as JSON writers escape them (JSON
  * escapes, `\uXXXX` for non-ASCII in lower and upper case); hints are
  * searched as given (`ignoreCase` folds ASCII letters only). A literal that
- * contains another one is dropped (it cannot add a candidate).
+ * contains another one is dropped (it cannot add a candidate). ripgrep
+ * reports matches that do not overlap; the JavaScript search every one: they
+ * differ only for needles that would match across JSON punctuation.
+ *
+ * Limits, each with a warning: a candidate larger than `maxEntryBytes`
+ * (256 MiB) or nesting more than 10 000 brackets deep is not parsed. Request
+ * bodies HTTP Toolkit did not save are counted over the whole file.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { entryToUnit } from '../../core/capture/har/entry';
