@@ -19,7 +19,16 @@ export interface Form {
   form: string;
   /** Searched without regard to case (hex identifiers, e-mail addresses, MAC addresses). */
   caseless?: boolean;
+  /**
+   * A layout an app writes as text but hardly ever encodes or hashes (`+86 138 0013 8000`
+   * spaced as an international number, a MAC in dotted groups): searched as text, percent-
+   * encoded and JSON-escaped, not as base64, hex or a digest, which keeps the needle set small.
+   */
+  textOnly?: boolean;
 }
+
+/** Forms searched as text only (see `Form.textOnly`). */
+const TEXT_ONLY = new Set(['international with 00', 'national format', 'national, digits only', 'international format', 'international, dashes', 'country code and national number', 'MAC with dashes', 'MAC in dotted groups', 'latitude, longitude', 'longitude,latitude']);
 
 /** Forms shorter than this are not searched: too many chance matches. */
 export const MIN_FORM_LENGTH = 6;
@@ -74,7 +83,10 @@ export function formsOf(canary: Pick<Canary, 'value' | 'categoryId'>): Form[] {
     const key = caseless ? t.toLowerCase() : t;
     if (seen.has(key) || seen.has(t.toLowerCase())) return;
     seen.add(key);
-    out.push(caseless ? { text: t, form, caseless } : { text: t, form });
+    const f: Form = { text: t, form };
+    if (caseless) f.caseless = true;
+    if (TEXT_ONLY.has(form)) f.textOnly = true;
+    out.push(f);
   };
   const value = canary.value.trim();
   const id = canary.categoryId;

@@ -106,6 +106,7 @@ export class Matcher {
     // hashes after the values: a place that shows the value itself reports it as such first
     this.forms.forEach((forms, canary) => {
       for (const f of forms) {
+        if (f.textOnly) continue;
         for (const text of caseVariants(f)) {
           for (const h of HASHES) {
             const d = digest(h, text);

@@ -63,11 +63,16 @@ const unicodeEscaped = (s: string, upper: boolean) =>
     return `\\u${upper ? h.toUpperCase() : h}`;
   });
 
-/** Every literal a form can appear as (see the module comment). */
-export function literalsOfForm(f: Form): string[] {
-  const out = new Set<string>();
+/**
+ * Every literal a form can appear as (see the module comment), in two sets:
+ * `exact`, searched as written, and `caseless`, hex (of the text, of a
+ * digest) searched without regard to case, so each is one needle, not two.
+ */
+export function literalsOfForm(f: Form): { exact: string[]; caseless: string[] } {
+  const exact = new Set<string>();
+  const caseless = new Set<string>();
   const add = (s: string) => {
-    if (s.length >= MIN_LITERAL) out.add(s);
+    if (s.length >= MIN_LITERAL) exact.add(s);
   };
   for (const text of caseVariants(f)) {
     add(text);
@@ -79,6 +84,7 @@ export function literalsOfForm(f: Form): string[] {
     add(jsonEscaped(text).replace(/\//g, '\\/'));
     add(unicodeEscaped(jsonEscaped(text), false));
     add(unicodeEscaped(jsonEscaped(text), true));
+    if (f.textOnly) continue;
     const bytes = Buffer.from(text, 'utf8');
     for (let align = 0; align < 3; align++) {
       const std = base64Core(bytes, align);
@@ -86,22 +92,33 @@ export function literalsOfForm(f: Form): string[] {
       add(encodeURIComponent(std));
       add(base64Core(bytes, align, true));
     }
-    add(bytes.toString('hex'));
-    add(bytes.toString('hex').toUpperCase());
+    caseless.add(bytes.toString('hex'));
     for (const h of HASHES) {
       const d = digest(h, text);
-      add(d.toString('hex'));
-      add(d.toString('hex').toUpperCase());
+      caseless.add(d.toString('hex'));
       add(d.toString('base64').replace(/=+$/, ''));
       add(d.toString('base64url'));
     }
   }
-  return [...out];
+  return { exact: [...exact], caseless: [...caseless].filter((s) => s.length >= MIN_LITERAL) };
 }
 
-/** The needle set for a list of forms: unique literals, longest first. */
+const byLength = (a: string, b: string) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/** The needle set for a list of forms: unique literals, longest first (`caseless`: hex, either case). */
+export function needlesOf(forms: readonly Form[]): { exact: string[]; caseless: string[] } {
+  const exact = new Set<string>();
+  const caseless = new Set<string>();
+  for (const f of forms) {
+    const l = literalsOfForm(f);
+    for (const x of l.exact) exact.add(x);
+    for (const x of l.caseless) caseless.add(x.toLowerCase());
+  }
+  return { exact: [...exact].sort(byLength), caseless: [...caseless].sort(byLength) };
+}
+
+/** Every needle as a case-sensitive literal (hex in both cases): what a reader without case folding searches. */
 export function literalsOf(forms: readonly Form[]): string[] {
-  const all = new Set<string>();
-  for (const f of forms) for (const l of literalsOfForm(f)) all.add(l);
-  return [...all].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  const n = needlesOf(forms);
+  return [...new Set([...n.exact, ...n.caseless, ...n.caseless.map((x) => x.toUpperCase())])].sort(byLength);
 }

@@ -14,7 +14,7 @@ import { canariesOf } from '../../core/capture/canaries';
 import { registrableDomain } from '../../core/capture/domain';
 import type { GeoTable } from '../../core/capture/geo';
 import { Matcher } from '../../core/capture/match';
-import { DECODE_HINTS, literalsOf } from '../../core/capture/needles';
+import { DECODE_HINTS, needlesOf } from '../../core/capture/needles';
 import { toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type ScanResult } from '../../core/capture/result';
 import type { CaptureUnit } from '../../core/capture/types';
 import { EvidenceChecker, isInside } from '../../core/lint/evidence';
@@ -111,7 +111,11 @@ export async function scanReport(report: Report, reportPath: string, captures: r
   const taxonomy = opts.taxonomy ?? taxonomyFor(report, DEFAULT_CONFIG);
   const canaries = canariesOf(report, taxonomy);
   const matcher = new Matcher(canaries);
-  const literals = literalsOf(matcher.forms.flat());
+  // hex (of the text, of digests) in either case is one case-folded needle; like the decode
+  // hints, it makes an entry a candidate when its request holds it
+  const needles = needlesOf(matcher.forms.flat());
+  const literals = needles.exact;
+  const hints = [...DECODE_HINTS, ...needles.caseless.map((literal) => ({ literal, ignoreCase: true }))];
   const mask = redactionMask(report);
   const geo = opts.geo === undefined ? defaultGeo() : opts.geo;
   const enrich: Enricher = { locate: geo ? (a) => geo.lookup(a) : undefined, domain: registrableDomain };
@@ -167,7 +171,7 @@ export async function scanReport(report: Report, reportPath: string, captures: r
       if (format === 'har') {
         const reader = readHar(abs, {
           literals,
-          hints: [...DECODE_HINTS],
+          hints,
           rg: opts.rg,
           vscodeAppRoot: opts.vscodeAppRoot,
           signal: opts.signal,
