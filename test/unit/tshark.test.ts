@@ -42,6 +42,9 @@ async function tshark(): Promise<string> {
 }
 
 const partText = (p: Part): string => p.text ?? (p.bytes ? Buffer.from(p.bytes).toString('latin1') : '');
+/** The part's text, inflated when the reader says it is still compressed (as the matcher will). */
+const plainText = (p: Part): string =>
+  p.bytes && p.contentEncoding === 'gzip' ? zlib.gunzipSync(p.bytes).toString('latin1') : partText(p);
 const holds = (parts: Part[], needle: string) => parts.some((p) => partText(p).includes(needle));
 
 /** frame.time_epoch of a frame, read by tshark directly. */
@@ -64,7 +67,7 @@ async function checkExpected(capture: string, expectedFile: string, opts: ReadPc
     const side = (u: CaptureUnit) => (e.direction === 'request' ? u.request : u.response);
     const other = (u: CaptureUnit) => (e.direction === 'request' ? u.response : u.request);
     const unit = here.find((u) =>
-      side(u).some((p) => p.where === e.where && (e.name === undefined || p.name?.toLowerCase() === e.name.toLowerCase()) && partText(p).includes(e.needle)),
+      side(u).some((p) => p.where === e.where && (e.name === undefined || p.name?.toLowerCase() === e.name.toLowerCase()) && plainText(p).includes(e.needle)),
     );
     assert.ok(unit, `${capture} ${e.locator}: ${e.needle} not in a ${e.direction} ${e.where}${e.name ? ` ${e.name}` : ''} part: ${JSON.stringify(here.map((u) => [u.request.map(partText), u.response.map(partText)]))}`);
     assert.ok(!holds(other(unit), e.needle), `${capture} ${e.locator}: ${e.needle} is on the other side too`);
@@ -88,11 +91,12 @@ test('http1.pcap: query, form body, gzip JSON body, header, WebSocket; the IMEI 
   const { units, summary } = await checkExpected('http1.pcap', 'http1.expected.json');
   assert.equal(summary.undecryptedStreams, 0);
   assert.equal(summary.tlsStreams, 0);
-  // the gzip body was inflated by tshark: no contentEncoding on it, but the request said gzip
+  // the gzip body comes as sent (tshark's unbounded decompression is off), marked gzip: not searchable as it is
   const profile = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/profile'));
   assert.ok(profile);
   const body = profile.request.find((p) => p.where === 'body');
-  assert.ok(body?.bytes && body.contentEncoding === undefined);
+  assert.ok(body?.bytes && body.contentEncoding === 'gzip' && body.contentType === 'application/json');
+  assert.ok(!partText(body).includes('analyst.test@example.org'));
   assert.ok(profile.request.some((p) => p.where === 'header' && p.name === 'Content-Encoding' && p.text === 'gzip'));
   // /v1/config: the request holds no IMEI; its response does, and only there
   const config = units.find((u) => u.request.some((p) => p.where === 'url' && p.text === '/v1/config'));
@@ -397,4 +401,27 @@ test('PacketReader: contentEncoding only on bodies still compressed (deflate, ra
     );
     assert.equal(units[0]?.request.find((p) => p.where === 'body')?.contentEncoding, want, `case ${i} (${enc})`);
   });
+});
+
+test('a gzip bomb over HTTP/2 (tshark inflates it whole): tshark is stopped at the memory limit, with a clear error', { skip: process.platform === 'win32' ? 'tshark memory is not watched on Windows' : false }, async () => {
+  await tshark();
+  const file = fx('h2-bomb.pcapng');
+  const err = await rejectsFast(readPcapAll(file, { maxTsharkMemory: 200 * 1024 * 1024 }), 30_000);
+  assert.ok(err instanceof PcapReadError, String(err));
+  assert.ok(err.message.startsWith(`${file}: tshark was stopped`), err.message);
+  assert.match(err.message, /more than the limit of 200 MiB/);
+});
+
+test('PacketReader: a WebSocket message compressed with permessage-deflate (RSV1) is marked deflate', () => {
+  const r = new PacketReader(1 << 20, []);
+  const deflated = zlib.deflateRawSync(Buffer.from(`{"imei":"${IMEI}"}`), { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, -4);
+  const units = r.packet(
+    pkt('tcp:http:websocket', {
+      ...tcp('10.0.0.2', 44000, '198.51.100.9', 80, { tcp_stream: '300', tcp_len: '40' }),
+      websocket_opcode: ['1', '1'], websocket_rsv: ['0x04', '0x00'], privacyaudit_ws: [deflated.toString('hex'), Buffer.from('plain').toString('hex')],
+    }),
+  );
+  const parts = units[0]!.request;
+  assert.deepEqual(parts.map((p) => [p.where, p.name, p.contentEncoding]), [['websocket', 'sent', 'deflate'], ['websocket', 'sent', undefined]]);
+  assert.match(zlib.inflateRawSync(parts[0]!.bytes!, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString(), new RegExp(IMEI));
 });

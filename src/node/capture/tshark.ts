@@ -21,7 +21,7 @@
  * default); `extraPorts` adds decode-as rules for the rest.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFile, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { brotliDecompressSync, constants as zlibConstants, inflateRawSync } from 'node:zlib';
@@ -126,6 +126,13 @@ export interface ReadPcapOptions {
   extraPorts?: { tls?: number[]; http?: number[] };
   /** Largest body, payload or header value kept (bytes); longer ones are cut, with a warning. Default 16 MiB. */
   maxField?: number;
+  /**
+   * tshark is stopped when its memory (resident set) grows past this many bytes: its HTTP/2 dissector
+   * inflates compressed bodies without a bound (a 480 KB gzip bomb took 5 GB). Default: 2 GiB or
+   * 8 × the capture's size, whichever is larger (tshark needs about 5 × on ordinary captures).
+   * Watched on Linux and macOS.
+   */
+  maxTsharkMemory?: number;
   /** false: do without the Lua post-dissector even when tshark has Lua (as with a tshark built without it; for tests). */
   lua?: boolean;
 }
@@ -185,6 +192,7 @@ local f_cut = ProtoField.uint32("privacyaudit.cut", "Cut from")
 p.fields = { f_body, f_ws, f_raw, f_cut }
 local file_data = Field.new("http.file_data")
 local ws_payload = Field.new("websocket.payload")
+local data_data = Field.new("data.data")
 local tcp_payload = Field.new("tcp.payload")
 local udp_payload = Field.new("udp.payload")
 local tcp_stream = Field.new("tcp.stream")
@@ -228,7 +236,12 @@ function p.dissector(tvb, pinfo, tree)
     if up == nil then return end
   end
   local t = nil
-  for _, fi in ipairs({ file_data() }) do
+  local bodies = { file_data() }
+  if #bodies == 0 and p_http() then
+    -- a compressed body (tshark's decompression is off) is handed to the data dissector as sent
+    bodies = { data_data() }
+  end
+  for _, fi in ipairs(bodies) do
     t = t or tree:add(p)
     add(t, f_body, fi)
   end
@@ -264,7 +277,7 @@ const FIELDS = [
   'http.response.code', 'http.response.phrase', 'http.response.version', 'http.response.line',
   'http.content_type', 'http.content_encoding',
   'http2.type', 'http2.streamid', 'http2.length', 'http2.header.name', 'http2.header.value', 'http2.data.data',
-  'websocket.opcode', 'data.data',
+  'websocket.opcode', 'websocket.rsv', 'data.data',
 ];
 const LUA_FIELDS = ['privacyaudit.body', 'privacyaudit.ws', 'privacyaudit.raw', 'privacyaudit.cut'];
 const NO_LUA_FIELDS = ['http.file_data', 'websocket.payload.text', 'tcp.payload', 'udp.payload'];
@@ -369,6 +382,9 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   } else {
     warnings.push(`tshark ${info.version} is used without Lua: HTTP bodies and WebSocket messages are read as text, cut at their first NUL byte`);
   }
+  // tshark inflates compressed bodies without a bound (a 480 KB gzip bomb took 3 GB and two minutes):
+  // with Lua the bytes are taken as sent and the matcher inflates them within its limits.
+  if (useLua) args.push('-o', 'http.decompress_body:FALSE', '-o', 'mime_multipart.uncompress_data:FALSE', '-o', 'websocket.decompress:FALSE');
   if (opts.keylog) args.push('-o', `tls.keylog_file:${opts.keylog}`);
   for (const port of opts.extraPorts?.tls ?? []) args.push('-d', `tcp.port==${port},tls`);
   for (const port of opts.extraPorts?.http ?? []) args.push('-d', `tcp.port==${port},http`);
@@ -387,6 +403,12 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   });
   const onAbort = () => stop(child);
   signal?.addEventListener('abort', onAbort, { once: true });
+  const memoryLimit = opts.maxTsharkMemory ?? Math.max(2 * 1024 * MiB, 8 * fileSize(file));
+  let overMemory: number | undefined;
+  const watch = watchMemory(child, memoryLimit, (rss) => {
+    overMemory = rss;
+    stop(child);
+  });
 
   const state = new PacketReader(maxField, warnings);
   let finished = false;
@@ -417,6 +439,7 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
     }
     const end = await exited;
     if (signal?.aborted) throw cancelled();
+    if (overMemory !== undefined) throw tooBig(file, overMemory, memoryLimit, state.frames);
     const messages = stderr
       .split(/\r?\n/)
       .filter((l) => !HARMLESS_STDERR.some((re) => re.test(l)))
@@ -441,14 +464,67 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
     finished = true;
     return state.summary(info.version);
   } catch (err) {
-    // stopping tshark on abort closes its output under the loop
+    // stopping tshark (abort, memory) closes its output under the loop
     if (signal?.aborted && !(err instanceof PcapReadError)) throw cancelled();
+    if (overMemory !== undefined && !(err instanceof PcapReadError)) throw tooBig(file, overMemory, memoryLimit, state.frames);
     throw err;
   } finally {
+    clearInterval(watch);
     signal?.removeEventListener('abort', onAbort);
     if (!finished) stop(child);
     if (luaDir) rmSync(luaDir, { recursive: true, force: true });
   }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function tooBig(file: string, rss: number, limit: number, frames: number): PcapReadError {
+  return new PcapReadError(
+    file,
+    `${file}: tshark was stopped after ${frames} frames: it used ${Math.round(rss / MiB)} MiB, more than the limit of ${Math.round(limit / MiB)} MiB ` +
+      '(a compressed HTTP/2 body that inflates without end, a "decompression bomb", does this; the limit can be raised)',
+    frames,
+  );
+}
+
+/** The resident set of a process in bytes: /proc on Linux, `ps` elsewhere (not on Windows). */
+function rssOf(pid: number, cb: (bytes: number | undefined) => void): void {
+  if (process.platform === 'linux') {
+    readFile(`/proc/${pid}/status`, 'utf8', (err, text) => {
+      const m = err ? null : /^VmRSS:\s+(\d+)\s+kB/m.exec(text);
+      cb(m ? Number(m[1]) * 1024 : undefined);
+    });
+  } else if (process.platform !== 'win32') {
+    execFile('ps', ['-o', 'rss=', '-p', String(pid)], { timeout: 2000 }, (err, out) => {
+      const kb = err ? NaN : Number(String(out).trim());
+      cb(Number.isFinite(kb) ? kb * 1024 : undefined);
+    });
+  } else cb(undefined);
+}
+
+/** Polls the child's memory twice a second; calls `over` once when it passes `limit`. */
+function watchMemory(child: ChildProcess, limit: number, over: (rss: number) => void): NodeJS.Timeout {
+  let fired = false;
+  let busy = false;
+  const t = setInterval(() => {
+    if (fired || busy || child.pid === undefined || child.exitCode !== null) return;
+    busy = true;
+    rssOf(child.pid, (rss) => {
+      busy = false;
+      if (!fired && rss !== undefined && rss > limit) {
+        fired = true;
+        over(rss);
+      }
+    });
+  }, 500);
+  t.unref();
+  return t;
 }
 
 function stop(child: ChildProcess): void {
@@ -813,7 +889,13 @@ export class PacketReader {
       const u = base('websocket', tls);
       u.host = s.httpHost ?? this.hostFor(s);
       const side = fromClient ? u.request : u.response;
-      for (const hex of all(l, 'privacyaudit_ws')) side.push({ where: 'websocket', name: fromClient ? 'sent' : 'received', bytes: hexBytes(hex) });
+      // permessage-deflate (RSV1): tshark's inflating is off with Lua, so the bytes are raw deflate (RFC 7692)
+      const payloads = all(l, 'privacyaudit_ws');
+      const rsv = all(l, 'websocket_rsv').map((v) => (Number(v) & 4) !== 0);
+      payloads.forEach((hex, i) => {
+        const deflated = rsv.length === payloads.length ? rsv[i] : rsv.some(Boolean);
+        side.push({ where: 'websocket', name: fromClient ? 'sent' : 'received', bytes: this.cut(hexBytes(hex), 'WebSocket message', frame), ...(deflated ? { contentEncoding: 'deflate' } : {}) });
+      });
       for (const t of all(l, 'websocket_payload_text')) side.push({ where: 'websocket', name: fromClient ? 'sent' : 'received', text: this.text(t, 'WebSocket message', frame) });
       if (side.length) units.push(u);
     }
