@@ -425,3 +425,15 @@ test('PacketReader: a WebSocket message compressed with permessage-deflate (RSV1
   assert.deepEqual(parts.map((p) => [p.where, p.name, p.contentEncoding]), [['websocket', 'sent', 'deflate'], ['websocket', 'sent', undefined]]);
   assert.match(zlib.inflateRawSync(parts[0]!.bytes!, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString(), new RegExp(IMEI));
 });
+
+test('findTshark remembers only what it found: a tshark installed after a failed look is found', { skip: process.platform === 'win32' ? 'uses a shell script as a fake tshark' : false }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-tshark-'));
+  try {
+    const fake = path.join(dir, 'tshark');
+    assert.equal(await findTshark({ path: fake }), undefined);
+    writeFileSync(fake, '#!/bin/sh\necho "TShark (Wireshark) 9.8.7 (test)."\necho "Compiled with Lua 5.4.6"\n', { mode: 0o755 });
+    assert.deepEqual(await findTshark({ path: fake }), { path: fake, version: '9.8.7', lua: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

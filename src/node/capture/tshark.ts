@@ -77,7 +77,8 @@ function probe(file: string): Promise<TsharkInfo | undefined> {
  * Finds tshark: the path given, else `tshark` on PATH, else where the
  * Windows and macOS installers put it. Runs `tshark -v` once per path (cached).
  * Resolves undefined when there is none; an explicit path that is not tshark
- * resolves undefined too (it is never replaced by another one).
+ * resolves undefined too (it is never replaced by another one). Only what was
+ * found is cached, so a tshark installed meanwhile is found on the next call.
  */
 export function findTshark(opts: { path?: string } = {}): Promise<TsharkInfo | undefined> {
   const key = opts.path ?? '';
@@ -92,6 +93,10 @@ export function findTshark(opts: { path?: string } = {}): Promise<TsharkInfo | u
       return undefined;
     })();
     found.set(key, p);
+    // only a tshark found is remembered: one installed later is found on the next scan
+    void p.then((info) => {
+      if (!info) found.delete(key);
+    });
   }
   return p;
 }
