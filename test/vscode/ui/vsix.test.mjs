@@ -44,7 +44,8 @@ describe('the packaged VSIX', function () {
     // the one runtime module the export needs ships as is; nothing else from node_modules
     const unwanted = files.filter((f) => (/^(src|test|scripts|bench|node_modules|out|\.cache|test-output)\//.test(f) && !f.startsWith('node_modules/playwright-core/')) || f.endsWith('.map') || (f.endsWith('.ts') && !f.startsWith('node_modules/playwright-core/')));
     assert.deepEqual(unwanted, []);
-    assert.ok(fs.statSync(vsix).size < 8_000_000, `the VSIX stays small (${fs.statSync(vsix).size} bytes)`);
+    // the location table (17 MB, about 4.5 MB zipped) is most of what issue 13 added
+    assert.ok(fs.statSync(vsix).size < 13_000_000, `the VSIX stays small (${fs.statSync(vsix).size} bytes)`);
   });
 
   it('installs with --install-extension and reports problems in the workbench', async function () {

@@ -148,13 +148,13 @@ describe('preview and structured editor (code-server 4.100.3 + Chromium)', funct
     assert.deepEqual(diff, [['  phone number: "+12025550101"', '  phone number: "+12025550199"']]);
     // a new row: category from the taxonomy's list, then its value
     await editor.getByRole('button', { name: 'Add identifier to D1 identifiers' }).click();
-    await retype(editor.locator('input[data-key="D1.identifiers.k3"]'), 'MEID');
-    await retype(editor.locator('input[data-key="D1.identifiers.v3"]'), 'A0000012345678');
-    await save((t) => t.includes('  IMSI: "001010000012345"\n  MEID: A0000012345678\n'), 'the added identifier on disk');
+    await retype(editor.locator('input[data-key="D1.identifiers.k6"]'), 'MEID');
+    await retype(editor.locator('input[data-key="D1.identifiers.v6"]'), 'A0000012345678');
+    await save((t) => t.includes('  sms metadata: "+12025550177"\n  MEID: A0000012345678\n'), 'the added identifier on disk');
     await shot('webview-02b-identifiers');
     // remove it, and put the phone number back
-    await editor.getByRole('button', { name: 'Remove identifier 4' }).click();
-    await poll(async () => (await editor.locator('input[data-key="D1.identifiers.k3"]').count()) === 0, 'the row removed');
+    await editor.getByRole('button', { name: 'Remove identifier 7' }).click();
+    await poll(async () => (await editor.locator('input[data-key="D1.identifiers.k6"]').count()) === 0, 'the row removed');
     await retype(editor.locator('input[data-key="D1.identifiers.v1"]'), '+12025550101');
     await save((t) => t === PRISTINE, 'the file as it was');
   });
