@@ -437,3 +437,23 @@ test('findTshark remembers only what it found: a tshark installed after a failed
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a tshark lacking a field (an other version): read again once without it, with a warning', { skip: process.platform === 'win32' ? 'uses a shell script around tshark' : false }, async () => {
+  const real = await tshark();
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-tshark-'));
+  try {
+    const wrapper = path.join(dir, 'tshark');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nfor a in "$@"; do\n  if [ "$a" = "tls.record.opaque_type" ]; then printf "tshark: Some fields aren't valid:\\n\\ttls.record.opaque_type\\n" >&2; exit 1; fi\ndone\nexec '${real}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const { units, summary } = await readPcapAll(fx('tls-nokeys.pcap'), { tshark: wrapper });
+    assert.ok(summary.warnings.some((w) => /has no field tls\.record\.opaque_type/.test(w)), summary.warnings.join('\n'));
+    assert.deepEqual(units.map((u) => u.request[0]?.text), ['nokeys.example.test']);
+    // without that field TLS 1.3 application data is not seen: this is what the warning is about
+    assert.equal(summary.undecryptedStreams, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

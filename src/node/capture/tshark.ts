@@ -195,22 +195,28 @@ local f_ws = ProtoField.bytes("privacyaudit.ws", "WebSocket payload")
 local f_raw = ProtoField.bytes("privacyaudit.raw", "Raw payload")
 local f_cut = ProtoField.uint32("privacyaudit.cut", "Cut from")
 p.fields = { f_body, f_ws, f_raw, f_cut }
-local file_data = Field.new("http.file_data")
-local ws_payload = Field.new("websocket.payload")
-local data_data = Field.new("data.data")
-local tcp_payload = Field.new("tcp.payload")
-local udp_payload = Field.new("udp.payload")
-local tcp_stream = Field.new("tcp.stream")
-local p_http = Field.new("http")
-local p_http2 = Field.new("http2")
-local p_ws = Field.new("websocket")
-local p_tls = Field.new("tls")
-local p_dns = Field.new("dns")
-local p_mdns = Field.new("mdns")
-local p_llmnr = Field.new("llmnr")
-local p_quic = Field.new("quic")
-local p_gquic = Field.new("gquic")
-local p_dtls = Field.new("dtls")
+-- a field this tshark lacks reads as absent instead of failing the whole script
+local function field(name)
+  local ok, f = pcall(Field.new, name)
+  if ok then return f end
+  return function() return nil end
+end
+local file_data = field("http.file_data")
+local ws_payload = field("websocket.payload")
+local data_data = field("data.data")
+local tcp_payload = field("tcp.payload")
+local udp_payload = field("udp.payload")
+local tcp_stream = field("tcp.stream")
+local p_http = field("http")
+local p_http2 = field("http2")
+local p_ws = field("websocket")
+local p_tls = field("tls")
+local p_dns = field("dns")
+local p_mdns = field("mdns")
+local p_llmnr = field("llmnr")
+local p_quic = field("quic")
+local p_gquic = field("gquic")
+local p_dtls = field("dtls")
 local LIMIT = ${Math.max(1, Math.floor(limit))}
 local known = {}
 local function add(t, field, fi)
@@ -364,15 +370,14 @@ export type Layers = Record<string, string[] | undefined>;
 
 async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<CaptureUnit, PcapSummary, undefined> {
   const signal = opts.signal;
-  const cancelled = () => new PcapReadError(file, `${file}: reading the capture was cancelled`);
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelled(file);
   const head = magicOf(file);
   if ('error' in head) throw new PcapReadError(file, `${file}: cannot be read (${head.error})`);
   const magic = head.magic;
   if (!magic) throw new PcapReadError(file, `${file}: the file is empty, not a capture`);
   const info = await findTshark({ path: opts.tshark });
   if (!info) throw new TsharkMissing(opts.tshark ? `not at ${opts.tshark}` : 'not on PATH');
-  if (signal?.aborted) throw cancelled();
+  if (signal?.aborted) throw cancelled(file);
 
   const maxField = opts.maxField ?? 16 * MiB;
   const warnings: string[] = [];
@@ -394,8 +399,42 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
   for (const port of opts.extraPorts?.tls ?? []) args.push('-d', `tcp.port==${port},tls`);
   for (const port of opts.extraPorts?.http ?? []) args.push('-d', `tcp.port==${port},http`);
   args.push('-T', 'ek');
-  for (const f of [...FIELDS, ...(useLua ? LUA_FIELDS : NO_LUA_FIELDS)]) args.push('-e', f);
+  let fields = [...FIELDS, ...(useLua ? LUA_FIELDS : NO_LUA_FIELDS)];
 
+  const state = new PacketReader(maxField, warnings);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = yield* tsharkRun(file, info, [...args, ...fields.flatMap((f) => ['-e', f])], opts, state);
+      // Another tshark version may lack a field: it refuses to start and names them. Once, without them.
+      if (outcome.invalidFields.length && state.frames === 0 && attempt === 1) {
+        fields = fields.filter((f) => !outcome.invalidFields.includes(f));
+        warnings.push(`tshark ${info.version} has no field ${outcome.invalidFields.join(', ')}: read without (what they show is missed)`);
+        continue;
+      }
+      if (outcome.error) throw outcome.error(magic);
+      for (const m of outcome.messages) warnings.push(`tshark: ${m}`);
+      opts.onProgress?.(state.frames);
+      return state.summary(info.version);
+    }
+  } finally {
+    if (luaDir) rmSync(luaDir, { recursive: true, force: true });
+  }
+}
+
+const cancelled = (file: string) => new PcapReadError(file, `${file}: reading the capture was cancelled`);
+
+interface Outcome {
+  /** The error to throw (given the file's first bytes), when tshark failed. */
+  error?: (magic: string) => Error;
+  /** tshark's stderr lines that are not harmless (warnings when it succeeded). */
+  messages: string[];
+  /** Fields tshark said it does not have (it then read nothing). */
+  invalidFields: string[];
+}
+
+/** One tshark process: yields the units of its output; returns how it ended. Stops tshark on every way out. */
+async function* tsharkRun(file: string, info: TsharkInfo, args: string[], opts: ReadPcapOptions, state: PacketReader): AsyncGenerator<CaptureUnit, Outcome, undefined> {
+  const signal = opts.signal;
   const child = spawn(info.path, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
@@ -414,13 +453,11 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
     overMemory = rss;
     stop(child);
   });
-
-  const state = new PacketReader(maxField, warnings);
   let finished = false;
   try {
-    let nextProgress = 5000;
-    for await (const batch of lineBatches(child.stdout!, warnings)) {
-      if (signal?.aborted) throw cancelled();
+    let nextProgress = state.frames + 5000;
+    for await (const batch of lineBatches(child.stdout!, state.warnings)) {
+      if (signal?.aborted) throw cancelled(file);
       for (const line of batch) {
         if (line.startsWith('{"index"')) continue;
         // A bare TCP acknowledgement (its last field is tcp.len, 0): nothing to read, only counted.
@@ -443,41 +480,42 @@ async function* run(file: string, opts: ReadPcapOptions): AsyncGenerator<Capture
       }
     }
     const end = await exited;
-    if (signal?.aborted) throw cancelled();
+    finished = true;
+    if (signal?.aborted) throw cancelled(file);
     if (overMemory !== undefined) throw tooBig(file, overMemory, memoryLimit, state.frames);
-    const messages = stderr
-      .split(/\r?\n/)
-      .filter((l) => !HARMLESS_STDERR.some((re) => re.test(l)))
-      .map((l) => l.replace(/^tshark: /, '').trim());
+    const lines = stderr.split(/\r?\n/).filter((l) => !HARMLESS_STDERR.some((re) => re.test(l)));
+    const invalidAt = lines.findIndex((l) => /Some fields aren't valid/.test(l));
+    const invalidFields = invalidAt < 0 ? [] : lines.slice(invalidAt + 1).filter((l) => /^\s+\S+$/.test(l)).map((l) => l.trim());
+    const messages = lines.map((l) => l.replace(/^tshark: /, '').trim());
     if (end.err) {
       const e = end.err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') throw new TsharkMissing(`${info.path} could not be started`);
       throw new PcapReadError(file, `${file}: tshark could not be started: ${e.message}`);
     }
-    if (end.code !== 0) {
-      const why = messages.join(' ') || (end.sig ? `tshark was killed (${end.sig})` : `tshark exited with code ${end.code}`);
-      const said = why.replace(/The file "[^"]*" /, 'the file ');
-      let what = 'tshark could not read it';
-      if (!PCAP_MAGICS.includes(magic) && /isn't a capture file|unknown format|not a capture/i.test(why))
-        what = `not a capture (its first bytes are ${magic}; a pcap starts with d4c3b2a1 or a1b2c3d4, a pcapng with 0a0d0d0a)`;
-      else if (/cut short|truncated|damaged|corrupt/i.test(why))
-        what = `the capture is truncated or damaged; the ${state.frames} frames before the damage were read`;
-      throw new PcapReadError(file, `${file}: ${what}. tshark: ${said}`, state.frames);
-    }
-    for (const m of messages) warnings.push(`tshark: ${m}`);
-    opts.onProgress?.(state.frames);
-    finished = true;
-    return state.summary(info.version);
+    if (end.code === 0) return { messages, invalidFields: [] };
+    const why = messages.join(' ') || (end.sig ? `tshark was killed (${end.sig})` : `tshark exited with code ${end.code}`);
+    const frames = state.frames;
+    return {
+      messages,
+      invalidFields,
+      error: (magic) => {
+        const said = why.replace(/The file "[^"]*" /, 'the file ');
+        let what = 'tshark could not read it';
+        if (!PCAP_MAGICS.includes(magic) && /isn't a capture file|unknown format|not a capture/i.test(why))
+          what = `not a capture (its first bytes are ${magic}; a pcap starts with d4c3b2a1 or a1b2c3d4, a pcapng with 0a0d0d0a)`;
+        else if (/cut short|truncated|damaged|corrupt/i.test(why)) what = `the capture is truncated or damaged; the ${frames} frames before the damage were read`;
+        return new PcapReadError(file, `${file}: ${what}. tshark: ${said}`, frames);
+      },
+    };
   } catch (err) {
     // stopping tshark (abort, memory) closes its output under the loop
-    if (signal?.aborted && !(err instanceof PcapReadError)) throw cancelled();
+    if (signal?.aborted && !(err instanceof PcapReadError)) throw cancelled(file);
     if (overMemory !== undefined && !(err instanceof PcapReadError)) throw tooBig(file, overMemory, memoryLimit, state.frames);
     throw err;
   } finally {
     clearInterval(watch);
     signal?.removeEventListener('abort', onAbort);
     if (!finished) stop(child);
-    if (luaDir) rmSync(luaDir, { recursive: true, force: true });
   }
 }
 
@@ -740,7 +778,7 @@ export class PacketReader {
 
   constructor(
     private readonly maxField: number,
-    private readonly warnings: string[],
+    readonly warnings: string[],
   ) {}
 
   summary(version: string): PcapSummary {
