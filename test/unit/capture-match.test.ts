@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { formsOf } from '../../src/core/capture/forms';
 import { luhnDigit } from '../../src/core/report/luhn';
@@ -61,6 +61,7 @@ test('every form of spec §7 is found, with its transform chain', () => {
     ['deflate body', unit([body(deflateSync(`mac=${MAC.value.toLowerCase()}`), 'deflate')]), 4, ['deflate', 'form'], 'mac'],
     ['base64 of gzip of JSON (nested)', unit([body(JSON.stringify({ payload: gzipSync(JSON.stringify({ imei: IMEI.value })).toString('base64') }))]), 0, ['json', 'base64', 'gzip', 'json'], 'imei'],
     ['JWT payload', unit([{ where: 'header', name: 'authorization', text: `Bearer eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: EMAIL.value })).toString('base64url')}.c2ln` }]), 2, ['jwt', 'json'], 'sub'],
+    ['a WebSocket message under permessage-deflate (raw deflate, no final block)', unit([{ where: 'websocket', name: 'send', bytes: deflateRawSync(JSON.stringify({ imei: IMEI.value }), { finishFlush: zlib.Z_SYNC_FLUSH }).subarray(0, -4), contentEncoding: 'deflate' }]), 0, ['deflate', 'json'], 'imei'],
     ['MAC without separators, lower case', unit([{ where: 'query', name: 'm', text: '021a7d44903c' }]), 4, ['plain']],
   ];
   for (const [what, u, canary, chain, name] of cases) {

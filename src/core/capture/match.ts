@@ -16,7 +16,7 @@
  * `direction: 'response'`, never as something the device sent.
  */
 
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, constants as zlib, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { formsOf, type Form } from './forms';
 import { caseVariants, digest, HASHES, type HashName } from './needles';
 import type { Canary, CaptureUnit, Part, Where } from './types';
@@ -133,7 +133,8 @@ export class Matcher {
     const raw = part.bytes ? Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength) : part.text !== undefined ? Buffer.from(part.text, 'utf8') : undefined;
     if (!raw || raw.length === 0) return;
     const ctx: Ctx = { direction, where: part.where, name: part.name, state };
-    const enc = part.where === 'body' ? part.contentEncoding?.toLowerCase().trim() : undefined;
+    // a body, or a WebSocket message under permessage-deflate, as sent
+    const enc = part.where === 'body' || part.where === 'websocket' ? part.contentEncoding?.toLowerCase().trim() : undefined;
     if (enc && enc !== 'identity') {
       // the body as sent is compressed: its decoded form is the layer that matters
       const decoded = this.inflate(raw, enc, state);
@@ -150,7 +151,8 @@ export class Matcher {
     const tries: [string, () => Buffer][] = [];
     if (encoding.includes('br')) tries.push(['brotli', () => brotliDecompressSync(buf, opts)]);
     if (encoding.includes('gzip')) tries.push(['gzip', () => gunzipSync(buf, opts)]);
-    if (encoding.includes('deflate')) tries.push(['deflate', () => inflateSync(buf, opts)], ['deflate', () => inflateRawSync(buf, opts)]);
+    // raw deflate may end without a final block (WebSocket permessage-deflate): flush what is there
+    if (encoding.includes('deflate')) tries.push(['deflate', () => inflateSync(buf, opts)], ['deflate', () => inflateRawSync(buf, { ...opts, finishFlush: zlib.Z_SYNC_FLUSH })]);
     for (const [kind, run] of tries) {
       try {
         return { bytes: run(), kind };
