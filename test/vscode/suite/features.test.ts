@@ -223,15 +223,14 @@ suite('commands, watchers, configuration', () => {
     const bytes = new TextEncoder().encode('pretend pcap bytes\n');
     await fsp.writeFile(outside.fsPath, bytes);
     const ids = await vscode.commands.executeCommand<string[]>('privacyAudit.addEvidence', { report: doc.uri, files: [outside] });
-    assert.deepEqual(ids, ['E15']);
+    assert.deepEqual(ids, ['E16']);
     const copied = workspaceUri('examples/xiaomi-redmi-1s/evidence/new-capture.pcap');
     assert.deepEqual(new Uint8Array(await fsp.readFile(copied.fsPath)), bytes);
-    assert.match(doc.getText(), new RegExp(`- id: E15\\n  file: evidence/new-capture\\.pcap\\n  sha256: ${sha256(bytes)}\\n  kind: pcap\\n`));
-    // the new record is hashed correctly: the only new problem is that nothing cites it yet
+    assert.match(doc.getText(), new RegExp(`- id: E16\\n  file: evidence/new-capture\\.pcap\\n  sha256: ${sha256(bytes)}\\n  kind: pcap\\n`));
     // the new record is hashed correctly: the only new problems are that nothing cites it yet, and that its
     // capture date (the file's modification time, today) is after the 2014 report's date
     await waitForDiagnostics(doc.uri, (ds) => ds.some((d) => ruleOf(d) === 'PA024'), 'PA024 for the new record');
-    const captured = lineOf(doc, '- id: E15') + 4;
+    const captured = lineOf(doc, '- id: E16') + 4;
     assert.match(doc.lineAt(captured).text, /^  captured: \d{4}-\d{2}-\d{2}T/);
     assert.deepEqual(actualOf(doc.uri).filter((x) => !/^PA02[0-3]/.test(x) && !x.startsWith('PA041') && x !== `PA042@${captured + 1}` && !x.startsWith('PA024')), []);
     assert.ok(!actualOf(doc.uri).some((x) => /^PA02[0-3]/.test(x)), actualOf(doc.uri).join());
