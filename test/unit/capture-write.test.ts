@@ -56,7 +56,7 @@ const SCAN: ScanResult = {
       path: 'first.har', sha256: 'a'.repeat(64), format: 'har', evidence: 'E1', units: 3, undecrypted: 0, warnings: [],
       matches: [
         m({ host: 'api.known.test', address: '203.0.113.5', port: 443 }),
-        m({ locator: 'entry=2', host: 'sdk.tracker.test', domain: 'tracker.test', address: '198.51.100.7', port: 443, country: 'US', asn: 64500, org: 'Example Net', protocol: 'h2', time: '2026-12-01T10:00:02.123Z', transforms: ['json', 'base64'], where: 'body', field: 'payload' }),
+        m({ locator: 'entry=2', host: 'sdk.tracker.test', domain: 'tracker.test', address: '198.51.100.7', port: 443, country: 'US', asn: 64500, org: 'Example Net', protocol: 'h2', time: '2026-12-01T10:00:02.123Z', transforms: ['json', 'base64'], where: 'body', name: undefined, field: 'payload' }),
         m({ locator: 'entry=3', host: 'sdk.tracker.test', address: '198.51.100.7', port: 443, category: 'contacts', canary: 1, protocol: 'h2', time: '2026-12-01T10:00:01Z', where: 'header', name: 'x-c' }),
         m({ locator: 'entry=3', direction: 'response', host: 'cdn.other.test', category: 'IMEI' }),
       ],
