@@ -193,7 +193,7 @@ describe('export of the example', () => {
     assert.deepEqual(result.evidence, { records: 15, files: 11, verified: 11 });
     const appendix = pagesWith(pages, 'Evidence appendix').filter((p) => p > 2);
     assert.ok(appendix.length >= 1);
-    assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('10of10evidencefilesmatchtheirrecordedsha256'));
+    assert.ok(squash(pages.slice(appendix[0]! - 1).join('')).includes('11of11evidencefilesmatchtheirrecordedsha256'));
     assert.ok(pagesWith(pages, '✓Verified').length >= 1, 'the appendix marks verified files');
     // running header and footer on every page but the cover
     const n = pages.length;
