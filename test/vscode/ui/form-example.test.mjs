@@ -1,5 +1,5 @@
 // The form is a whole editor: starting from the New Audit Report skeleton,
-// the bundled example (41 records, the front matter, the narrative) is written
+// the bundled example (42 records, the front matter, the narrative) is written
 // in the structured editor alone — no text editor is opened — and the saved
 // file then reads as the example: the same front matter, the same records
 // field by field, the same narrative, and no lint problem.
@@ -36,7 +36,7 @@ describe('writing the whole example in the form alone', function () {
   const skeleton = engine().reportSkeleton({ id: 'AUDIT-2014-NEW', title: 'New report', date: '2014-10-24', auditor: 'Analyst' });
   const s = workbenchSession({ prefix: 'privacy-audit-form-example-', shots: 'form-example', extra: { [TARGET]: skeleton } });
 
-  it('the skeleton becomes the example: front matter, 41 records, narrative, no problem', async function () {
+  it('the skeleton becomes the example: front matter, 42 records, narrative, no problem', async function () {
     const { page, wb, workspace } = s;
     const e = engine();
     const example = e.parseReport(fs.readFileSync(path.join(REPO_ROOT, EXAMPLE), 'utf8'));
