@@ -323,9 +323,9 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
 
   it('a reference\'s locator: type, Tab: the new locator is written and the focus moves on to the row\'s ✕ (not lost)', async function () {
     const form = await openExample();
-    assert.equal(recordField(PRISTINE, 'F2', 'evidence').value, '[E2#frame=268, E1]');
-    await retype(field(form, 'F2.evidence.0.locator'), 'frame=269');
-    await expectSaved(EXAMPLE, withLine(PRISTINE, 'F2', 'evidence', '  evidence: [E2#frame=269, E1]'), 'the new locator');
+    assert.equal(recordField(PRISTINE, 'F2', 'evidence').value, '[E2#frame=32, E1]');
+    await retype(field(form, 'F2.evidence.0.locator'), 'frame=33');
+    await expectSaved(EXAMPLE, withLine(PRISTINE, 'F2', 'evidence', '  evidence: [E2#frame=33, E1]'), 'the new locator');
     // Tab from the locator goes to its row's ✕: where a person goes on from (another Tab, a key typed)
     const focus = await focusIn(form);
     assert.ok(focus.hasFocus && focus.record === 'F2' && focus.label === 'Remove F2 evidence reference 1', `the focus on the row's ✕ after Tab: ${JSON.stringify(focus)}`);
