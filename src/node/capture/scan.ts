@@ -14,9 +14,9 @@ import { canariesOf } from '../../core/capture/canaries';
 import { registrableDomain } from '../../core/capture/domain';
 import type { GeoTable } from '../../core/capture/geo';
 import { Matcher } from '../../core/capture/match';
-import { DECODE_HINTS, needlesOf } from '../../core/capture/needles';
+import { DECODE_HINTS, needlesOf, type Hint } from '../../core/capture/needles';
 import { toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type ScanResult } from '../../core/capture/result';
-import type { CaptureUnit } from '../../core/capture/types';
+import type { Canary, CaptureUnit } from '../../core/capture/types';
 import { EvidenceChecker, isInside } from '../../core/lint/evidence';
 import type { Report } from '../../core/report/model';
 import type { Taxonomy } from '../../core/report/taxonomy';
@@ -91,6 +91,86 @@ function evidenceFor(report: Report, reportDir: string, resolved: string): strin
   return undefined;
 }
 
+/** What reading one capture needs: the matcher and its needles, enrichment, the redaction, the options. */
+export interface CaptureReading {
+  matcher: Matcher;
+  canaries: readonly Canary[];
+  literals: string[];
+  hints: Hint[];
+  enrich: Enricher;
+  mask: (s: string) => string;
+  opts: Pick<ScanOptions, 'rg' | 'vscodeAppRoot' | 'signal' | 'onProgress' | 'tshark' | 'keylog'>;
+}
+
+/** The matcher, its needles and the enrichment for a list of canaries (built once per report). */
+export function captureReading(canaries: readonly Canary[], opts: CaptureReading['opts'] & { geo?: GeoTable | null }, mask: (s: string) => string = (s) => s): CaptureReading {
+  const matcher = new Matcher(canaries);
+  // hex (of the text, of digests) in either case is one case-folded needle; like the decode
+  // hints, it makes an entry a candidate when its request holds it
+  const needles = needlesOf(matcher.forms.flat());
+  const hints = [...DECODE_HINTS, ...needles.caseless.map((literal) => ({ literal, ignoreCase: true }))];
+  const geo = opts.geo === undefined ? defaultGeo() : opts.geo;
+  const enrich: Enricher = { locate: geo ? (a) => geo.lookup(a) : undefined, domain: registrableDomain };
+  return { matcher, canaries, literals: needles.exact, hints, enrich, mask, opts };
+}
+
+/**
+ * Reads one capture (format sniffed from its first bytes) into `res`: its
+ * format, units, matches, undecrypted streams, warnings, or the error that
+ * stopped it. `abs` must already be known to lie inside the workspace.
+ */
+export async function readCapture(abs: string, res: CaptureResult, { matcher, canaries, literals, hints, enrich, mask, opts }: CaptureReading): Promise<void> {
+  try {
+    const format = await sniffFormat(abs);
+    if (!format) {
+      res.error = 'It is neither a HAR file (JSON) nor a pcap or pcapng capture (its first bytes say so, whatever its name).';
+      return;
+    }
+    res.format = format;
+    const onUnit = (unit: CaptureUnit) => {
+      const { matches, warnings } = matcher.matchUnit(unit);
+      for (const w of warnings) if (!res.warnings.includes(w)) res.warnings.push(w);
+      for (const m of matches) {
+        const cm = toCaptureMatch(unit, m, canaries, enrich);
+        if (cm.host) cm.host = mask(cm.host);
+        if (cm.domain) cm.domain = mask(cm.domain);
+        if (cm.name) cm.name = mask(cm.name);
+        if (cm.field) cm.field = mask(cm.field);
+        res.matches.push(cm);
+      }
+    };
+    if (format === 'har') {
+      const reader = readHar(abs, {
+        literals,
+        hints,
+        rg: opts.rg,
+        vscodeAppRoot: opts.vscodeAppRoot,
+        signal: opts.signal,
+        onProgress: (done, total) => opts.onProgress?.(res.path, done, total),
+      });
+      for await (const unit of reader.units) onUnit(unit);
+      const sum = await reader.done;
+      res.units = sum.entries;
+      res.engine = sum.engine === 'ripgrep' ? 'ripgrep prefilter' : 'JavaScript reader';
+      for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
+    } else {
+      const reader = readPcap(abs, { tshark: opts.tshark, keylog: opts.keylog, signal: opts.signal, onProgress: (frames) => opts.onProgress?.(res.path, frames) });
+      for await (const unit of reader.units) onUnit(unit);
+      const sum = await reader.done;
+      res.units = sum.frames;
+      res.undecrypted = sum.undecryptedStreams;
+      if (sum.quicStreams) res.quic = sum.quicStreams;
+      res.engine = `tshark ${sum.tsharkVersion}`;
+      for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    // the message says which file by the path the report uses, never the analyst's absolute one
+    res.error = mask((err as Error).message.split(abs).join(res.path));
+  }
+
+}
+
 let geoCache: GeoTable | undefined | null;
 
 /** The default location table (loaded once), or null with the reason in `geoDataProblem()`. */
@@ -110,15 +190,8 @@ export async function scanReport(report: Report, reportPath: string, captures: r
   const root = path.resolve(opts.root);
   const taxonomy = opts.taxonomy ?? taxonomyFor(report, DEFAULT_CONFIG);
   const canaries = canariesOf(report, taxonomy);
-  const matcher = new Matcher(canaries);
-  // hex (of the text, of digests) in either case is one case-folded needle; like the decode
-  // hints, it makes an entry a candidate when its request holds it
-  const needles = needlesOf(matcher.forms.flat());
-  const literals = needles.exact;
-  const hints = [...DECODE_HINTS, ...needles.caseless.map((literal) => ({ literal, ignoreCase: true }))];
   const mask = redactionMask(report);
-  const geo = opts.geo === undefined ? defaultGeo() : opts.geo;
-  const enrich: Enricher = { locate: geo ? (a) => geo.lookup(a) : undefined, domain: registrableDomain };
+  const { matcher, literals, hints, enrich } = captureReading(canaries, opts, mask);
   const checker = new EvidenceChecker();
 
   const targets: { shown: string; file: string; evidence?: string }[] = [];
@@ -149,56 +222,10 @@ export async function scanReport(report: Report, reportPath: string, captures: r
       continue;
     }
     res.sha256 = status.sha256;
-    try {
-      const format = await sniffFormat(abs);
-      if (!format) {
-        res.error = 'It is neither a HAR file (JSON) nor a pcap or pcapng capture (its first bytes say so, whatever its name).';
-        continue;
-      }
-      res.format = format;
-      const onUnit = (unit: CaptureUnit) => {
-        const { matches, warnings } = matcher.matchUnit(unit);
-        for (const w of warnings) if (!res.warnings.includes(w)) res.warnings.push(w);
-        for (const m of matches) {
-          const cm = toCaptureMatch(unit, m, canaries, enrich);
-          if (cm.host) cm.host = mask(cm.host);
-          if (cm.domain) cm.domain = mask(cm.domain);
-          if (cm.name) cm.name = mask(cm.name);
-          if (cm.field) cm.field = mask(cm.field);
-          res.matches.push(cm);
-        }
-      };
-      if (format === 'har') {
-        const reader = readHar(abs, {
-          literals,
-          hints,
-          rg: opts.rg,
-          vscodeAppRoot: opts.vscodeAppRoot,
-          signal: opts.signal,
-          onProgress: (done, total) => opts.onProgress?.(res.path, done, total),
-        });
-        for await (const unit of reader.units) onUnit(unit);
-        const sum = await reader.done;
-        res.units = sum.entries;
-        res.engine = sum.engine === 'ripgrep' ? 'ripgrep prefilter' : 'JavaScript reader';
-        for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
-      } else {
-        const reader = readPcap(abs, { tshark: opts.tshark, keylog: opts.keylog, signal: opts.signal, onProgress: (frames) => opts.onProgress?.(res.path, frames) });
-        for await (const unit of reader.units) onUnit(unit);
-        const sum = await reader.done;
-        res.units = sum.frames;
-        res.undecrypted = sum.undecryptedStreams;
-        if (sum.quicStreams) res.quic = sum.quicStreams;
-        res.engine = `tshark ${sum.tsharkVersion}`;
-        for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
-      }
-    } catch (err) {
-      if (opts.signal?.aborted) throw err;
-      // the message says which file by the path the report uses, never the analyst's absolute one
-      res.error = mask((err as Error).message.split(abs).join(res.path));
-    }
+    await readCapture(abs, res, { matcher, canaries, literals, hints, enrich, mask, opts });
   }
   const data: ScanResult['data'] = { domains: 'Public Suffix List (tldts)' };
+  const geo = opts.geo === undefined ? defaultGeo() : opts.geo;
   if (geo) data.geo = geo.describe();
   return { version: 1, captures: results, canaries: canaries.map((c) => ({ device: c.device, category: c.category })), data };
 }
