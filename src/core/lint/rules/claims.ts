@@ -1,0 +1,160 @@
+/**
+ * What the claim rules (PA050–PA053) share: which captures a record cites
+ * (and at which entries or frames), where a flow says its data goes, whether
+ * a match of the scan is of one of a flow's data categories, and the words
+ * their messages use.
+ */
+import type { CaptureOutcome } from '../captures';
+import type { Canary, CaptureMatch } from '../../capture/types';
+import { listItems, scalarText, writtenScalar, type AuditRecord, type Reference, type Report, type YNode } from '../../report/model';
+import { parseFrom } from '../../report/refs';
+import type { Severity, Span } from '../../report/types';
+import type { RuleContext } from '../rule';
+
+/** A capture evidence a record cites, with the references that cite it. */
+export interface CaptureCitation {
+  evidence: AuditRecord;
+  id: string;
+  outcome: CaptureOutcome;
+  /** The references to it, in the order written. */
+  refs: Reference[];
+  /** The entries or frames cited (`frame=22`), normalised; undefined when the capture is also cited as a whole. */
+  locators: Set<string> | undefined;
+  /** The references with a locator the rules can read (entry or frame), by normalised locator. */
+  located: Map<string, Reference>;
+}
+
+/** `frame=22`, `entry=3` (case, spaces and leading zeros aside); undefined for any other locator (a time, a page). */
+export function locatorKey(locator: string | undefined): string | undefined {
+  const m = /^(entry|frame)=0*(\d+)$/i.exec((locator ?? '').replace(/\s+/g, ''));
+  return m ? `${m[1]!.toLowerCase()}=${m[2]}` : undefined;
+}
+
+/** The captures (read or not) that `r` cites in `field`, in the order first cited. */
+export function citedCaptures(ctx: RuleContext, r: AuditRecord, field: 'evidence' = 'evidence'): CaptureCitation[] {
+  const out = new Map<string, CaptureCitation & { whole: boolean }>();
+  for (const ref of ctx.report.references) {
+    if (ref.from !== r || ref.field !== field) continue;
+    const evidence = ctx.report.byId.get(ref.id);
+    const outcome = evidence && ctx.captures.get(evidence);
+    if (!evidence || !outcome) continue;
+    let c = out.get(ref.id);
+    if (!c) out.set(ref.id, (c = { evidence, id: ref.id, outcome, refs: [], locators: new Set(), located: new Map(), whole: false }));
+    c.refs.push(ref);
+    const key = locatorKey(ref.locator);
+    if (ref.locator === undefined) c.whole = true;
+    else if (key) {
+      c.locators!.add(key);
+      if (!c.located.has(key)) c.located.set(key, ref);
+    }
+  }
+  return [...out.values()].map(({ whole, ...c }) => (whole ? { ...c, locators: undefined } : c));
+}
+
+/** The device a flow's `from` names; for free text (or none) the only device of the report, if there is one. */
+export function flowDevice(report: Report, flow: AuditRecord): string | undefined {
+  const from = scalarText(flow.fields.get('from'))?.trim();
+  const ref = from ? parseFrom(from) : undefined;
+  if (ref && ref.kind !== 'text') return ref.device;
+  const devices = report.records.filter((d) => d.kind === 'device');
+  return devices.length === 1 ? (devices[0]!.id ?? 'D1') : undefined;
+}
+
+/** Where a flow says its data goes: its host (lower case), its addresses, its device. */
+export interface FlowTarget {
+  flow: AuditRecord;
+  id: string;
+  host: string | undefined;
+  /** The host as written (messages). */
+  shownHost: string | undefined;
+  addresses: string[];
+  device: string | undefined;
+}
+
+export function flowTarget(report: Report, flow: AuditRecord): FlowTarget {
+  const to = scalarText(flow.fields.get('to'))?.trim() || undefined;
+  const addresses = listItems(flow.fields.get('address'))
+    .map((n) => writtenScalar(report.text, n)?.trim())
+    .filter((a): a is string => !!a);
+  return { flow, id: flow.id ?? 'this flow', host: to?.toLowerCase(), shownHost: to, addresses, device: flowDevice(report, flow) };
+}
+
+/** A request-side match of the flow's device going to the flow's host (by name, or by one of its addresses). */
+export function goesTo(m: CaptureMatch, t: FlowTarget): boolean {
+  if (m.direction !== 'request') return false;
+  if (t.device !== undefined && m.device !== t.device) return false;
+  if (t.host !== undefined && (m.host ?? m.address)?.toLowerCase() === t.host) return true;
+  return m.address !== undefined && t.addresses.includes(m.address);
+}
+
+/** Whether a canary's category is the data category written `item` (by taxonomy id, else by name, case aside). */
+export function sameCategory(ctx: RuleContext, canary: Pick<Canary, 'category' | 'categoryId'>, item: string): boolean {
+  const id = ctx.taxonomy.lookup(item)?.id;
+  if (id !== undefined && canary.categoryId !== undefined) return id === canary.categoryId;
+  return canary.category.trim().toLowerCase() === item.trim().toLowerCase();
+}
+
+/** Whether a match is a value of the category written `item`. */
+export function matchOf(ctx: RuleContext, m: CaptureMatch, item: string): boolean {
+  return sameCategory(ctx, ctx.canaries[m.canary] ?? { category: m.category }, item);
+}
+
+/** Whether the device declares a value of the category (any device when it is not known). */
+export function declared(ctx: RuleContext, device: string | undefined, item: string): boolean {
+  return ctx.canaries.some((c) => (device === undefined || c.device === device) && sameCategory(ctx, c, item));
+}
+
+/** A flow's `data` items as written, with their nodes. */
+export function dataItems(report: Report, flow: AuditRecord): { text: string; node: YNode }[] {
+  const out: { text: string; node: YNode }[] = [];
+  for (const node of listItems(flow.fields.get('data'))) {
+    const text = writtenScalar(report.text, node)?.trim();
+    if (text) out.push({ text, node });
+  }
+  return out;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function andList(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** At most this many locators are named in one message. */
+const MAX_NAMED = 6;
+
+/** `E2#frame=4, E2#frame=14` (at most six, then `and N more`). */
+export function locatorList(id: string, locators: Iterable<string>): string {
+  const all = [...new Set(locators)];
+  const named = all.slice(0, MAX_NAMED).map((l) => `${id}#${l}`);
+  return all.length > MAX_NAMED ? `${named.join(', ')} and ${all.length - MAX_NAMED} more` : named.join(', ');
+}
+
+/** The categories of some matches, as the devices write them, each once, in order. */
+export function categoriesOf(ms: readonly CaptureMatch[]): string[] {
+  const out: string[] = [];
+  for (const m of ms) if (!out.some((c) => c.toLowerCase() === m.category.toLowerCase())) out.push(m.category);
+  return out;
+}
+
+/** Where a match went, as a message says it: its host, else its address. */
+export const hostOf = (m: CaptureMatch): string => m.host ?? m.address ?? 'an unknown host';
+
+/** Why a capture could not be read, as a sentence part (no final period). */
+export function unreadableReason(outcome: CaptureOutcome): string {
+  if (outcome.state !== 'unreadable') return '';
+  const reason = outcome.reason.trim().replace(/\.$/, '');
+  // a sentence of its own becomes a part of this one (`It is neither …` → `it is neither …`)
+  return /^[A-Z][a-z]/.test(reason) ? reason[0]!.toLowerCase() + reason.slice(1) : reason;
+}
+
+/**
+ * Flags at `span` with the severity `info`, whatever the rule's: what a rule
+ * could not check is said, never silenced, and is not itself a problem.
+ */
+export function note(ctx: RuleContext, span: Span, message: string): void {
+  const before = ctx.earlier.length;
+  ctx.flag(span, message);
+  const d = ctx.earlier[before] as { severity: Severity } | undefined;
+  if (d && ctx.earlier.length === before + 1) d.severity = 'info';
+}
