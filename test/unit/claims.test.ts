@@ -200,3 +200,24 @@ test('PA052: the located country, its fix, and one info when there is no locatio
     assert.deepEqual(blind.map((d) => `${d.rule}@${d.range.start.line + 1} ${d.severity}`), [`PA052@${lineOf(text, 'country: US')} info`], show(blind));
   });
 });
+
+test('a host made of a canary (DNS exfiltration) is masked as the scan masks it: in the message, in the fix, in what counts as recorded', async () => {
+  await inFolder({ 'dns.pcap': path.join(CAPTURES, 'pcap', 'dns-raw.pcap') }, async (dir) => {
+    const text = report(dir, ['dns.pcap']);
+    const ds = (await lintAt(dir, text)).filter((d) => d.rule === 'PA053');
+    assert.ok(ds.length >= 2, show(ds));
+    for (const d of ds) {
+      assert.ok(!d.message.includes(IMEI), d.message);
+      for (const f of d.fixes ?? []) for (const e of f.edits) assert.ok(!e.newText.includes(IMEI), e.newText);
+    }
+    const dns = ds.find((d) => /going to \[redacted\]\.t\.example\.test/.test(d.message));
+    assert.ok(dns?.fixes?.length, show(ds));
+    writeFileSync(path.join(dir, 'r.audit.md'), text);
+    const scan = await scanReport(parseReport(text), path.join(dir, 'r.audit.md'), undefined, { root: dir, rg: false });
+    const fixed = applyEdits(text, dns.fixes![0]!.edits);
+    assert.equal(fixed, writeScan(text, parseReport, scan, (f) => f.host.startsWith('[redacted]')).text);
+    const after = claims(await lintAt(dir, fixed));
+    assert.equal(after.filter((d) => d.rule === 'PA053').length, ds.length - 1, show(after));
+    assert.deepEqual(show(after.filter((d) => d.rule !== 'PA053')), '');
+  });
+});

@@ -6,7 +6,7 @@ import { scalarText } from '../../report/model';
 import type { Fix } from '../../report/types';
 import { edit } from '../edits';
 import { anchor, type Rule } from '../rule';
-import { andList, categoriesOf, flowTarget, locatorList, note, unreadableReason, type FlowTarget } from './claims';
+import { andList, captureOf, categoriesOf, flowTarget, locatorList, note, unreadableReason, type FlowTarget } from './claims';
 
 /** At most this many "add the flow" fixes per lint (each writes the report's text again to compute its edits). */
 const MAX_FIXES = 20;
@@ -31,13 +31,13 @@ export const PA053: Rule = {
     // the scan as `privacy-audit scan --write` sees it: every capture evidence, in the report's order
     const captures: CaptureResult[] = [];
     for (const r of report.records) {
-      const outcome = r.kind === 'evidence' ? ctx.captures.get(r) : undefined;
+      const outcome = r.kind === 'evidence' ? captureOf(ctx, r) : undefined;
       if (outcome?.state === 'read' && r.id) captures.push({ ...outcome.result, path: scalarText(r.fields.get('file'))?.trim() ?? outcome.result.path, evidence: r.id });
     }
     const scan: ScanResult = { version: 1, captures, canaries: ctx.canaries.map((c) => ({ device: c.device, category: c.category })), data: {} };
     let fixesMade = 0;
     for (const r of report.records) {
-      const outcome = r.kind === 'evidence' ? ctx.captures.get(r) : undefined;
+      const outcome = r.kind === 'evidence' ? captureOf(ctx, r) : undefined;
       if (!outcome) continue;
       const label = `${r.id ?? 'This capture'} (\`${scalarText(r.fields.get('file'))?.trim()}\`)`;
       if (outcome.state === 'unreadable') {

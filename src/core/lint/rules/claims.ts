@@ -5,7 +5,9 @@
  * their messages use.
  */
 import type { CaptureOutcome } from '../captures';
+import type { CaptureResult } from '../../capture/result';
 import type { Canary, CaptureMatch } from '../../capture/types';
+import { redactionMask } from '../../redact';
 import { listItems, scalarText, writtenScalar, type AuditRecord, type Reference, type Report, type YNode } from '../../report/model';
 import { parseFrom } from '../../report/refs';
 import type { Severity, Span } from '../../report/types';
@@ -30,13 +32,46 @@ export function locatorKey(locator: string | undefined): string | undefined {
   return m ? `${m[1]!.toLowerCase()}=${m[2]}` : undefined;
 }
 
+/** Per lint (keyed by its map of captures): the report's mask and the masked results. */
+const masked = new WeakMap<object, { mask?: (s: string) => string; outcomes: Map<CaptureOutcome, CaptureOutcome> }>();
+
+/**
+ * The scan of a capture evidence as the claim rules read it: host, domain,
+ * header and field names pass through the report's redaction, as they do in
+ * `privacy-audit scan` (a DNS name made of the IMEI reads `[redacted].t.example`
+ * there, and in the flows `scan --write` adds), so that the rules compare and
+ * write what the scan does, and never show a value the report masks.
+ */
+export function captureOf(ctx: RuleContext, evidence: AuditRecord): CaptureOutcome | undefined {
+  const outcome = ctx.captures.get(evidence);
+  if (outcome?.state !== 'read' || !outcome.result.matches.length) return outcome;
+  let cache = masked.get(ctx.captures);
+  if (!cache) masked.set(ctx.captures, (cache = { outcomes: new Map() }));
+  let out = cache.outcomes.get(outcome);
+  if (!out) {
+    const mask = (cache.mask ??= redactionMask(ctx.report));
+    const result: CaptureResult = { ...outcome.result, matches: outcome.result.matches.map((m) => maskMatch(m, mask)) };
+    cache.outcomes.set(outcome, (out = { state: 'read', result }));
+  }
+  return out;
+}
+
+function maskMatch(m: CaptureMatch, mask: (s: string) => string): CaptureMatch {
+  const out = { ...m };
+  if (out.host !== undefined) out.host = mask(out.host);
+  if (out.domain !== undefined) out.domain = mask(out.domain);
+  if (out.name !== undefined) out.name = mask(out.name);
+  if (out.field !== undefined) out.field = mask(out.field);
+  return out;
+}
+
 /** The captures (read or not) that `r` cites in `field`, in the order first cited. */
 export function citedCaptures(ctx: RuleContext, r: AuditRecord, field: 'evidence' = 'evidence'): CaptureCitation[] {
   const out = new Map<string, CaptureCitation & { whole: boolean }>();
   for (const ref of ctx.report.references) {
     if (ref.from !== r || ref.field !== field) continue;
     const evidence = ctx.report.byId.get(ref.id);
-    const outcome = evidence && ctx.captures.get(evidence);
+    const outcome = evidence && captureOf(ctx, evidence);
     if (!evidence || !outcome) continue;
     let c = out.get(ref.id);
     if (!c) out.set(ref.id, (c = { evidence, id: ref.id, outcome, refs: [], locators: new Set(), located: new Map(), whole: false }));
