@@ -1,6 +1,6 @@
 import type { CaptureMatch } from '../../capture/types';
 import { recordLabel, type Rule } from '../rule';
-import { andList, categoriesOf, citedCaptures, dataItems, declared, flowTarget, goesTo, locatorList, matchOf, note, unreadableReason } from './claims';
+import { andList, atLocator, categoriesOf, citedCaptures, dataItems, declared, flowTarget, goesTo, locatorList, matchOf, note, towards, unreadableReason } from './claims';
 
 /** A flow whose cited entries or frames do not show its data going to its host. */
 export const PA050: Rule = {
@@ -32,7 +32,7 @@ export const PA050: Rule = {
         }
         const { result } = c.outcome;
         for (const [locator, ref] of c.located) {
-          const there = result.matches.filter((m) => m.locator === locator && goesTo(m, t));
+          const there = atLocator(result, locator).filter((m) => goesTo(m, t));
           shown.push({ id: c.id, locator, ms: there });
           if (!items.length) continue;
           if (there.some((m) => items.some((i) => matchOf(ctx, m, i.text)))) continue;
@@ -56,7 +56,7 @@ export const PA050: Rule = {
         if (shown.some((s) => s.ms.some((m) => matchOf(ctx, m, item.text)))) continue;
         const cited = shown.map((s) => `${s.id}#${s.locator}`);
         const elsewhere = cites.flatMap((c) =>
-          c.outcome.state === 'read' ? c.outcome.result.matches.filter((m) => goesTo(m, t) && matchOf(ctx, m, item.text)).map((m) => ({ id: c.id, locator: m.locator })) : [],
+          c.outcome.state === 'read' ? towards(c.outcome.result, t).filter((m) => matchOf(ctx, m, item.text)).map((m) => ({ id: c.id, locator: m.locator })) : [],
         );
         const hint = elsewhere.length
           ? ` ${elsewhere[0]!.id} shows it going there at ${locatorList(elsewhere[0]!.id, elsewhere.filter((e) => e.id === elsewhere[0]!.id).map((e) => e.locator))}.`

@@ -1,7 +1,7 @@
 import type { CaptureMatch } from '../../capture/types';
 import { listItems, scalarText, type AuditRecord } from '../../report/model';
 import type { Rule } from '../rule';
-import { andList, categoriesOf, citedCaptures, dataItems, declared, flowTarget, locatorList, goesTo, matchOf, note, unreadableReason } from './claims';
+import { andList, categoriesOf, citedCaptures, dataItems, declared, flowTarget, locatorList, matchOf, note, towards, unreadableReason } from './claims';
 
 /** A retest that says `fixed` while its capture still shows a flow's data going to the flow's host. */
 export const PA051: Rule = {
@@ -28,12 +28,12 @@ export const PA051: Rule = {
           note(ctx, c.refs[0]!.span, `${c.id} could not be read: ${unreadableReason(c.outcome)}; whether ${retest.id ?? 'the retest'}'s \`fixed\` holds is not checked against it.`);
           continue;
         }
-        // cited with entries or frames: only those; cited as a whole: all of it
-        const scope = c.outcome.result.matches.filter((m) => !c.locators || c.locators.has(m.locator));
+        const { result } = c.outcome;
         for (const flow of flows) {
           const t = flowTarget(report, flow);
           const items = dataItems(report, flow).filter((i) => declared(ctx, t.device, i.text));
-          const sent: CaptureMatch[] = scope.filter((m) => goesTo(m, t) && items.some((i) => matchOf(ctx, m, i.text)));
+          // cited with entries or frames: only those; cited as a whole: all of it
+          const sent: CaptureMatch[] = towards(result, t).filter((m) => (!c.locators || c.locators.has(m.locator)) && items.some((i) => matchOf(ctx, m, i.text)));
           if (!sent.length) continue;
           still.push(`${andList(categoriesOf(sent))} of ${t.id} going to ${t.shownHost ?? sent[0]!.address} (${locatorList(c.id, sent.map((m) => m.locator))})`);
         }

@@ -2,7 +2,7 @@ import { edit, scalarInner } from '../edits';
 import type { Fix } from '../../report/types';
 import { scalarText } from '../../report/model';
 import type { Rule } from '../rule';
-import { andList, citedCaptures, flowTarget, note } from './claims';
+import { andList, citedCaptures, flowTarget, forHost, note } from './claims';
 
 /** A flow's `country` that none of its addresses locate to. */
 export const PA052: Rule = {
@@ -25,8 +25,8 @@ export const PA052: Rule = {
       const addresses = t.addresses.map((a) => ({ a, shown: a }));
       for (const c of citedCaptures(ctx, flow)) {
         if (c.outcome.state !== 'read') continue;
-        for (const m of c.outcome.result.matches) {
-          if (m.address && t.host !== undefined && m.host?.toLowerCase() === t.host && !addresses.some((x) => x.a === m.address)) addresses.push({ a: m.address, shown: `${m.address} in ${c.id}` });
+        for (const m of t.host === undefined ? [] : forHost(c.outcome.result, t.host)) {
+          if (m.address && m.host?.toLowerCase() === t.host && !addresses.some((x) => x.a === m.address)) addresses.push({ a: m.address, shown: `${m.address} in ${c.id}` });
         }
       }
       if (!addresses.length || !ctx.locate) continue;

@@ -11,10 +11,18 @@ import { andList, captureOf, categoriesOf, flowTarget, locatorList, note, unread
 /** At most this many "add the flow" fixes per lint (each writes the report's text again to compute its edits). */
 const MAX_FIXES = 20;
 
-/** Whether a flow of the match's device records its host (by name, or by the match's address). */
-function recorded(targets: readonly FlowTarget[], m: CaptureMatch): boolean {
-  const host = (m.host ?? m.address)?.toLowerCase();
-  return targets.some((t) => (t.device === undefined || t.device === m.device) && ((host !== undefined && t.host === host) || (m.address !== undefined && t.addresses.includes(m.address))));
+/** Whether a flow of the match's device (or of no known device) records its host: by name, or by the match's address. */
+function recorder(targets: readonly FlowTarget[]): (m: CaptureMatch) => boolean {
+  const keys = new Set<string>();
+  for (const t of targets) {
+    const device = t.device ?? '';
+    if (t.host !== undefined) keys.add(`${device}\u0000${t.host}`);
+    for (const a of t.addresses) keys.add(`${device}\u0000${a.toLowerCase()}`);
+  }
+  return (m) => {
+    const host = (m.host ?? m.address)?.toLowerCase();
+    return [m.device, ''].some((d) => (host !== undefined && keys.has(`${d}\u0000${host}`)) || (m.address !== undefined && keys.has(`${d}\u0000${m.address.toLowerCase()}`)));
+  };
 }
 
 /** A capture that shows a declared value going to a host no flow records. */
@@ -27,7 +35,7 @@ export const PA053: Rule = {
   needs: ['captures'],
   check(ctx) {
     const { report } = ctx;
-    const targets = report.records.filter((r) => r.kind === 'flow').map((f) => flowTarget(report, f));
+    const recorded = recorder(report.records.filter((r) => r.kind === 'flow').map((f) => flowTarget(report, f)));
     // the scan as `privacy-audit scan --write` sees it: every capture evidence, in the report's order
     const captures: CaptureResult[] = [];
     for (const r of report.records) {
@@ -47,7 +55,7 @@ export const PA053: Rule = {
       // unrecorded hosts, by device and host, in order of first appearance
       const groups = new Map<string, CaptureMatch[]>();
       for (const m of outcome.result.matches) {
-        if (m.direction !== 'request' || (!m.host && !m.address) || recorded(targets, m)) continue;
+        if (m.direction !== 'request' || (!m.host && !m.address) || recorded(m)) continue;
         const key = `${m.device}\u0000${(m.host ?? m.address)!.toLowerCase()}`;
         groups.set(key, [...(groups.get(key) ?? []), m]);
       }

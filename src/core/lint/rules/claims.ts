@@ -7,7 +7,7 @@
 import type { CaptureOutcome } from '../captures';
 import type { CaptureResult } from '../../capture/result';
 import type { Canary, CaptureMatch } from '../../capture/types';
-import { redactionMask } from '../../redact';
+import { collectRedaction, Redactor } from '../../redact';
 import { listItems, scalarText, writtenScalar, type AuditRecord, type Reference, type Report, type YNode } from '../../report/model';
 import { parseFrom } from '../../report/refs';
 import type { Severity, Span } from '../../report/types';
@@ -32,27 +32,40 @@ export function locatorKey(locator: string | undefined): string | undefined {
   return m ? `${m[1]!.toLowerCase()}=${m[2]}` : undefined;
 }
 
-/** Per lint (keyed by its map of captures): the report's mask and the masked results. */
-const masked = new WeakMap<object, { mask?: (s: string) => string; outcomes: Map<CaptureOutcome, CaptureOutcome> }>();
+/** Per lint (keyed by its map of captures): what the report masks, as a key and as a function. */
+const lintMasks = new WeakMap<object, { key: string; mask: (s: string) => string }>();
+/** Per scan (kept by the host between lints): its masked copy, for the redaction it was made with. */
+const maskedScans = new WeakMap<CaptureOutcome, { key: string; outcome: CaptureOutcome }>();
 
 /**
  * The scan of a capture evidence as the claim rules read it: host, domain,
  * header and field names pass through the report's redaction, as they do in
  * `privacy-audit scan` (a DNS name made of the IMEI reads `[redacted].t.example`
  * there, and in the flows `scan --write` adds), so that the rules compare and
- * write what the scan does, and never show a value the report masks.
+ * write what the scan does, and never show a value the report masks. The
+ * masked copy is kept with the scan while the report's redaction stays.
  */
 export function captureOf(ctx: RuleContext, evidence: AuditRecord): CaptureOutcome | undefined {
   const outcome = ctx.captures.get(evidence);
   if (outcome?.state !== 'read' || !outcome.result.matches.length) return outcome;
-  let cache = masked.get(ctx.captures);
-  if (!cache) masked.set(ctx.captures, (cache = { outcomes: new Map() }));
-  let out = cache.outcomes.get(outcome);
-  if (!out) {
-    const mask = (cache.mask ??= redactionMask(ctx.report));
-    const result: CaptureResult = { ...outcome.result, matches: outcome.result.matches.map((m) => maskMatch(m, mask)) };
-    cache.outcomes.set(outcome, (out = { state: 'read', result }));
+  let lint = lintMasks.get(ctx.captures);
+  if (!lint) {
+    const rules = collectRedaction(ctx.report);
+    const redactor = new Redactor(rules);
+    lint = { key: JSON.stringify(rules), mask: redactor.empty ? (s) => s : (s) => redactor.mask(s) };
+    lintMasks.set(ctx.captures, lint);
   }
+  const kept = maskedScans.get(outcome);
+  if (kept?.key === lint.key) return kept.outcome;
+  const memo = new Map<string, string>();
+  const mask = lint.mask;
+  const once = (v: string) => {
+    let m = memo.get(v);
+    if (m === undefined) memo.set(v, (m = mask(v)));
+    return m;
+  };
+  const out: CaptureOutcome = { state: 'read', result: { ...outcome.result, matches: outcome.result.matches.map((m) => maskMatch(m, once)) } };
+  maskedScans.set(outcome, { key: lint.key, outcome: out });
   return out;
 }
 
@@ -65,11 +78,69 @@ function maskMatch(m: CaptureMatch, mask: (s: string) => string): CaptureMatch {
   return out;
 }
 
+/** A scan's matches by locator and by host (lower case; the address when there is no host), built once per result. */
+const indexes = new WeakMap<CaptureResult, { byLocator: Map<string, CaptureMatch[]>; byHost: Map<string, CaptureMatch[]>; order: Map<CaptureMatch, number> }>();
+
+function indexOf(result: CaptureResult) {
+  let ix = indexes.get(result);
+  if (!ix) {
+    ix = { byLocator: new Map(), byHost: new Map(), order: new Map() };
+    for (const m of result.matches) {
+      ix.order.set(m, ix.order.size);
+      push(ix.byLocator, m.locator, m);
+      const host = (m.host ?? m.address)?.toLowerCase();
+      if (host !== undefined) push(ix.byHost, host, m);
+      // a flow may name the address as its host, or list it in `address`
+      if (m.address !== undefined && m.address.toLowerCase() !== host) push(ix.byHost, m.address.toLowerCase(), m);
+    }
+    indexes.set(result, ix);
+  }
+  return ix;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
+  const list = map.get(key);
+  if (list) list.push(v);
+  else map.set(key, [v]);
+}
+
+/** The matches of a scan at one locator (`frame=22`). */
+export const atLocator = (result: CaptureResult, locator: string): readonly CaptureMatch[] => indexOf(result).byLocator.get(locator) ?? [];
+
+/** The request-side matches of a scan that go where the flow says (its host, or one of its addresses), each once. */
+export function towards(result: CaptureResult, t: FlowTarget): CaptureMatch[] {
+  const { byHost } = indexOf(result);
+  const seen = new Set<CaptureMatch>();
+  for (const key of [t.host, ...t.addresses.map((a) => a.toLowerCase())]) {
+    if (key === undefined) continue;
+    for (const m of byHost.get(key) ?? []) if (goesTo(m, t)) seen.add(m);
+  }
+  // in the capture's order (the index lists keep it; two lists merge)
+  const { order } = indexOf(result);
+  return [...seen].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
+/** The matches of a scan whose host is `host` (lower case). */
+export const forHost = (result: CaptureResult, host: string): readonly CaptureMatch[] => indexOf(result).byHost.get(host) ?? [];
+
+const byRecord = new WeakMap<Report, Map<AuditRecord, Reference[]>>();
+
+/** The references a record holds (indexed once per report). */
+function referencesOf(report: Report, r: AuditRecord): readonly Reference[] {
+  let ix = byRecord.get(report);
+  if (!ix) {
+    ix = new Map();
+    for (const ref of report.references) if (ref.from) push(ix, ref.from, ref);
+    byRecord.set(report, ix);
+  }
+  return ix.get(r) ?? [];
+}
+
 /** The captures (read or not) that `r` cites in `field`, in the order first cited. */
 export function citedCaptures(ctx: RuleContext, r: AuditRecord, field: 'evidence' = 'evidence'): CaptureCitation[] {
   const out = new Map<string, CaptureCitation & { whole: boolean }>();
-  for (const ref of ctx.report.references) {
-    if (ref.from !== r || ref.field !== field) continue;
+  for (const ref of referencesOf(ctx.report, r)) {
+    if (ref.field !== field) continue;
     const evidence = ctx.report.byId.get(ref.id);
     const outcome = evidence && captureOf(ctx, evidence);
     if (!evidence || !outcome) continue;
@@ -119,7 +190,8 @@ export function goesTo(m: CaptureMatch, t: FlowTarget): boolean {
   if (m.direction !== 'request') return false;
   if (t.device !== undefined && m.device !== t.device) return false;
   if (t.host !== undefined && (m.host ?? m.address)?.toLowerCase() === t.host) return true;
-  return m.address !== undefined && t.addresses.includes(m.address);
+  const address = m.address?.toLowerCase();
+  return address !== undefined && t.addresses.some((a) => a.toLowerCase() === address);
 }
 
 /** Whether a canary's category is the data category written `item` (by taxonomy id, else by name, case aside). */
