@@ -221,3 +221,14 @@ test('a host made of a canary (DNS exfiltration) is masked as the scan masks it:
     assert.deepEqual(show(after.filter((d) => d.rule !== 'PA053')), '');
   });
 });
+
+test('severities are configurable as for every rule; what could not be read stays an info', async () => {
+  await inFolder({ 'broken.pcap': path.join(CAPTURES, 'pcap', 'not-a-capture.pcap'), 'run.har': path.join(CAPTURES, 'har', 'chrome.har') }, async (dir) => {
+    const text = report(dir, ['broken.pcap', 'run.har']).replace('auditors: [Test]', 'auditors: [Test]\nlint: {PA053: error, PA052: off}');
+    const ds = (await lintAt(dir, text)).filter((d) => d.rule === 'PA053');
+    assert.deepEqual(ds.map((d) => d.severity).sort(), ['error', 'error', 'error', 'error', 'info'], show(ds));
+    assert.match(ds.find((d) => d.severity === 'info')!.message, /^E1 .* could not be read/);
+    const off = (await lintAt(dir, text.replace('PA053: error', 'PA053: off'))).filter((d) => d.rule === 'PA053');
+    assert.deepEqual(off, []);
+  });
+});
