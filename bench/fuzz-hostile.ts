@@ -292,7 +292,7 @@ function checked(result: LintResult, input: string): LintResult {
   for (const d of diagnostics) {
     if (/^Internal error in rule/.test(d.message)) {
       // throws with the rule's own stack
-      RULES_BY_ID.get(d.rule)?.check({ report, taxonomy: result.taxonomy, evidence: result.evidence, earlier: diagnostics.filter((x) => x.rule !== d.rule), flag() {} });
+      RULES_BY_ID.get(d.rule)?.check({ report, taxonomy: result.taxonomy, evidence: result.evidence, captures: new Map(), canaries: [], earlier: diagnostics.filter((x) => x.rule !== d.rule), flag() {} });
       throw new Error(`${d.message} (it did not throw again on its own)`);
     }
     if (!(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= report.text.length)) throw new Error(`${d.rule}: span ${d.span.start}-${d.span.end} outside the text (0-${report.text.length}): ${d.message}`);

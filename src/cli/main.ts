@@ -17,6 +17,7 @@ import pkg from '../../package.json';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, type ProjectConfig } from '../core/lint/config';
 import { DEFAULT_MAX_HASH_BYTES, EvidenceChecker, evidenceBlock, ioErrorText, isInside, notARegularFile, parseByteSize, tooLargeToHash, type NewEvidence } from '../core/lint/evidence';
 import { nodeEvidenceFs } from '../node/evidence-files';
+import '../node/capture/scan-cache'; // the claim rules' captures: the core's default capture access
 import { formatJson } from '../core/lint/format/json';
 import { formatSarif } from '../core/lint/format/sarif';
 import { formatStylish } from '../core/lint/format/stylish';

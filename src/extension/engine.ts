@@ -4,7 +4,9 @@
  */
 export { CONFIG_FILE, DEFAULT_CONFIG, parseConfig, parseLintSettings, type ProjectConfig } from '../core/lint/config';
 export { evidenceBlock, evidenceKindOf, EvidenceChecker, isInside, type EvidenceStatus } from '../core/lint/evidence';
+export type { CaptureOutcome } from '../core/lint/captures';
 export { nodeEvidenceFs } from '../node/evidence-files';
+export { nodeCaptureScans } from '../node/capture/scan-cache';
 export { RULES, RULES_BY_ID } from '../core/lint';
 export { nextId, nextIdNumber } from '../core/lint/edits';
 export { ALL_RULE_IDS } from '../core/lint/ids';

@@ -87,7 +87,10 @@ export class AuditLanguage implements vscode.HoverProvider, vscode.DefinitionPro
     // hash status comes from the latest lint; match records by id when the text moved on
     const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
     if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
-    const h = e.hover(report, doc.offsetAt(position), { taxonomy, evidence });
+    // and what the captures show (a locator's hover), by id too
+    const captures = new Map<Engine.AuditRecord, Engine.CaptureOutcome>();
+    if (last) for (const [r, c] of last.captures) if (r.id) { const now = report.byId.get(r.id); if (now) captures.set(now, c); }
+    const h = e.hover(report, doc.offsetAt(position), { taxonomy, evidence, captures });
     if (!h) return undefined;
     const md = new vscode.MarkdownString(h.markdown);
     md.isTrusted = false;

@@ -141,10 +141,12 @@ export class PreviewManager implements vscode.Disposable {
     if (last && last.report === report) return this.post(p, last, p.doc.version);
     const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
     if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
+    const captures = new Map<Engine.AuditRecord, Engine.CaptureOutcome>();
+    if (last) for (const [r, c] of last.captures) if (r.id) { const now = report.byId.get(r.id); if (now) captures.set(now, c); }
     const e = engine();
     const taxonomy = last?.taxonomy ?? e.Taxonomy.builtIn;
     const diagnostics = last ? e.carryDiagnostics(last.report, report, last.diagnostics) : [];
-    this.post(p, { report, diagnostics, taxonomy, evidence }, p.doc.version, false, 'quick');
+    this.post(p, { report, diagnostics, taxonomy, evidence, captures }, p.doc.version, false, 'quick');
   }
 
   private post(p: Preview, result: Engine.LintResult, version: number, force = false, stage = 'linted'): void {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Linter, type LintResult } from '../core/lint/linter';
+import './capture/scan-cache'; // the claim rules read the report's captures (cached)
 import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
 import { exportDocument, type ExportDocument } from '../core/present/document';
 import { renderReport } from '../core/present/render/html';

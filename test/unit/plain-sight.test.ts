@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Linter } from '../../src/core/lint/linter';
 import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
+import '../../src/node/capture/scan-cache'; // the captures the claim rules read
 import { RECORD_KINDS } from '../../src/core/report/model';
 
 const ROOT = path.resolve(__dirname, '..', '..');

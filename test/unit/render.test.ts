@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Linter, type LintResult } from '../../src/core/lint/linter';
 import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
+import '../../src/node/capture/scan-cache'; // the captures the claim rules read
 import { scalarText } from '../../src/core/report/model';
 import { linkPolicy, slugify } from '../../src/core/present/render/escape';
 import { elementAt as elementAtOrUndefined } from '../../src/core/present/document';

@@ -17,6 +17,7 @@ import { RULES } from '../../src/core/lint';
 import { RULE_IDS } from '../../src/core/lint/ids';
 import { Linter } from '../../src/core/lint/linter';
 import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
+import '../../src/node/capture/scan-cache'; // the captures the claim rules read
 import type { Diagnostic } from '../../src/core/report/types';
 import { expectedOf } from '../support/markers';
 import { nearMissesOf } from '../support/near-miss';

@@ -26,6 +26,7 @@ import { describe, test } from 'node:test';
 import { RULES } from '../../src/core/lint';
 import { Linter } from '../../src/core/lint/linter';
 import '../../src/node/evidence-files'; // the evidence files on disk: the core's default file access
+import '../../src/node/capture/scan-cache'; // the captures the claim rules read
 import type { Diagnostic, Fix, Range, TextEdit } from '../../src/core/report/types';
 import { applyEdits } from '../support/edits';
 import { outcome, stillAt, type Outcome } from '../support/fix-outcome';

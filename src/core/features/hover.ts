@@ -1,5 +1,7 @@
 /** Hovers: a record named by an id, a data category, a field of a record, a rule id. */
 import type { EvidenceStatus } from '../lint/evidence';
+import type { CaptureOutcome } from '../lint/captures';
+import type { CaptureMatch } from '../capture/types';
 import { RULES_BY_ID } from '../lint';
 import { docsUrl } from '../lint/rule';
 import { listItems, RECORD_KINDS, scalarText, type AuditRecord, type RecordKind, type Report } from '../report/model';
@@ -13,6 +15,37 @@ export interface HoverContext {
   taxonomy: Taxonomy;
   /** Hash status of evidence records, from the last lint. */
   evidence?: ReadonlyMap<AuditRecord, EvidenceStatus>;
+  /** What each capture evidence shows, from the last lint (a locator's hover lists it). */
+  captures?: ReadonlyMap<AuditRecord, CaptureOutcome>;
+}
+
+/**
+ * What a capture shows at a locator (`E2#frame=22`): the endpoint and each
+ * identifier the scan found there, by category and device, where, and
+ * through which encodings. Never a value: the hover names categories.
+ */
+function locatorMarkdown(r: AuditRecord, locator: string, ctx: HoverContext): string | undefined {
+  const outcome = ctx.captures?.get(r);
+  if (!outcome) return undefined;
+  if (outcome.state === 'unreadable') return `The capture could not be read: ${escapeMd(outcome.reason)}`;
+  const at = outcome.result.matches.filter((m) => m.locator === locator.trim());
+  if (!at.length) return `The scan finds no identifier of this report's devices at \`${escapeMd(locator)}\`.`;
+  const lines: string[] = [];
+  const hosts = new Map<string, CaptureMatch[]>();
+  for (const m of at) {
+    const k = m.host ?? m.address ?? '?';
+    hosts.set(k, [...(hosts.get(k) ?? []), m]);
+  }
+  for (const [host, ms] of hosts) {
+    const m0 = ms[0]!;
+    const where = [m0.address && `${m0.address}${m0.port !== undefined ? `:${m0.port}` : ''}`, m0.scope ?? m0.country, m0.asn !== undefined ? `AS${m0.asn}${m0.org ? ` ${m0.org}` : ''}` : undefined].filter(Boolean).join(' · ');
+    lines.push(`**${escapeMd(host)}**${where ? ` — ${escapeMd(where)}` : ''}`);
+    for (const m of ms) {
+      const place = `${m.where}${m.name !== undefined ? ` ${m.name}` : ''}${m.field !== undefined ? ` › ${m.field}` : ''}`;
+      lines.push(`- ${m.direction === 'request' ? 'sent' : 'only in the response'}: ${escapeMd(m.category)} (${m.device}) in ${escapeMd(place)}, ${escapeMd(m.transforms.join(' → '))}${m.tls ? ', inside TLS' : ''}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 function hashLine(r: AuditRecord, ctx: HoverContext): string | undefined {
@@ -86,7 +119,8 @@ export function hover(report: Report, offset: number, ctx: HoverContext): HoverR
   if (t) {
     const r = report.byId.get(t.id);
     if (!r) return { markdown: `\`${t.id}\` is not defined in this report.`, span: t.span };
-    const loc = t.type === 'reference' && t.ref.locator ? `\n\nLocator: \`${t.ref.locator}\`` : '';
+    const shows = t.type === 'reference' && t.ref.locator ? locatorMarkdown(r, t.ref.locator, ctx) : undefined;
+    const loc = t.type === 'reference' && t.ref.locator ? `\n\nLocator: \`${t.ref.locator}\`${shows ? `\n\n${shows}` : ''}` : '';
     return { markdown: recordMarkdown(r, ctx) + loc, span: t.span };
   }
   // data categories: the items of a categories field (a flow's `data`) and the keys of an identifiers field (a device's)

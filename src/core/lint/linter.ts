@@ -7,6 +7,9 @@
 import * as path from 'node:path';
 import { DEFAULT_CONFIG, parseCategories, parseLintSettings, type ProjectConfig } from './config';
 import { EvidenceChecker, type EvidenceFs, type EvidenceStatus } from './evidence';
+import { CAPTURE_EVIDENCE_KINDS, defaultCaptureScans, type CaptureOutcome, type CaptureScans } from './captures';
+import { canariesOf } from '../capture/canaries';
+import type { Canary } from '../capture/types';
 import { RULES } from './index';
 import { ALL_RULE_IDS } from './ids';
 import type { Rule, RuleContext } from './rule';
@@ -22,6 +25,8 @@ export interface LintOptions {
   /** The workspace root evidence may not leave; defaults to the report's folder. */
   root?: string;
   config?: ProjectConfig;
+  /** How captures are read for the claim rules (PA050–PA053); default: the host's (`setDefaultCaptureScans`); null: none. */
+  captures?: CaptureScans | null;
 }
 
 export interface LintResult {
@@ -31,6 +36,8 @@ export interface LintResult {
   taxonomy: Taxonomy;
   /** Status of each evidence record that names a file (hash checks for hovers). */
   evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
+  /** The scan of each capture evidence (empty unless a claim rule is enabled and the report has a path). */
+  captures: ReadonlyMap<AuditRecord, CaptureOutcome>;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -82,10 +89,14 @@ export class Linter {
     const taxonomy = taxonomyFor(report, config);
     const severities = severitiesFor(report, config);
     const enabled = enabledRules(severities);
-    // the evidence files are checked only when an enabled rule reads their status
-    const evidence = options.filePath && enabled.some(({ rule }) => rule.needs?.includes('evidence'))
+    // the evidence files are checked only when an enabled rule reads their status (or the captures, read after the check)
+    const needsCaptures = !!options.filePath && enabled.some(({ rule }) => rule.needs?.includes('captures'));
+    const evidence = options.filePath && (needsCaptures || enabled.some(({ rule }) => rule.needs?.includes('evidence')))
       ? await this.checkEvidence(report, options.filePath, options.root)
       : new Map<AuditRecord, EvidenceStatus>();
+    const canaries = needsCaptures ? canariesOf(report, taxonomy) : [];
+    const scans = needsCaptures ? (options.captures === undefined ? defaultCaptureScans() : options.captures ?? undefined) : undefined;
+    const captures = needsCaptures ? await scanCaptures(evidence, canaries, scans) : new Map<AuditRecord, CaptureOutcome>();
     const diagnostics: Diagnostic[] = [];
     const fatal = report.problems.some((p) => p.fatal);
     // rules that read the others' diagnostics (PA041) go last
@@ -95,11 +106,14 @@ export class Linter {
         report,
         taxonomy,
         evidence,
+        captures,
+        canaries,
+        ...(scans ? { locate: scans } : {}),
         earlier: diagnostics,
         flag(span, message, extra) {
           diagnostics.push({
             rule: rule.id,
-            severity,
+            severity: extra?.severity ?? severity,
             message,
             span,
             range: report.lines.range(span),
@@ -122,7 +136,7 @@ export class Linter {
       }
     }
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-    return { report, diagnostics, taxonomy, evidence };
+    return { report, diagnostics, taxonomy, evidence, captures };
   }
 
   private async checkEvidence(report: Report, filePath: string, root: string | undefined): Promise<Map<AuditRecord, EvidenceStatus>> {
@@ -139,6 +153,28 @@ export class Linter {
     );
     return out;
   }
+}
+
+/** The scan of every capture evidence (`kind: har|pcap`) whose file checked out, through the host's `CaptureScans`. */
+async function scanCaptures(evidence: ReadonlyMap<AuditRecord, EvidenceStatus>, canaries: readonly Canary[], scans: CaptureScans | undefined): Promise<Map<AuditRecord, CaptureOutcome>> {
+  const out = new Map<AuditRecord, CaptureOutcome>();
+  await Promise.all(
+    [...evidence].map(async ([r, status]) => {
+      const kind = scalarText(r.fields.get('kind'))?.trim();
+      if (!kind || !CAPTURE_EVIDENCE_KINDS.has(kind) || status.state !== 'ok') return;
+      const shown = scalarText(r.fields.get('file'))?.trim() ?? status.path;
+      if (!scans) {
+        out.set(r, { state: 'unreadable', reason: 'captures cannot be read here (no capture reader in this host)' });
+        return;
+      }
+      try {
+        out.set(r, await scans.scan({ file: status.path, shown, size: status.size, sha256: status.sha256, canaries }));
+      } catch (err) {
+        out.set(r, { state: 'unreadable', reason: (err as Error).message });
+      }
+    }),
+  );
+  return out;
 }
 
 /** The YAML text of a block as the parser keyed it in the cache (verbatim blocks; others are simply re-parsed). */

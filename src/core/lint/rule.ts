@@ -1,5 +1,7 @@
 /** What a lint rule module exports, and the context it runs in. */
 import type { EvidenceStatus } from './evidence';
+import type { CaptureOutcome, CaptureScans } from './captures';
+import type { Canary } from '../capture/types';
 import type { AuditRecord, Report } from '../report/model';
 import type { Taxonomy } from '../report/taxonomy';
 import type { Diagnostic, Fix, Severity, Span } from '../report/types';
@@ -20,18 +22,29 @@ export interface RuleMeta {
   needs?: readonly RuleNeed[];
 }
 
-/** Inputs a rule may need that cost work to prepare: `evidence`, the status of every evidence file (exists, hash; file I/O). */
-export type RuleNeed = 'evidence';
+/**
+ * Inputs a rule may need that cost work to prepare: `evidence`, the status of
+ * every evidence file (exists, hash; file I/O); `captures`, the scan of every
+ * capture evidence (see captures.ts; implies `evidence`).
+ */
+export type RuleNeed = 'evidence' | 'captures';
 
 export interface RuleContext {
   report: Report;
   taxonomy: Taxonomy;
   /** Status of every evidence record that names a `file`, checked before the rules run (empty unless an enabled rule `needs` it). */
   evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
+  /** The scan of every capture evidence whose file checked out (empty unless an enabled rule `needs` captures). */
+  captures: ReadonlyMap<AuditRecord, CaptureOutcome>;
+  /** The devices' identifier values the captures were searched for. */
+  canaries: readonly Canary[];
+  /** Where addresses are located (the host's location data), when there is any. */
+  locate?: Pick<CaptureScans, 'locate' | 'geoData'>;
   /** Diagnostics of the rules that ran before (PA041 reads them). */
   earlier: readonly Diagnostic[];
   /** Flags a problem at `span`: it becomes a diagnostic of the rule. */
-  flag(span: Span, message: string, extra?: { fixes?: Fix[]; related?: { message: string; span: Span }[] }): void;
+  /** `severity`: lower than the rule's (an `info` that something could not be checked), never higher. */
+  flag(span: Span, message: string, extra?: { fixes?: Fix[]; related?: { message: string; span: Span }[]; severity?: 'info' }): void;
 }
 
 export interface Rule extends RuleMeta {

@@ -10,7 +10,7 @@ import type { Canary, CaptureMatch } from '../../capture/types';
 import { collectRedaction, Redactor } from '../../redact';
 import { listItems, scalarText, writtenScalar, type AuditRecord, type Reference, type Report, type YNode } from '../../report/model';
 import { parseFrom } from '../../report/refs';
-import type { Severity, Span } from '../../report/types';
+import type { Span } from '../../report/types';
 import type { RuleContext } from '../rule';
 
 /** A capture evidence a record cites, with the references that cite it. */
@@ -260,8 +260,5 @@ export function unreadableReason(outcome: CaptureOutcome): string {
  * could not check is said, never silenced, and is not itself a problem.
  */
 export function note(ctx: RuleContext, span: Span, message: string): void {
-  const before = ctx.earlier.length;
-  ctx.flag(span, message);
-  const d = ctx.earlier[before] as { severity: Severity } | undefined;
-  if (d && ctx.earlier.length === before + 1) d.severity = 'info';
+  ctx.flag(span, message, { severity: 'info' });
 }
