@@ -609,11 +609,12 @@ describe('hash', () => {
         '',
       ].join('\n'),
     });
-    const ws = makeWs({ 'reports/r.audit.md': reportText, 'evidence/capture.txt': EVIDENCE_CONTENT, 'evidence/new.har': '{"log":{}}' });
+    // an empty HAR (no entries): a capture the claim rules can read
+    const ws = makeWs({ 'reports/r.audit.md': reportText, 'evidence/capture.txt': EVIDENCE_CONTENT, 'evidence/new.har': '{"log":{"entries":[]}}' });
     const r = await run(['hash', '--report', 'reports/r.audit.md', 'evidence/new.har'], ws);
     assert.equal(r.code, 0, r.err);
     const recs = evidenceBlock(r.out);
-    assert.deepEqual(recs, [{ id: 'E6', file: '../evidence/new.har', sha256: sha256('{"log":{}}'), kind: 'har' }]);
+    assert.deepEqual(recs, [{ id: 'E6', file: '../evidence/new.har', sha256: sha256('{"log":{"entries":[]}}'), kind: 'har' }]);
 
     // pasted into the report (and cited), the record lints clean
     write(ws, 'reports/r.audit.md', `${reportText}\nThe new capture [@E6].\n\n${r.out}`);
@@ -626,7 +627,8 @@ describe('hash', () => {
   const names = ['capture 2014-08-06.pcap', '2014-08-06.log', 'yes', 'null', "it's.txt", 'a#b.txt', 'données.txt', '.5', '.inf', '.NaN', '-1.50'];
   for (const name of names) {
     test(`hash output pasted into a report lints clean: file named ${JSON.stringify(name)}`, async () => {
-      const ws = makeWs({ [name]: `content of ${name}\n` });
+      // a .pcap is a real capture (the claim rules read it; a fake one would be an info that it cannot be)
+      const ws = makeWs({ [name]: name.endsWith('.pcap') ? readFileSync(path.join(REPO, 'test', 'fixtures', 'captures', 'pcap', 'tls-nokeys.pcap')) : `content of ${name}\n` });
       const h = await run(['hash', name], ws);
       assert.equal(h.code, 0, h.err);
       const recs = evidenceBlock(h.out);
