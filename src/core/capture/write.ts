@@ -157,12 +157,18 @@ export interface OffsetEdit {
  * an editor can apply them as one undoable change that touches only the
  * places where records are added.
  */
-export function scanEdits(text: string, parse: (text: string) => Report, scan: ScanResult, only?: (f: FlowProposal) => boolean): WriteOutcome & { edits: OffsetEdit[] } {
+export function scanEdits(text: string, parse: (text: string) => Report, scan: ScanResult, only?: (f: FlowProposal) => boolean, options: { verify?: boolean } = {}): WriteOutcome & { edits: OffsetEdit[] } {
   const out: WriteOutcome & { edits: OffsetEdit[] } = { text, added: [], kept: [], errors: [], edits: [] };
   let report = parse(text);
+  // the edited text is parsed again only when another record is to be added to it
+  let stale = false;
   const evidence = new Map<string, string>();
   const apply = (intent: Parameters<typeof applyIntent>[1]): string | undefined => {
-    const res = applyIntent(report, intent);
+    if (stale) {
+      report = parse(out.text);
+      stale = false;
+    }
+    const res = applyIntent(report, intent, { verify: options.verify });
     if ('error' in res) {
       out.errors.push(res.error);
       return undefined;
@@ -172,7 +178,7 @@ export function scanEdits(text: string, parse: (text: string) => Report, scan: S
       out.edits = composeEdit(out.edits, out.text, e);
       out.text = applyEdits(out.text, [e]);
     }
-    report = parse(out.text);
+    stale = true;
     return res.newId;
   };
   const proposals = proposeFlows(report, scan).filter((f) => !only || only(f));

@@ -65,7 +65,9 @@ export const PA053: Rule = {
         const fixes: Fix[] = [];
         if (r.id && fixesMade < MAX_FIXES) {
           fixesMade++;
-          const w = scanEdits(report.text, (text) => parseReport(text), scan, (f) => f.device === device && f.host.toLowerCase() === host);
+          // the report as linted is the text's parse (no second parse); the fix is not verified here, as no lint fix is:
+          // it is the text `scan --write` writes (verified there), applied when the user asks
+          const w = scanEdits(report.text, (text) => (text === report.text ? report : parseReport(text)), scan, (f) => f.device === device && f.host.toLowerCase() === host, { verify: false });
           if (w.edits.length && !w.errors.length) {
             fixes.push({ title: `Add a flow ${device} → ${shown} (as \`privacy-audit scan --write\` does)`, edits: w.edits.map((e) => edit(report, e.span, e.newText)) });
           }
