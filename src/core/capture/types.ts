@@ -54,24 +54,6 @@ export interface CaptureUnit {
   response: Part[];
 }
 
-/** One transform of a chain, outermost first in `CaptureMatch.transforms`. */
-export type Transform =
-  | 'plain'
-  | 'normalized' // a normal form of the value (E.164, no separators, lower case …), named in `form`
-  | 'url' // percent-decoded (once per step)
-  | 'json' // a JSON string (escapes undone) or a field of a JSON document
-  | 'base64'
-  | 'base64url'
-  | 'hex'
-  | 'gzip'
-  | 'deflate'
-  | 'brotli'
-  | 'jwt'
-  | 'form' // application/x-www-form-urlencoded field
-  | 'md5'
-  | 'sha1'
-  | 'sha256';
-
 /** A test device's own value, as the report declares it. */
 export interface Canary {
   /** Device record id (`D1`). */

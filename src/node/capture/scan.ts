@@ -17,6 +17,7 @@ import { Matcher } from '../../core/capture/match';
 import { DECODE_HINTS, needlesOf, type Hint } from '../../core/capture/needles';
 import { toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type ScanResult } from '../../core/capture/result';
 import type { Canary, CaptureUnit } from '../../core/capture/types';
+import { CAPTURE_EVIDENCE_KINDS } from '../../core/lint/captures';
 import { EvidenceChecker, isInside } from '../../core/lint/evidence';
 import type { Report } from '../../core/report/model';
 import type { Taxonomy } from '../../core/report/taxonomy';
@@ -47,9 +48,6 @@ export interface ScanOptions {
   onProgress?: (capture: string, done: number, total?: number) => void;
 }
 
-/** The kinds of evidence the scan reads. */
-export const CAPTURE_KINDS = new Set(['har', 'pcap']);
-
 /** The format of a capture, from its first bytes (never from its name). */
 export async function sniffFormat(file: string): Promise<CaptureFormat | undefined> {
   const fh = await open(file, 'r');
@@ -76,7 +74,7 @@ export function citedCaptures(report: Report): { id: string; file: string }[] {
     const kind = r.fields.get('kind')?.value;
     const file = r.fields.get('file')?.value;
     if (kind?.type !== 'scalar' || file?.type !== 'scalar' || typeof file.value !== 'string') continue;
-    if (CAPTURE_KINDS.has(String(kind.value))) out.push({ id: r.id, file: file.value });
+    if (CAPTURE_EVIDENCE_KINDS.has(String(kind.value))) out.push({ id: r.id, file: file.value });
   }
   return out;
 }
