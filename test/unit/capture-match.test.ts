@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { apply, type Step } from './encodings';
 import { formsOf } from '../../src/core/capture/forms';
 import { luhnDigit } from '../../src/core/report/luhn';
 import { Matcher, type UnitMatch } from '../../src/core/capture/match';
@@ -108,27 +109,6 @@ test('a gzip bomb is inflated only up to the limit, with a warning, in bounded t
 
 // ---------------------------------------------------------------- properties
 
-type Step = 'base64' | 'base64url' | 'url' | 'gzip' | 'deflate' | 'hex' | 'json';
-const apply = (data: Buffer, step: Step): Buffer => {
-  switch (step) {
-    case 'base64':
-      return Buffer.from(data.toString('base64'));
-    case 'base64url':
-      return Buffer.from(data.toString('base64url'));
-    case 'url':
-      // byte by byte, as an app's URL encoder writes bytes
-      return Buffer.from([...data].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join(''));
-    case 'gzip':
-      return gzipSync(data);
-    case 'deflate':
-      return deflateSync(data);
-    case 'hex':
-      return Buffer.from(data.toString('hex'));
-    case 'json':
-      return Buffer.from(JSON.stringify({ v: data.toString('latin1') }));
-  }
-};
-/** Steps whose output is text (they can be embedded in text that is not the same encoding). */
 const TEXTUAL = new Set<Step>(['base64', 'base64url', 'url', 'hex']);
 
 test('property: a canary through any chain of transforms, at any offset in random bytes, is found', () => {

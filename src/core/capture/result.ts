@@ -6,6 +6,7 @@
  * index in the scan's canary list.
  */
 
+import type { Exhibit } from './exhibit';
 import type { UnitMatch } from './match';
 import type { Canary, CaptureMatch, CaptureUnit } from './types';
 
@@ -30,6 +31,25 @@ export interface CaptureResult {
   warnings: string[];
   /** Why the capture could not be read at all. */
   error?: string;
+  /**
+   * The requests that carried a canary, each masked (exhibit.ts): at most
+   * `MAX_EXHIBITS` per capture, in capture order.
+   */
+  exhibits?: Exhibit[];
+  /** Every host (or address, when no name is known) the capture's requests went to, in order of first contact. */
+  hosts?: HostSeen[];
+}
+
+/** Exhibits kept per capture; hosts listed per capture. */
+export const MAX_EXHIBITS = 500;
+export const MAX_HOSTS = 2000;
+
+/** A host the device contacted, as the capture shows it. */
+export interface HostSeen extends Endpoint {
+  /** Entries or frames addressed to it. */
+  units: number;
+  /** Carried inside TLS in at least one unit. */
+  tls: boolean;
 }
 
 export interface ScanResult {
@@ -44,6 +64,28 @@ export interface Enricher {
   locate?(address: string): { country?: string; asn?: number; org?: string; scope?: string };
   /** The registrable domain of a host name (Public Suffix List). */
   domain?(host: string): string | undefined;
+}
+
+/** Where a unit went: host and its registrable domain, address and where it is, port. */
+export type Endpoint = Pick<CaptureMatch, 'host' | 'domain' | 'address' | 'port' | 'country' | 'asn' | 'org' | 'scope'>;
+
+export function endpointOf(unit: CaptureUnit, enrich: Enricher, mask: (s: string) => string = (s) => s): Endpoint {
+  const out: Endpoint = {};
+  if (unit.host) {
+    out.host = mask(unit.host);
+    const d = enrich.domain?.(unit.host);
+    if (d) out.domain = mask(d);
+  }
+  if (unit.address) {
+    out.address = unit.address;
+    const geo = enrich.locate?.(unit.address);
+    if (geo?.country) out.country = geo.country;
+    if (geo?.asn !== undefined) out.asn = geo.asn;
+    if (geo?.org) out.org = geo.org;
+    if (geo?.scope) out.scope = geo.scope;
+  }
+  if (unit.port !== undefined) out.port = unit.port;
+  return out;
 }
 
 /** One match of the matcher on one unit, with the unit's endpoint and where its address is. */
@@ -62,20 +104,7 @@ export function toCaptureMatch(unit: CaptureUnit, m: UnitMatch, canaries: readon
   if (m.name !== undefined) out.name = m.name;
   if (m.field !== undefined) out.field = m.field;
   if (m.form !== 'as written') out.form = m.form;
-  if (unit.host) {
-    out.host = unit.host;
-    const d = enrich.domain?.(unit.host);
-    if (d) out.domain = d;
-  }
-  if (unit.address) {
-    out.address = unit.address;
-    const geo = enrich.locate?.(unit.address);
-    if (geo?.country) out.country = geo.country;
-    if (geo?.asn !== undefined) out.asn = geo.asn;
-    if (geo?.org) out.org = geo.org;
-    if (geo?.scope) out.scope = geo.scope;
-  }
-  if (unit.port !== undefined) out.port = unit.port;
+  Object.assign(out, endpointOf(unit, enrich));
   if (unit.time) out.time = unit.time;
   if (unit.protocol) out.protocol = unit.protocol;
   return out;

@@ -44,6 +44,8 @@ export interface CaptureUnit {
   /** Server address (IPv4 or IPv6, no brackets) and port. */
   address?: string;
   port?: number;
+  /** The request method (`GET`, `POST` …) of an HTTP request. */
+  method?: string;
   /** `http/1.1`, `h2`, `websocket`, `dns`, `tls`, `tcp`, `udp`, … */
   protocol?: string;
   /** Carried inside TLS (https, or a TLS stream tshark decrypted). */

@@ -15,7 +15,8 @@ import { registrableDomain } from '../../core/capture/domain';
 import type { GeoTable } from '../../core/capture/geo';
 import { Matcher } from '../../core/capture/match';
 import { DECODE_HINTS, needlesOf, type Hint } from '../../core/capture/needles';
-import { toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type ScanResult } from '../../core/capture/result';
+import { exhibitOf, type Exhibit } from '../../core/capture/exhibit';
+import { endpointOf, MAX_EXHIBITS, MAX_HOSTS, toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type HostSeen, type ScanResult } from '../../core/capture/result';
 import type { Canary, CaptureUnit } from '../../core/capture/types';
 import { CAPTURE_EVIDENCE_KINDS } from '../../core/lint/captures';
 import { EvidenceChecker, isInside } from '../../core/lint/evidence';
@@ -125,9 +126,18 @@ export async function readCapture(abs: string, res: CaptureResult, { matcher, ca
       return;
     }
     res.format = format;
+    const hosts = new Map<string, HostSeen>();
+    const exhibits: Exhibit[] = [];
+    let moreExhibits = 0;
     const onUnit = (unit: CaptureUnit) => {
       const { matches, warnings } = matcher.matchUnit(unit);
       for (const w of warnings) if (!res.warnings.includes(w)) res.warnings.push(w);
+      noteHost(hosts, unit, enrich, mask);
+      if (matches.some((m) => m.direction === 'request')) {
+        const ex = exhibits.length < MAX_EXHIBITS ? exhibitOf(unit, matches, matcher, canaries) : undefined;
+        if (ex) exhibits.push(maskExhibit(ex, mask));
+        else moreExhibits++;
+      }
       for (const m of matches) {
         const cm = toCaptureMatch(unit, m, canaries, enrich);
         if (cm.host) cm.host = mask(cm.host);
@@ -161,12 +171,38 @@ export async function readCapture(abs: string, res: CaptureResult, { matcher, ca
       res.engine = `tshark ${sum.tsharkVersion}`;
       for (const w of sum.warnings) res.warnings.push(mask(w.split(abs).join(res.path)));
     }
+    res.hosts = [...hosts.values()];
+    res.exhibits = exhibits;
+    if (moreExhibits) res.warnings.push(`${moreExhibits} more requests carried a declared value than the ${MAX_EXHIBITS} kept as exhibits`);
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     // the message says which file by the path the report uses, never the analyst's absolute one
     res.error = mask((err as Error).message.split(abs).join(res.path));
   }
 
+}
+
+/** Counts a unit under the host (or address) its request went to. */
+function noteHost(hosts: Map<string, HostSeen>, unit: CaptureUnit, enrich: Enricher, mask: (s: string) => string): void {
+  // a DNS query goes to the resolver, not to the host it names
+  if ((!unit.host && !unit.address) || unit.protocol === 'dns') return;
+  const key = `${unit.host ?? ''}|${unit.address ?? ''}`;
+  const seen = hosts.get(key);
+  if (seen) {
+    seen.units++;
+    if (unit.tls) seen.tls = true;
+    return;
+  }
+  if (hosts.size >= MAX_HOSTS) return;
+  const h: HostSeen = { ...endpointOf(unit, enrich, mask), units: 1, tls: !!unit.tls };
+  hosts.set(key, h);
+}
+
+/** An exhibit with the report's own redaction applied on top (host, names, text). */
+function maskExhibit(ex: Exhibit, mask: (s: string) => string): Exhibit {
+  const out: Exhibit = { ...ex, lines: ex.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: mask(l.name) } : {}), segments: l.segments.map((s) => ('text' in s ? { text: mask(s.text) } : s)) })) };
+  if (ex.host !== undefined) out.host = mask(ex.host);
+  return out;
 }
 
 let geoCache: GeoTable | undefined | null;

@@ -994,6 +994,7 @@ export class PacketReader {
     if (fromClient) {
       const method = first(l, 'http_request_method');
       if (!method) return undefined; // a continuation tshark shows as HTTP
+      u.method = method;
       const target = first(l, 'http_request_uri') ?? '';
       const version = first(l, 'http_request_version');
       if (version) u.protocol = version.toLowerCase();
@@ -1040,6 +1041,7 @@ export class PacketReader {
       const lower = name.toLowerCase();
       if (lower === ':authority' || (lower === 'host' && !u.host)) u.host = hostOnly(value);
       else if (lower === ':path') side.push({ where: 'url', text: value }, ...queryParts(value));
+      else if (lower === ':method' && fromClient) u.method = value;
       else if (lower === 'cookie') side.push(...cookieParts(value));
       else if (lower === 'content-encoding' && headerStream) s.h2enc.set(`${dir}/${headerStream}`, value);
       else if (lower === 'content-type' && headerStream) s.h2type.set(`${dir}/${headerStream}`, value);

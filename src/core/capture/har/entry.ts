@@ -208,6 +208,8 @@ export function entryToUnit(entry: unknown, index: number): { unit: CaptureUnit;
   // --- the request
   const r = req ?? {};
   const url = str(r.url);
+  const method = str(r.method);
+  if (method) unit.method = method;
   const headers = nameValues(r.headers);
   let parsed: URL | undefined;
   if (url !== undefined) {
