@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
 import { isReport, type ReportStore } from './store';
+import { frameUri, keylogFor, locate } from './scanShow';
 import { readClosedReport, toRange, toWorkspaceEdit } from './util';
 
 export const SELECTOR: vscode.DocumentSelector = [
@@ -16,12 +17,13 @@ const KIND_ICON = {
   value: vscode.CompletionItemKind.EnumMember,
   category: vscode.CompletionItemKind.Constant,
   reference: vscode.CompletionItemKind.Reference,
+  locator: vscode.CompletionItemKind.Value,
   file: vscode.CompletionItemKind.File,
   rule: vscode.CompletionItemKind.Keyword,
 } as const;
 
 export class AuditCompletions implements vscode.CompletionItemProvider {
-  static readonly triggers = [':', ' ', '[', ',', '@', '/'];
+  static readonly triggers = [':', ' ', '[', ',', '@', '/', '#'];
   constructor(private readonly store: ReportStore) {}
 
   async provideCompletionItems(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
@@ -32,7 +34,8 @@ export class AuditCompletions implements vscode.CompletionItemProvider {
     const taxonomy = e.taxonomyFor(report, config);
     const lineText = doc.lineAt(position.line).text.slice(0, position.character);
     const files = /^\s*(?:-\s+)?file:\s*\S*$/.test(lineText) ? await this.files(doc) : undefined;
-    const items: vscode.CompletionItem[] = e.completions(report, offset, { taxonomy, files }).map((c) => {
+    const captures = capturesNow(report, this.store.lastResult(doc));
+    const items: vscode.CompletionItem[] = e.completions(report, offset, { taxonomy, files, captures }).map((c) => {
       // what a referenced record is (an evidence's kind and file, a flow's host) shows on every row, not only the selected one
       const item = new vscode.CompletionItem(c.description ? { label: c.label, description: c.description } : c.label, KIND_ICON[c.kind]);
       item.detail = c.detail;
@@ -84,21 +87,40 @@ export class AuditLanguage implements vscode.HoverProvider, vscode.DefinitionPro
     const report = this.store.report(doc);
     const last = this.store.lastResult(doc);
     const taxonomy = e.taxonomyFor(report, await this.store.config(doc.uri));
-    // hash status comes from the latest lint; match records by id when the text moved on
-    const evidence = new Map<Engine.AuditRecord, Engine.EvidenceStatus>();
-    if (last) for (const [r, st] of last.evidence) if (r.id) { const now = report.byId.get(r.id); if (now) evidence.set(now, st); }
-    // and what the captures show (a locator's hover), by id too
-    const captures = new Map<Engine.AuditRecord, Engine.CaptureOutcome>();
-    if (last) for (const [r, c] of last.captures) if (r.id) { const now = report.byId.get(r.id); if (now) captures.set(now, c); }
-    const h = e.hover(report, doc.offsetAt(position), { taxonomy, evidence, captures });
+    const h = e.hover(report, doc.offsetAt(position), { taxonomy, evidence: byIdNow(report, last?.evidence), captures: capturesNow(report, last) });
     if (!h) return undefined;
     const md = new vscode.MarkdownString(h.markdown);
     md.isTrusted = false;
     return new vscode.Hover(md, toRange(doc, h.span));
   }
 
-  provideDefinition(doc: vscode.TextDocument, position: vscode.Position): vscode.Location | undefined {
-    const span = engine().definition(this.store.report(doc), doc.offsetAt(position));
+  /**
+   * On an id: its record. On a locator (`entry=1` of `E3#entry=1`): that
+   * entry of the HAR (its request selected; the worker finds where it is) or
+   * that frame of the pcap (tshark's dissection, as *Show in Capture* shows it).
+   */
+  async provideDefinition(doc: vscode.TextDocument, position: vscode.Position, token?: vscode.CancellationToken): Promise<vscode.DefinitionLink[] | vscode.Location | undefined> {
+    const e = engine();
+    const report = this.store.report(doc);
+    const offset = doc.offsetAt(position);
+    const target = e.locatorTarget(report, offset);
+    if (target) {
+      const file = captureFileOf(doc, target, this.store.lastResult(doc));
+      const origin = toRange(doc, target.span);
+      if (target.unit === 'frame') {
+        return [{ originSelectionRange: origin, targetUri: frameUri(file.fsPath, target.n, keylogFor(doc.uri)), targetRange: new vscode.Range(0, 0, 0, 0) }];
+      }
+      const place = await locate(workerScript(), file.fsPath, target.n);
+      if (token?.isCancellationRequested) return undefined;
+      if (typeof place === 'string') {
+        void vscode.window.showWarningMessage(`Privacy Audit: ${path.basename(file.fsPath)}: ${place}`);
+        return undefined;
+      }
+      const part = place.request ?? place.entry;
+      const range = new vscode.Range(part.start.line, part.start.character, part.end.line, part.end.character);
+      return [{ originSelectionRange: origin, targetUri: file, targetRange: range, targetSelectionRange: range }];
+    }
+    const span = e.definition(report, offset);
     return span ? new vscode.Location(doc.uri, toRange(doc, span)) : undefined;
   }
 
@@ -129,6 +151,26 @@ export class AuditLanguage implements vscode.HoverProvider, vscode.DefinitionPro
     return engine().documentSymbols(this.store.report(doc)).map(convert);
   }
 }
+
+/** A map of the last lint keyed by record, keyed by the records of the current text (matched by id: the text may have moved on). */
+function byIdNow<V>(report: Engine.Report, last: ReadonlyMap<Engine.AuditRecord, V> | undefined): Map<Engine.AuditRecord, V> {
+  const out = new Map<Engine.AuditRecord, V>();
+  if (last) for (const [r, v] of last) if (r.id) { const now = report.byId.get(r.id); if (now) out.set(now, v); }
+  return out;
+}
+
+/** What each capture evidence shows, from the latest lint, by the records of the current text. */
+const capturesNow = (report: Engine.Report, last: Engine.LintResult | undefined) => byIdNow(report, last?.captures);
+
+/** The capture a locator's evidence names: the file the last lint checked, else its `file:` beside the report. */
+function captureFileOf(doc: vscode.TextDocument, target: Engine.LocatorTarget, last: Engine.LintResult | undefined): vscode.Uri {
+  const st = target.evidence.id ? [...(last?.evidence ?? [])].find(([r]) => r.id === target.evidence.id)?.[1] : undefined;
+  if (st && 'path' in st) return vscode.Uri.file(st.path);
+  return vscode.Uri.file(path.resolve(path.dirname(doc.uri.fsPath), target.file));
+}
+
+/** The scan's worker (dist/scanWorker.js), beside this bundle (dist/extension.js). */
+const workerScript = () => path.join(__dirname, 'scanWorker.js');
 
 const SYMBOL_KIND: Record<Engine.DocSymbol['kind'], vscode.SymbolKind> = {
   section: vscode.SymbolKind.String,

@@ -37,6 +37,13 @@ export function frameUri(file: string, frame: number, keylog?: string): vscode.U
   return vscode.Uri.from({ scheme: FRAME_SCHEME, path: `/${path.basename(file)} frame ${frame}.txt`, query: JSON.stringify(q) });
 }
 
+/** The TLS key log the `keylogFile` setting names for a report (relative to its workspace folder), if any. */
+export function keylogFor(report: vscode.Uri): string | undefined {
+  const setting = vscode.workspace.getConfiguration('privacyAudit', report).get<string>('keylogFile');
+  if (!setting) return undefined;
+  return path.resolve(vscode.workspace.getWorkspaceFolder(report)?.uri.fsPath ?? path.dirname(report.fsPath), setting);
+}
+
 export async function showInCapture(workerScript: string, run: ScanRun, node: Extract<ScanNode, { kind: 'match' }>, keylog: string | undefined): Promise<void> {
   const file = captureFile(run, node.cap.path);
   const m = /^(entry|frame)=(\d+)$/.exec(node.match.locator);
@@ -58,8 +65,8 @@ export async function showInCapture(workerScript: string, run: ScanRun, node: Ex
   await vscode.commands.executeCommand('vscode.open', file, { selection: new vscode.Range(pos(part.start), pos(part.end)), preview: true } satisfies vscode.TextDocumentShowOptions);
 }
 
-/** Where entry `n` is, or why it cannot be shown. */
-async function locate(workerScript: string, file: string, n: number): Promise<EntryPlace | string> {
+/** Where entry `n` is, or why it cannot be shown (also go to definition on a locator, features.ts). */
+export async function locate(workerScript: string, file: string, n: number): Promise<EntryPlace | string> {
   const final = await new WorkerRun(workerScript, { type: 'locate', file, entry: n }).done;
   if (final.type === 'located') return final.place;
   return final.type === 'error' ? final.message : 'cancelled';

@@ -9,10 +9,13 @@ import { REFERENCE_FIELDS } from '../report/parse';
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
 import type { Category, Taxonomy } from '../report/taxonomy';
 import type { Span } from '../report/types';
+import type { CaptureOutcome } from '../lint/captures';
 import { keysAround, lineBefore, listedInBlock, listedInline, listParent, parentKey } from './completion-lines';
+import { recordAt } from './locate';
+import { locatorBeingTyped, locatorSuggestions } from './locators';
 import { summary } from './symbols';
 
-export type CompletionKind = 'field' | 'value' | 'category' | 'reference' | 'file' | 'rule';
+export type CompletionKind = 'field' | 'value' | 'category' | 'reference' | 'locator' | 'file' | 'rule';
 
 export interface CompletionItem {
   label: string;
@@ -36,12 +39,17 @@ export interface CompletionContext {
   taxonomy: Taxonomy;
   /** Workspace files, as paths relative to the report's folder (for `file:`). */
   files?: readonly string[];
+  /** What each capture evidence shows, from the last lint (locators after `E2#`). */
+  captures?: ReadonlyMap<AuditRecord, CaptureOutcome>;
 }
 
 /** Completion items at `offset`. */
 export function completions(report: Report, offset: number, ctx: CompletionContext): CompletionItem[] {
   const { line, before } = lineBefore(report, offset);
   const block = report.blocks.find((b) => b.openLine < line && (b.closeLine < 0 || line < b.closeLine));
+  // a locator after `E2#`, in an evidence list or a prose citation
+  const typed = locatorBeingTyped(before);
+  if (typed) return locatorCompletions(report, offset, typed, block && { openLine: block.openLine, line, before }, ctx);
   if (block) return blockCompletions(report, offset, block.kind, block.openLine, line, before, ctx);
   const fm = report.frontMatter;
   if (fm && offset >= fm.contentSpan.start && offset <= fm.contentSpan.end) return frontMatterCompletions(report, offset, before);
@@ -98,6 +106,42 @@ function idItems(report: Report, kinds: readonly RecordKind[], span: Span, citat
     });
 }
 
+
+/**
+ * `frame=N` / `entry=N` after `E2#`: in a record's `evidence` list, the units
+ * of that capture whose request carries the record's flow's data (a retest:
+ * its flows' data) to the flow's host, best first, then the other units that
+ * carried a declared value; in a prose citation (`[@E2#`), the units that
+ * carried one. Nothing when the capture was not read by the last lint.
+ */
+function locatorCompletions(report: Report, offset: number, typed: { id: string; typed: string }, inBlock: { openLine: number; line: number; before: string } | undefined, ctx: CompletionContext): CompletionItem[] {
+  let record: AuditRecord | undefined;
+  if (inBlock) {
+    const { openLine, line, before } = inBlock;
+    const inline = /^\s*(?:-\s+)?([\w-]+):/.exec(before);
+    const dash = /^(\s*)-\s/.exec(before)?.[1]!.length;
+    const field = inline ? inline[1] : dash !== undefined ? listParent(report, line, dash, openLine) : undefined;
+    if (field !== 'evidence') return [];
+    record = recordAt(report, offset);
+  } else if (!/\[@[A-Za-z0-9_-]*#[A-Za-z0-9=_-]*$/.test(lineBefore(report, offset).before)) return [];
+  const evidence = report.byId.get(typed.id);
+  const outcome = evidence && ctx.captures?.get(evidence);
+  if (outcome?.state !== 'read') return [];
+  const span = { start: offset - typed.typed.length, end: offset };
+  const flowLike = record?.kind === 'flow' || record?.kind === 'retest';
+  return locatorSuggestions(report, record, outcome.result, ctx.taxonomy).map((s, i) => {
+    const what = `${s.categories.join(', ')} → ${s.host}`;
+    return {
+      label: s.locator,
+      kind: 'locator' as const,
+      description: what,
+      detail: `${typed.id}#${s.locator}: ${what}${s.forFlow || !flowLike ? '' : ` (not ${record!.kind === 'retest' ? "the retest's flows'" : "this flow's"} data to its host)`}`,
+      insertText: s.locator,
+      span,
+      sortText: String(i).padStart(5, '0'),
+    };
+  });
+}
 
 function blockCompletions(report: Report, offset: number, kind: RecordKind, openLine: number, line: number, before: string, ctx: CompletionContext): CompletionItem[] {
   // a field name being typed: `  ev`, `- ev`

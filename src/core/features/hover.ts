@@ -9,6 +9,8 @@ import { RECORD_FIELDS, type FieldSpec, type FieldType } from '../report/schema'
 import type { Category, Taxonomy } from '../report/taxonomy';
 import type { Span } from '../report/types';
 import { contains, idAt } from './locate';
+import { codeBlock, exhibitAt, exhibitText, locatorRefAt, marker } from './locators';
+import { locatorKey } from '../lint/rules/claims';
 import { summary } from './symbols';
 
 export interface HoverContext {
@@ -20,32 +22,45 @@ export interface HoverContext {
 }
 
 /**
- * What a capture shows at a locator (`E2#frame=22`): the endpoint and each
- * identifier the scan found there, by category and device, where, and
- * through which encodings. Never a value: the hover names categories.
+ * What a capture shows at a locator (`E2#frame=22`): the endpoint (host,
+ * address, country, network), the request as the scan's exhibit keeps it
+ * (`POST http://…`, the headers and body lines that held a value, each value
+ * a marker such as `[IMEI]`), and each identifier the scan found there, by
+ * category and device, where, and through which encodings. Never a value:
+ * the hover names categories.
  */
-function locatorMarkdown(r: AuditRecord, locator: string, ctx: HoverContext): string | undefined {
+export function locatorMarkdown(r: AuditRecord, locator: string, ctx: HoverContext): string | undefined {
   const outcome = ctx.captures?.get(r);
   if (!outcome) return undefined;
   if (outcome.state === 'unreadable') return `The capture could not be read: ${escapeMd(outcome.reason)}`;
-  const at = outcome.result.matches.filter((m) => m.locator === locator.trim());
+  const key = locatorKey(locator) ?? locator.trim();
+  const at = outcome.result.matches.filter((m) => (locatorKey(m.locator) ?? m.locator) === key);
   if (!at.length) return `The scan finds no identifier of this report's devices at \`${escapeMd(locator)}\`.`;
+  const exhibit = exhibitAt(outcome.result, key);
   const lines: string[] = [];
   const hosts = new Map<string, CaptureMatch[]>();
   for (const m of at) {
     const k = m.host ?? m.address ?? '?';
     hosts.set(k, [...(hosts.get(k) ?? []), m]);
   }
+  let shown = false;
   for (const [host, ms] of hosts) {
     const m0 = ms[0]!;
     const where = [m0.address && `${m0.address}${m0.port !== undefined ? `:${m0.port}` : ''}`, m0.scope ?? m0.country, m0.asn !== undefined ? `AS${m0.asn}${m0.org ? ` ${m0.org}` : ''}` : undefined].filter(Boolean).join(' · ');
     lines.push(`**${escapeMd(host)}**${where ? ` — ${escapeMd(where)}` : ''}`);
+    // the request itself, once, under the host it went to
+    if (exhibit && !shown && ms.some((m) => m.direction === 'request')) {
+      shown = true;
+      lines.push('', codeBlock(exhibitText(exhibit), 'http'), '');
+    }
     for (const m of ms) {
       const place = `${m.where}${m.name !== undefined ? ` ${m.name}` : ''}${m.field !== undefined ? ` › ${m.field}` : ''}`;
       lines.push(`- ${m.direction === 'request' ? 'sent' : 'only in the response'}: ${escapeMd(m.category)} (${m.device}) in ${escapeMd(place)}, ${escapeMd(m.transforms.join(' → '))}${m.tls ? ', inside TLS' : ''}`);
     }
   }
-  return lines.join('\n');
+  const markers = exhibit ? [...new Set(exhibit.lines.flatMap((l) => l.segments.flatMap((g) => ('canary' in g ? [marker(g.canary)] : []))))] : [];
+  if (shown && markers.length) lines.push('', `${markers.map((m) => `\`${m}\``).join(', ')}: where the request held ${markers.length > 1 ? 'values' : 'a value'} of the test device, masked (a value is never shown).`);
+  return lines.join('\n').trim();
 }
 
 function hashLine(r: AuditRecord, ctx: HoverContext): string | undefined {
@@ -115,13 +130,19 @@ export interface HoverResult {
 }
 
 export function hover(report: Report, offset: number, ctx: HoverContext): HoverResult | undefined {
+  // a locator (`E3#entry=1`, on its id or after the `#`): what the capture shows there, then the evidence record
+  const lref = locatorRefAt(report, offset);
+  if (lref?.locator !== undefined) {
+    const r = report.byId.get(lref.id);
+    if (!r) return { markdown: `\`${lref.id}\` is not defined in this report.`, span: lref.idSpan };
+    const shows = locatorMarkdown(r, lref.locator, ctx);
+    return { markdown: `Locator: \`${lref.locator}\` of ${lref.id}${shows ? `\n\n${shows}` : ''}\n\n---\n\n${recordMarkdown(r, ctx)}`, span: lref.span };
+  }
   const t = idAt(report, offset);
   if (t) {
     const r = report.byId.get(t.id);
     if (!r) return { markdown: `\`${t.id}\` is not defined in this report.`, span: t.span };
-    const shows = t.type === 'reference' && t.ref.locator ? locatorMarkdown(r, t.ref.locator, ctx) : undefined;
-    const loc = t.type === 'reference' && t.ref.locator ? `\n\nLocator: \`${t.ref.locator}\`${shows ? `\n\n${shows}` : ''}` : '';
-    return { markdown: recordMarkdown(r, ctx) + loc, span: t.span };
+    return { markdown: recordMarkdown(r, ctx), span: t.span };
   }
   // data categories: the items of a categories field (a flow's `data`) and the keys of an identifiers field (a device's)
   for (const r of report.records) {
