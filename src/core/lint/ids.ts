@@ -5,7 +5,7 @@ export const RULE_IDS = [
   'PA020', 'PA021', 'PA022', 'PA023', 'PA024',
   'PA030', 'PA031', 'PA032', 'PA033',
   'PA040', 'PA041', 'PA042',
-  'PA050', 'PA051', 'PA052', 'PA053',
+  'PA050', 'PA051', 'PA052', 'PA053', 'PA054',
 ] as const;
 
 export const ALL_RULE_IDS: ReadonlySet<string> = new Set(RULE_IDS);

@@ -24,6 +24,7 @@ import { PA050 } from './rules/PA050';
 import { PA051 } from './rules/PA051';
 import { PA052 } from './rules/PA052';
 import { PA053 } from './rules/PA053';
+import { PA054 } from './rules/PA054';
 
 export const RULES: readonly Rule[] = [
   PA000, PA001, PA002, PA003, PA004, PA005, PA006, PA007,
@@ -31,7 +32,7 @@ export const RULES: readonly Rule[] = [
   PA020, PA021, PA022, PA023, PA024,
   PA030, PA031, PA032, PA033,
   PA040, PA041, PA042,
-  PA050, PA051, PA052, PA053,
+  PA050, PA051, PA052, PA053, PA054,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,5 +1,6 @@
 import type { CaptureMatch } from '../../capture/types';
-import { listItems, scalarText, type AuditRecord } from '../../report/model';
+import { scalarText } from '../../report/model';
+import { compareRetest, retestFlows, suggestedResultFix } from '../retest-compare';
 import type { Rule } from '../rule';
 import { andList, categoriesOf, citedCaptures, dataItems, declared, flowTarget, locatorList, matchOf, note, towards, unreadableReason } from './claims';
 
@@ -9,7 +10,7 @@ export const PA051: Rule = {
   name: 'retest-still-sends',
   defaultSeverity: 'error',
   description: "A retest says `fixed` while the capture it cites still shows a flow's data going to that flow's host.",
-  fixable: false,
+  fixable: true,
   needs: ['captures'],
   check(ctx) {
     const { report } = ctx;
@@ -19,9 +20,7 @@ export const PA051: Rule = {
       if (!result?.value || scalarText(result)?.trim().toLowerCase() !== 'fixed') continue;
       const cites = citedCaptures(ctx, retest);
       if (!cites.length) continue;
-      const flows = listItems(retest.fields.get('flows'))
-        .map((n) => (n.type === 'scalar' && n.value !== null ? report.byId.get(String(n.value).trim()) : undefined))
-        .filter((f): f is AuditRecord => f?.kind === 'flow');
+      const flows = retestFlows(report, retest);
       const still: string[] = [];
       for (const c of cites) {
         if (c.outcome.state === 'unreadable') {
@@ -39,7 +38,9 @@ export const PA051: Rule = {
         }
       }
       if (still.length) {
-        ctx.flag(result.value.span, `${retest.id ?? 'The retest'} says \`fixed\`, but the capture it cites still shows ${still.join('; ')}.`);
+        // the result the captures suggest, compared with the first run's (retest-compare.ts), as the fix
+        const fixes = suggestedResultFix(report, retest, compareRetest(ctx, retest));
+        ctx.flag(result.value.span, `${retest.id ?? 'The retest'} says \`fixed\`, but the capture it cites still shows ${still.join('; ')}.`, { fixes });
       }
     }
   },

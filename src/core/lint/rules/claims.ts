@@ -13,6 +13,9 @@ import { parseFrom } from '../../report/refs';
 import type { Span } from '../../report/types';
 import type { RuleContext } from '../rule';
 
+/** What `captureOf` and `citedCaptures` read: a rule's context, or a lint result (the renderer's). */
+export type CaptureContext = Pick<RuleContext, 'report' | 'captures'>;
+
 /** A capture evidence a record cites, with the references that cite it. */
 export interface CaptureCitation {
   evidence: AuditRecord;
@@ -45,7 +48,7 @@ const maskedScans = new WeakMap<CaptureOutcome, { key: string; outcome: CaptureO
  * write what the scan does, and never show a value the report masks. The
  * masked copy is kept with the scan while the report's redaction stays.
  */
-export function captureOf(ctx: RuleContext, evidence: AuditRecord): CaptureOutcome | undefined {
+export function captureOf(ctx: CaptureContext, evidence: AuditRecord): CaptureOutcome | undefined {
   const outcome = ctx.captures.get(evidence);
   if (outcome?.state !== 'read' || !outcome.result.matches.length) return outcome;
   let lint = lintMasks.get(ctx.captures);
@@ -137,7 +140,7 @@ function referencesOf(report: Report, r: AuditRecord): readonly Reference[] {
 }
 
 /** The captures (read or not) that `r` cites in `field`, in the order first cited. */
-export function citedCaptures(ctx: RuleContext, r: AuditRecord, field: 'evidence' = 'evidence'): CaptureCitation[] {
+export function citedCaptures(ctx: CaptureContext, r: AuditRecord, field: 'evidence' = 'evidence'): CaptureCitation[] {
   const out = new Map<string, CaptureCitation & { whole: boolean }>();
   for (const ref of referencesOf(ctx.report, r)) {
     if (ref.field !== field) continue;
