@@ -1,0 +1,214 @@
+/**
+ * The retest comparison (src/core/lint/retest-compare.ts) and its HTML
+ * (src/core/present/render/retest-compare.ts): on the bundled example (the
+ * opt-in change of 2014-08-10: everything the first run sent stopped), on
+ * the PA054 fixture (stopped, still and newly sent; an unreadable capture),
+ * and on a re-capture with the canary removed, which turns a retest's
+ * `fixed` from PA051 (with the suggested result as its fix) to clean.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Linter, type LintResult } from '../../src/core/lint/linter';
+import { compareRetest } from '../../src/core/lint/retest-compare';
+import type { RenderContext } from '../../src/core/present/render/context';
+import { retestComparisonHtml } from '../../src/core/present/render/retest-compare';
+import type { AuditRecord } from '../../src/core/report/model';
+import '../../src/node/evidence-files';
+import '../../src/node/capture/scan-cache';
+import { applyEdits } from '../support/edits';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const EXAMPLE = path.join(ROOT, 'examples', 'xiaomi-redmi-1s', 'redmi-1s.audit.md');
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'claims', 'retest-result-disagrees.audit.md');
+const CHROME = path.join(ROOT, 'test', 'fixtures', 'captures', 'har', 'chrome.har');
+const IMEI = '356721094823151';
+
+const lintFile = async (file: string, text = readFileSync(file, 'utf8'), root = ROOT) => new Linter().lint(text, { filePath: file, root });
+
+/** The render state the card renderer passes (records anchored as `rec-ID`). */
+function ctxOf(result: LintResult, mask: (s: string) => string = (s) => s): RenderContext {
+  const anchorById = new Map<string, string>();
+  for (const r of result.report.records) if (r.id !== undefined) anchorById.set(r.id, `rec-${r.id}`);
+  return {
+    result,
+    report: result.report,
+    mode: 'preview',
+    mask,
+    anchorOf: new Map(),
+    anchorById,
+    usedIds: new Set(),
+    problems: { header: [], byRecord: new Map(), byBlock: new Map(), byGroup: new Map(), top: [] },
+    shown: new Set(),
+    blocksByLine: new Map(),
+    headings: [],
+    knownIds: new Set(),
+  };
+}
+
+const retest = (result: LintResult, id: string): AuditRecord => {
+  const r = result.report.byId.get(id);
+  assert.ok(r?.kind === 'retest', id);
+  return r;
+};
+
+/** `host | category | status | before | after` per table row, tags dropped. */
+function rowsOf(html: string): string[] {
+  const out: string[] = [];
+  let host = '';
+  for (const tr of html.match(/<tr class="compare-row-[^"]*">.*?<\/tr>/g) ?? []) {
+    const cells = [...tr.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]!);
+    if (/^<td class="compare-host"/.test(tr.slice(tr.indexOf('>') + 1))) host = cells.shift()!.replace(/<span class="compare-where">.*<\/span>/, '');
+    const plain = cells.map((c) => c.replace(/<[^>]+>/g, ''));
+    out.push([host, ...plain].join(' | '));
+  }
+  return out;
+}
+
+const statusOf = (html: string) => [...html.matchAll(/<span class="compare-status compare-(stopped|still|new)">(stopped|still sent|newly sent)<\/span>/g)].map((m) => `${m[1]}:${m[2]}`);
+const claimDiagnostics = (r: LintResult) => r.diagnostics.filter((d) => d.rule === 'PA051' || d.rule === 'PA054').map((d) => `${d.rule}@${d.range.start.line + 1}`);
+const lineOf = (text: string, needle: string, from = 0) => text.slice(0, text.indexOf(needle, from)).split('\n').length;
+
+test('the example: every host and category of the first run stopped in the retest capture; fixed is suggested, partially fixed is written, and PA054 leaves it', async () => {
+  const result = await lintFile(EXAMPLE);
+  const r1 = retest(result, 'R1');
+  const cmp = compareRetest(result, r1);
+  assert.deepEqual(cmp.beforeIds, ['E2', 'E3']);
+  assert.deepEqual(cmp.afterIds, ['E15']);
+  assert.deepEqual(cmp.unread, []);
+  assert.equal(cmp.written, 'partially-fixed');
+  assert.equal(cmp.suggested, 'fixed');
+  assert.deepEqual(claimDiagnostics(result), []);
+
+  const html = retestComparisonHtml(ctxOf(result), r1);
+  assert.match(html, /^<div class="retest-compare"><table class="compare"><caption>Before \(E2, E3\) → after \(E15\)<\/caption>/);
+  assert.deepEqual(rowsOf(html), [
+    'api.account.xiaomi.com | IMEI | stopped | E2 · frame=22, E3 · entry=1 | —',
+    'api.account.xiaomi.com | phone number | stopped | E2 · frame=22, E3 · entry=1 | —',
+    'api.account.xiaomi.com | carrier name | stopped | E2 · frame=22 | —',
+    'api.account.xiaomi.com | contacts | stopped | E2 · frame=32 | —',
+    'api.account.xiaomi.com | sms metadata | stopped | E2 · frame=44 | —',
+    'api.account.xiaomi.com | IMSI | stopped | E3 · entry=1 | —',
+  ]);
+  assert.equal(statusOf(html).length, 6);
+  assert.match(html, /rowspan="6"/);
+  assert.match(html, /<span class="compare-where">xiaomi\.com · CN · 42\.62\.48\.17 · 42\.62\.48\.113<\/span>/);
+  assert.match(html, /<a class="ref" href="#rec-E2" data-ref="E2">E2 · frame=22<\/a>/);
+  assert.match(html, /<p class="compare-suggested compare-disagrees">Suggested result from the captures: fixed \(written: partially fixed\)\.<\/p><\/div>$/);
+  // no identifier of the device in it, in any form the example writes
+  for (const v of ['869999012345677', '12025550101', '001010000012345', 'ExampleTel', '12025550142', '12025550177']) assert.ok(!html.includes(v), v);
+});
+
+test("every string of the comparison passes through the render's masking", async () => {
+  const result = await lintFile(EXAMPLE);
+  const html = retestComparisonHtml(ctxOf(result, (s) => s.split('xiaomi').join('[host]').split('42.62.48').join('[net]')), retest(result, 'R1'));
+  assert.ok(html.includes('api.account.[host].com'), html);
+  assert.ok(!/xiaomi|42\.62\.48/.test(html), html);
+});
+
+test('the PA054 fixture: what stopped, what is still and newly sent, and the suggested result', async () => {
+  const result = await lintFile(FIXTURE);
+  const html = (id: string) => retestComparisonHtml(ctxOf(result), retest(result, id));
+
+  // R1: a retest capture that sends nothing: all stopped, `fixed` against a written `not-fixed`
+  assert.deepEqual(rowsOf(html('R1')), ['api.example.test | IMEI | stopped | E1 · frame=4 | —', 'api.example.test | email | stopped | E1 · frame=24 | —']);
+  assert.match(html('R1'), /Suggested result from the captures: fixed \(written: not fixed\)\./);
+
+  // R2: the first run cited again: the flows' data still sent, the rest newly
+  assert.deepEqual(statusOf(html('R2')), ['still:still sent', 'still:still sent', 'new:newly sent', 'new:newly sent']);
+  assert.deepEqual(rowsOf(html('R2')).slice(2), ['api.example.test | phone number | newly sent | — | E1 · frame=14', 'api.example.test | advertising ID | newly sent | — | E1 · frame=34, E1 · frame=78']);
+  assert.match(html('R2'), /Suggested result from the captures: not fixed \(written: partially fixed\)\./);
+
+  // R3: the IMEI stopped, the email did not: partially fixed, as written
+  const r3 = rowsOf(html('R3'));
+  assert.deepEqual(r3.slice(0, 2), ['api.example.test | IMEI | stopped | E1 · frame=4 | —', 'api.example.test | email | still sent | E1 · frame=24 | E3 · frame=14']);
+  assert.match(html('R3'), /<p class="compare-suggested">Suggested result from the captures: partially fixed \(as written\)\.<\/p>/);
+
+  // R8 cites only a file that is no capture: nothing to show
+  assert.equal(html('R8'), '');
+  const r8 = compareRetest(result, retest(result, 'R8'));
+  assert.deepEqual(r8.unread.map((u) => `${u.id} ${u.side}`), ['E4 after']);
+  assert.equal(r8.suggested, undefined);
+});
+
+test("PA054's fix writes the suggested result, and the result then lints clean", async () => {
+  const text = readFileSync(FIXTURE, 'utf8');
+  const result = await lintFile(FIXTURE, text);
+  for (const [id, to] of [['R1', 'fixed'], ['R2', 'not-fixed']] as const) {
+    const at = lineOf(text, `- id: ${id}\n`) + 3;
+    const d = result.diagnostics.find((x) => x.rule === 'PA054' && x.range.start.line + 1 === at);
+    assert.ok(d, `PA054 on ${id}'s result (line ${at})`);
+    assert.equal(d.fixes?.length, 1);
+    const fixed = applyEdits(text, d.fixes![0]!.edits);
+    assert.equal(fixed.split('\n')[at - 1]!.replace(/ #.*/, ''), `  result: ${to}`);
+    const after = await lintFile(FIXTURE, fixed);
+    assert.ok(!claimDiagnostics(after).includes(`PA054@${at}`), claimDiagnostics(after).join(', '));
+    assert.ok(!claimDiagnostics(after).includes(`PA051@${at}`), claimDiagnostics(after).join(', '));
+  }
+});
+
+test("a re-capture with the canary removed turns a retest's `fixed` from PA051 (fix: the suggested result) to clean; the comparison shows the IMEI stopped, and where else it still goes", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-retest-compare-'));
+  try {
+    copyFileSync(CHROME, path.join(dir, 'first.har'));
+    // the same traffic with another IMEI: the canary is no longer sent (its md5 neither)
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    const har = readFileSync(CHROME, 'utf8');
+    assert.ok(har.includes(IMEI) && har.includes(md5(IMEI)));
+    const recapture = har.split(IMEI).join('490154203237518').split(md5(IMEI)).join(md5('490154203237518'));
+    writeFileSync(path.join(dir, 'retest.har'), recapture);
+    // and one in which the app no longer calls log.example.cn either (its entry 2 carries the IMEI in base64)
+    const doc = JSON.parse(recapture) as { log: { entries: { request: { url: string } }[] } };
+    assert.match(doc.log.entries[1]!.request.url, /log\.example\.cn/);
+    doc.log.entries.splice(1, 1);
+    writeFileSync(path.join(dir, 'retest2.har'), JSON.stringify(doc));
+    const sha = (f: string) => createHash('sha256').update(readFileSync(path.join(dir, f))).digest('hex');
+    const report = (cite: string) =>
+      [
+        '---', 'audit-format: 1', 'id: T-RETEST', 'title: Retest', 'status: draft', 'date: 2026-12-05', 'auditors: [Test]', '---', '',
+        '```device', 'id: D1', 'vendor: Example', 'model: Phone', 'build: EX-1', 'identifiers:', `  IMEI: "${IMEI}"`, '```', '',
+        '```evidence',
+        '- id: E1', '  file: first.har', `  sha256: ${sha('first.har')}`, '  kind: har',
+        '- id: E2', '  file: retest.har', `  sha256: ${sha('retest.har')}`, '  kind: har',
+        '- id: E3', '  file: retest2.har', `  sha256: ${sha('retest2.har')}`, '  kind: har',
+        '```', '',
+        '```flow', 'id: F1', 'from: D1', 'to: api.tracker.example', 'data: [IMEI]', 'evidence: [E1#entry=1]', '```', '',
+        '```retest', 'id: R1', 'date: 2026-12-01', 'flows: [F1]', 'result: fixed', `evidence: [${cite}]`, '```', '',
+      ].join('\n');
+    const file = path.join(dir, 'r.audit.md');
+
+    const still = report('E1');
+    const before = await lintFile(file, still, dir);
+    const resultLine = lineOf(still, 'result: fixed');
+    assert.deepEqual(claimDiagnostics(before), [`PA051@${resultLine}`]);
+    const pa051 = before.diagnostics.find((d) => d.rule === 'PA051')!;
+    assert.deepEqual(pa051.fixes?.map((f) => f.title), ['Set the result to `not-fixed` (as the captures show)']);
+    const stillHtml = retestComparisonHtml(ctxOf(before), retest(before, 'R1'));
+    assert.ok(statusOf(stillHtml).includes('still:still sent'), stillHtml);
+    assert.match(stillHtml, /Suggested result from the captures: not fixed \(written: fixed\)\./);
+    // the fix clears PA051 and brings no PA054
+    assert.deepEqual(claimDiagnostics(await lintFile(file, applyEdits(still, pa051.fixes![0]!.edits), dir)), []);
+
+    // F1's host no longer gets the IMEI: PA051 is clean; the comparison still shows it going (in base64) to a host F1 is not about
+    const partly = report('E2');
+    const after = await lintFile(file, partly, dir);
+    assert.deepEqual(claimDiagnostics(after), []);
+    const partlyHtml = retestComparisonHtml(ctxOf(after), retest(after, 'R1'));
+    assert.match(partlyHtml, /<caption>Before \(E1\) → after \(E2\)<\/caption>/);
+    assert.deepEqual(rowsOf(partlyHtml), ['api.tracker.example | IMEI | stopped | E1 · entry=1 | —', 'log.example.cn | IMEI | newly sent | — | E2 · entry=2']);
+    assert.match(partlyHtml, /Suggested result from the captures: partially fixed \(written: fixed\)\./);
+
+    const clean = report('E3');
+    const done = await lintFile(file, clean, dir);
+    assert.deepEqual(claimDiagnostics(done), []);
+    const cleanHtml = retestComparisonHtml(ctxOf(done), retest(done, 'R1'));
+    assert.deepEqual(rowsOf(cleanHtml), ['api.tracker.example | IMEI | stopped | E1 · entry=1 | —']);
+    assert.match(cleanHtml, /<p class="compare-suggested">Suggested result from the captures: fixed \(as written\)\.<\/p>/);
+    for (const h of [stillHtml, partlyHtml, cleanHtml]) assert.ok(!h.includes(IMEI) && !h.includes(md5(IMEI)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
