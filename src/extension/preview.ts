@@ -146,7 +146,7 @@ export class PreviewManager implements vscode.Disposable {
     const e = engine();
     const taxonomy = last?.taxonomy ?? e.Taxonomy.builtIn;
     const diagnostics = last ? e.carryDiagnostics(last.report, report, last.diagnostics) : [];
-    this.post(p, { report, diagnostics, taxonomy, evidence, captures }, p.doc.version, false, 'quick');
+    this.post(p, { report, diagnostics, taxonomy, evidence, captures, canaries: last?.canaries ?? [], ...(last?.geoData ? { geoData: last.geoData } : {}) }, p.doc.version, false, 'quick');
   }
 
   private post(p: Preview, result: Engine.LintResult, version: number, force = false, stage = 'linted'): void {
@@ -154,7 +154,7 @@ export class PreviewManager implements vscode.Disposable {
     if (!p.ready || (!force && (stamp === p.lastSent || p.lastSent === `${version}:linted`))) return;
     p.lastSent = stamp;
     // the lint found what the quick render already showed (often: no problems): nothing to redraw
-    const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}`;
+    const shown = `${version}:${result.diagnostics.map((d) => `${d.rule}${d.span.start}:${d.message}`).join('|')}:${[...result.evidence.values()].map((st) => st.state).join()}:${[...result.captures.values()].map((c) => (c.state === 'read' ? (c.result.sha256 ?? c.result.path) : 'unread')).join()}`;
     if (TRACE) console.log(`BENCH trace ${stage} v${version}: ${result.diagnostics.length} diagnostics${result.diagnostics.length ? ` (${result.diagnostics.slice(0, 3).map((d) => `${d.rule} ${d.message.slice(0, 60)}`).join('; ')})` : ''}, ${result.evidence.size} evidence, same as shown: ${shown === p.shown}`);
     const images = this.imagesFor(p, result);
     if (!force && `${shown}:${p.images?.key ?? ''}` === p.shown) return;
@@ -162,9 +162,11 @@ export class PreviewManager implements vscode.Disposable {
     const e = engine();
     const t0 = performance.now();
     // the diagrams come from the front matter and the record blocks only: a prose edit reuses them
-    const source = diagramSource(result.report);
+    // (and from which flows the captures confirm)
+    const confirmed = e.confirmedFlowIds(result);
+    const source = `${diagramSource(result.report)}\u0000${[...confirmed].join()}`;
     if (p.diagrams?.source !== source || p.diagrams.taxonomy !== result.taxonomy) {
-      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' }), timeline: e.timelineHtml(result.report).html };
+      p.diagrams = { source, taxonomy: result.taxonomy, dataflow: e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme', confirmed }), timeline: e.timelineHtml(result.report).html };
     }
     const { dataflow, timeline } = p.diagrams;
     const t1 = performance.now();

@@ -206,7 +206,7 @@ export class StructuredEditorProvider implements vscode.CustomTextEditorProvider
   private model(result: Engine.LintResult, version: number) {
     const e = engine();
     // drawn in the theme's colours, its key as a row under it; the timeline as HTML
-    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme' });
+    const dataflow = e.dataFlowDiagram(result.report, result.taxonomy, { legend: false, palette: 'theme', confirmed: e.confirmedFlowIds(result) });
     const timeline = e.timelineHtml(result.report);
     const ids = new Set(result.report.byId.keys());
     const prose = e.proseSegments(result.report).map((p) => ({ line: p.line, text: p.text, html: e.renderProse(p.text, result.taxonomy, ids) }));

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Linter, type LintResult } from '../core/lint/linter';
 import './capture/scan-cache'; // the claim rules read the report's captures (cached)
 import { dataFlowDiagram, timelineHtml } from '../core/present/diagram';
+import { confirmedFlowIds } from '../core/lint/confirm';
 import { exportDocument, type ExportDocument } from '../core/present/document';
 import { renderReport } from '../core/present/render/html';
 import { maskHtml, redactorFor, verifyHtml } from '../core/redact';
@@ -97,7 +98,7 @@ export class DocumentBuilder {
     if (redactor.refusals.length) throw new ExportInputError(`Not exported, so that nothing meant to be masked leaks: ${redactor.refusals.join(' ')} Fix it and export again.`);
     const mask = (s: string) => redactor.mask(s);
     // the key goes under the figure as a caption row, not into the drawing
-    const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask, legend: false });
+    const dataflow = dataFlowDiagram(result.report, result.taxonomy, { mask, legend: false, confirmed: confirmedFlowIds(result) });
     // the timeline is HTML of the core's own (masked and escaped there): nothing to draw
     const timeline = timelineHtml(result.report, { mask });
     const [df] = await abortable(this.drawDiagrams(warm, [dataflow.text], signal), signal);

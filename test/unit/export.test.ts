@@ -27,6 +27,9 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { largeExportReport } from '../../bench/export-bench';
+import { canariesOf } from '../../src/core/capture/canaries';
+import { formsOf } from '../../src/core/capture/forms';
+import { needlesOf } from '../../src/core/capture/needles';
 import { cssString } from '../../src/core/present/document';
 import { scalarText } from '../../src/core/report/model';
 import { parseReport } from '../../src/core/report/parse';
@@ -242,6 +245,38 @@ describe('export of the example', () => {
     assert.ok(h.includes('[redacted]'));
   });
 
+  test('exhibits under the flows and the captures in the appendix: hosts and masked markers, never a declared value in any form the scan knows', () => {
+    const text = pages.join('\n');
+    const all = squash(text);
+    // one exhibit per cited frame or entry, each confirmed, each value a marker naming its category
+    for (const unit of ['E2 · frame=22', 'E2 · frame=32', 'E2 · frame=44', 'E3 · entry=1']) {
+      assert.ok(all.toLowerCase().includes(squash(`exhibit ${unit} — POST to api.account.xiaomi.com`).toLowerCase()), `the exhibit of ${unit}`);
+      assert.ok(all.includes(squash(`✓ Confirmed by the capture: ${unit} shows the declared data going to this host.`)), `${unit} confirms its flow`);
+    }
+    for (const marker of ['imei=[redacted IMEI]', 'X-Sim-Imsi: [redacted IMSI]', '{"deviceId":"[redacted IMEI]"', '[redacted contacts]', '[redacted sms metadata]']) assert.ok(all.includes(squash(marker)), `the exhibit shows ${marker}`);
+    assert.ok(all.includes(squash('IMEI · json → base64')), 'the transform chain');
+    assert.ok(all.includes(squash('42.62.48.17:80 · CN · AS23724')), "the exhibit's address, country and network");
+    // the diagram marks the confirmed flows; the appendix lists each capture's hosts and the data sets
+    assert.ok(all.includes(squash('✓ confirmed by capture')));
+    for (const s of ['Captures', 'E15 evidence/retest-2014-08-14.pcapng', 'update.miui.example', 'geo-whois-asn-country', 'no network lookups']) assert.ok(all.includes(squash(s)), `the appendix shows ${s}`);
+    // every form the scan searches, of every declared value: the PDF's text and the HTML (its embedded picture aside) hold none
+    const report = parseReport(readFileSync(EXAMPLE, 'utf8'));
+    const h = readFileSync(html(), 'utf8').replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]+/g, '');
+    const hLower = h.toLowerCase();
+    const tLower = all.toLowerCase();
+    let checked = 0;
+    for (const c of canariesOf(report)) {
+      const { exact, caseless } = needlesOf(formsOf(c));
+      const extra = [encodeURIComponent(c.value), encodeURIComponent(encodeURIComponent(c.value)), Buffer.from(c.value).toString('base64'), Buffer.from(c.value).toString('base64url')];
+      for (const n of [...exact, ...extra]) {
+        checked++;
+        assert.ok(!all.includes(squash(n)) && !h.includes(n), `a form of ${c.category} (${n.length} characters) is in the export`);
+      }
+      for (const n of caseless) assert.ok(!tLower.includes(n) && !hLower.includes(n), `a case-folded form of ${c.category} is in the export`);
+    }
+    assert.ok(checked > 100, `${checked} forms checked`);
+  });
+
   test('cards, the flows table and the diagrams are each on one page', () => {
     const report = parseReport(readFileSync(EXAMPLE, 'utf8'));
     const field = (id: string, key: string) => String(scalarText(report.byId.get(id)!.fields.get(key))).replace(/\s+/g, ' ').trim();
@@ -255,7 +290,9 @@ describe('export of the example', () => {
     for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(beforeTimeline, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`);
     onOnePage(pages, 'DEVICE UNDER TEST', field('D1', 'notes').slice(-40), 'device D1');
     onOnePage(pages, 'Retest of 2014-08-14', field('R1', 'notes').slice(-40), 'retest R1');
-    onOnePage(pages, '09:12:44Z', '13:41:05Z', 'the flows table (first and last row)');
+    // each flow's row with its exhibit (the table itself may now go over a page break; its head repeats)
+    onOnePage(pages, '09:12:44Z', 'IMEI, phone number, carrier name · form', 'flow F1 and its exhibit');
+    onOnePage(pages, '13:41:05Z', 'IMEI · json → base64', 'flow F4 and its exhibit');
     onOnePage(pages, 'CN·China', 'high-sensitivitydataunencryptedorwithoutopt-inconsent', 'the data-flow diagram with its key');
   });
 

@@ -38,6 +38,10 @@ export interface LintResult {
   evidence: ReadonlyMap<AuditRecord, EvidenceStatus>;
   /** The scan of each capture evidence (empty unless a claim rule is enabled and the report has a path). */
   captures: ReadonlyMap<AuditRecord, CaptureOutcome>;
+  /** The devices' identifier values the captures were searched for (empty when none was read). */
+  canaries: readonly Canary[];
+  /** The location data sets, named and dated, when captures were read with some. */
+  geoData?: string;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -136,7 +140,8 @@ export class Linter {
       }
     }
     diagnostics.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-    return { report, diagnostics, taxonomy, evidence, captures };
+    const geoData = captures.size ? scans?.geoData() : undefined;
+    return { report, diagnostics, taxonomy, evidence, captures, canaries, ...(geoData ? { geoData } : {}) };
   }
 
   private async checkEvidence(report: Report, filePath: string, root: string | undefined): Promise<Map<AuditRecord, EvidenceStatus>> {

@@ -29,6 +29,8 @@ export interface DataFlowOptions {
    * high contrast) colours them; strokes and edge colours stay.
    */
   palette?: 'light' | 'theme';
+  /** Ids of the flows the captures confirm: their edges say so (src/core/lint/confirm.ts `confirmedFlowIds`). */
+  confirmed?: ReadonlySet<string>;
 }
 
 export const DEFAULT_MAX_EDGES = 30;
@@ -47,7 +49,7 @@ export function dataFlowDiagram(report: Report, taxonomy: Taxonomy, options: Dat
     const view = chooseView(flows, limit);
     let caps = CAPS;
     for (;;) {
-      const out = buildDiagram(flows, view, { mask: options.mask, caps, devices, legend: options.legend !== false, palette: options.palette === 'theme' ? 'theme' : 'light' });
+      const out = buildDiagram(flows, view, { mask: options.mask, caps, devices, legend: options.legend !== false, palette: options.palette === 'theme' ? 'theme' : 'light', confirmed: options.confirmed ?? new Set() });
       if (out.text.length <= TEXT_BUDGET || (limit === 1 && caps.node <= 8)) return out;
       if (caps.node <= 8) break;
       caps = { node: caps.node >> 1, line: caps.line >> 1, data: caps.data >> 1, title: caps.title >> 1 };

@@ -42,6 +42,8 @@ export interface FlowchartContext {
   palette: 'light' | 'theme';
   caps: Caps;
   devices: Map<string, AuditRecord>;
+  /** Ids of the flows whose cited captures confirm them (src/core/lint/confirm.ts). */
+  confirmed: ReadonlySet<string>;
 }
 
 export function lbl(ctx: FlowchartContext, raw: string, max: number): string {
@@ -123,5 +125,13 @@ export function edgeLabel(ctx: FlowchartContext, e: Edge): string {
   const retestLine = [...retests.entries()].sort((a, b) => compareIds(a[0], b[0])).map(([, v]) => v);
   const unchecked = e.flows.filter((f) => !f.retest).length;
   if (retestLine.length && unchecked) retestLine.push(`${unchecked} not retested`);
-  return joinLines([lbl(ctx, dataLine, ctx.caps.data), lbl(ctx, howLine, ctx.caps.data), retestLine.length ? lbl(ctx, `Retest: ${capList(retestLine, 3, '; ')}`, ctx.caps.line) : '']);
+  // captures that show the flows' data going there: every flow of the edge, or which ones
+  const confirmed = e.flows.filter((f) => f.id && ctx.confirmed.has(f.id)).map((f) => f.id);
+  const confirmedLine = !confirmed.length ? '' : confirmed.length === e.flows.length ? '✓ confirmed by capture' : `✓ ${capList(confirmed, 3, ', ')} confirmed by capture`;
+  return joinLines([
+    lbl(ctx, dataLine, ctx.caps.data),
+    lbl(ctx, howLine, ctx.caps.data),
+    retestLine.length ? lbl(ctx, `Retest: ${capList(retestLine, 3, '; ')}`, ctx.caps.line) : '',
+    confirmedLine ? lbl(ctx, confirmedLine, ctx.caps.line) : '',
+  ]);
 }

@@ -7,6 +7,7 @@ import type { EvidenceStatus } from '../../lint/evidence';
 import type { LintResult } from '../../lint/linter';
 import { scalarText, writtenText, type AuditRecord } from '../../report/model';
 import { fieldText } from '../plain';
+import { capturesHtml } from './captures';
 import { escapeHtml } from '../render/escape';
 import { hashVerdict, type HashVerdict } from '../../lint/verdict';
 import { esc, oneLine, OWN_ID, recordIdHtml, utcStamp, type ExportDocumentInput, type Facts } from './facts';
@@ -100,7 +101,7 @@ export function appendixHtml(input: ExportDocumentInput, level: number, f: Facts
   return {
     html:
       `<section class="pa-report pa-appendix" aria-labelledby="${OWN_ID.appendix}">` +
-      `<${h} id="${OWN_ID.appendix}" class="pa-appendix-title">Evidence appendix</${h}>${intro}${table}` +
+      `<${h} id="${OWN_ID.appendix}" class="pa-appendix-title">Evidence appendix</${h}>${intro}${table}${capturesHtml(input)}` +
       `<dl class="pa-export-facts">${about.join('')}</dl>` +
       `</section>\n`,
     records: records.length,

@@ -9,5 +9,5 @@ import { renderReport } from './html';
 
 export function renderProse(markdown: string, taxonomy: Taxonomy = Taxonomy.builtIn, knownIds: ReadonlySet<string> = new Set()): string {
   const report = parseReport(markdown);
-  return renderReport({ report, diagnostics: [], taxonomy, evidence: new Map(), captures: new Map() }, { mode: 'preview', header: false, problems: false, knownIds }).html;
+  return renderReport({ report, diagnostics: [], taxonomy, evidence: new Map(), captures: new Map(), canaries: [] }, { mode: 'preview', header: false, problems: false, knownIds }).html;
 }

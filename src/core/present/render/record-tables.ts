@@ -8,6 +8,7 @@ import { ENUMS } from '../../report/schema';
 import { hashVerdict, recordedHash } from '../../lint/verdict';
 import { attr, badge, problemsHtml, refLink, text, type RenderContext } from './context';
 import { escapeHtml } from './escape';
+import { flowEvidenceHtml } from './exhibits';
 import { dateText, extraFields, field, idBadge, nodeText, para, recordAttrs, refList, urlHtml } from './record-parts';
 
 interface Column {
@@ -107,7 +108,7 @@ export function flows(ctx: RenderContext, records: readonly AuditRecord[]): stri
       },
       { head: 'Evidence', cls: 'col-refs', cell: (r) => refList(ctx, r.fields.get('evidence')) },
     ],
-    (r) => para(ctx, field(r, 'description')) + para(ctx, field(r, 'notes'), 'pa-notes') + extraFields(ctx, r, []),
+    (r) => para(ctx, field(r, 'description')) + para(ctx, field(r, 'notes'), 'pa-notes') + extraFields(ctx, r, []) + flowEvidenceHtml(ctx, r),
   );
 }
 
