@@ -155,6 +155,9 @@ describe('go to definition on a locator', () => {
     const cite = locatorTarget(report, after(text, '[@E1#entry=2'))!;
     assert.equal(text.slice(cite.span.start, cite.span.end), 'entry=2');
     assert.equal(locatorTarget(report, after(text, '[@E1#entry=2]')), undefined);
+    // a frame of a HAR names nothing there
+    const frame = reportText('evidence: [E1#frame=2]');
+    assert.equal(locatorTarget(parseReport(frame), after(frame, 'E1#fr')), undefined);
     // a locator that is not an entry or a frame names no unit
     const other = reportText('evidence: [E1#t=00:01:02]');
     assert.equal(locatorTarget(parseReport(other), after(other, 'E1#t=0')), undefined);
@@ -184,6 +187,19 @@ describe('completion of locators', () => {
     assert.equal(text.slice(items[0]!.span.start, items[0]!.span.end), 'ent');
     const block = reportText('evidence:\n  - E1\n  - E1#');
     assert.deepEqual(labels(block, '- E1#').map((i) => i.label), ['entry=2', 'entry=3', 'entry=1']);
+  });
+
+  test('a locator the list already holds (inline or as a block item) is not offered again; categories follow the flow', () => {
+    const inline = reportText('evidence: [E1#entry=2, E1#, E1#entry=03]');
+    assert.deepEqual(labels(inline, 'E1#entry=2, E1#').map((i) => i.label), ['entry=1']);
+    const block = reportText('evidence:\n  - E1#entry=3 # the IMEI\n  - E1#\n  - "E1#entry=1"');
+    const { report, captures } = withScan(block, scan(false));
+    const typing = block.indexOf('- E1#\n') + '- E1#'.length;
+    assert.deepEqual(completions(report, typing, { taxonomy, captures }).map((i) => i.label), ['entry=2']);
+    // the flow writes `phone number, IMEI`: that order, whatever the capture's
+    const swapped = scan(false);
+    swapped.matches = [swapped.matches[2]!, swapped.matches[1]!];
+    assert.equal(labels(reportText('evidence: [E1#]'), 'evidence: [E1#', swapped)[0]!.description, 'phone number, IMEI → log.example.cn');
   });
 
   test("a retest's evidence ranks the units carrying its flows' data first", () => {

@@ -99,20 +99,58 @@ export function listedInline(report: Report, line: number, span: Span): Set<stri
   return out;
 }
 
-/** The ids of the other `- X` items of the block list the cursor's line is an item of. */
-export function listedInBlock(report: Report, line: number, indent: number): Set<string> {
-  const out = new Set<string>();
+/** The other `- X` items (as written, a trailing comment left out) of the block list whose item on `line` has its `-` at column `indent`. */
+function siblingItems(report: Report, line: number, indent: number): string[] {
+  const out: string[] = [];
   const { lines } = report;
   const item = (l: number) => {
-    const m = /^(\s*)-\s+(.*?)\s*(?:#.*)?$/.exec(lines.lineText(l));
+    // a YAML comment starts after a space: `E2#frame=3` is an item, not `E2` and a comment
+    const m = /^(\s*)-\s+(.*?)\s*(?:\s#.*)?$/.exec(lines.lineText(l));
     return m && m[1]!.length === indent ? m[2]! : undefined;
   };
   for (const step of [-1, 1]) {
     for (let l = line + step; l >= 0 && l < lines.lineCount; l += step) {
       const it = item(l);
       if (it === undefined) break;
-      const id = bareId(it);
-      if (id) out.add(id);
+      out.push(it);
+    }
+  }
+  return out;
+}
+
+/** The ids of the other `- X` items of the block list the cursor's line is an item of. */
+export function listedInBlock(report: Report, line: number, indent: number): Set<string> {
+  const out = new Set<string>();
+  for (const it of siblingItems(report, line, indent)) {
+    const id = bareId(it);
+    if (id) out.add(id);
+  }
+  return out;
+}
+
+/**
+ * The locators of `id` (`frame=22`, normalised by `key`) that the list on the
+ * cursor's line (`[…]`) or the other `- ` items of its block list already
+ * hold; the item being typed (at `span`) left out.
+ */
+export function listedLocators(report: Report, line: number, span: Span, id: string, key: (locator: string) => string | undefined): Set<string> {
+  const { lines } = report;
+  const start = lines.lineStarts[line]!;
+  const text = lines.lineText(line);
+  const items: string[] = [];
+  const rest = text.slice(0, span.start - start) + text.slice(span.end - start);
+  const open = rest.indexOf('[');
+  const close = open < 0 ? -1 : rest.indexOf(']', open);
+  if (open >= 0) items.push(...rest.slice(open + 1, close < 0 ? undefined : close).split(','));
+  const dash = /^(\s*)-\s/.exec(text)?.[1]!.length;
+  if (open < 0 && dash !== undefined) items.push(...siblingItems(report, line, dash));
+  const out = new Set<string>();
+  for (const raw of items) {
+    const t = raw.trim().replace(/^(["'])(.*)\1$/, '$2').trim();
+    const hash = t.indexOf('#');
+    if (hash > 0 && t.slice(0, hash) === id) {
+      const k = key(t.slice(hash + 1));
+      if (k) out.add(k);
     }
   }
   return out;

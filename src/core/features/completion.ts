@@ -10,7 +10,8 @@ import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/sc
 import type { Category, Taxonomy } from '../report/taxonomy';
 import type { Span } from '../report/types';
 import type { CaptureOutcome } from '../lint/captures';
-import { keysAround, lineBefore, listedInBlock, listedInline, listParent, parentKey } from './completion-lines';
+import { keysAround, lineBefore, listedInBlock, listedInline, listedLocators, listParent, parentKey } from './completion-lines';
+import { locatorKey } from '../lint/rules/claims';
 import { recordAt } from './locate';
 import { locatorBeingTyped, locatorSuggestions } from './locators';
 import { summary } from './symbols';
@@ -129,7 +130,8 @@ function locatorCompletions(report: Report, offset: number, typed: { id: string;
   if (outcome?.state !== 'read') return [];
   const span = { start: offset - typed.typed.length, end: offset };
   const flowLike = record?.kind === 'flow' || record?.kind === 'retest';
-  return locatorSuggestions(report, record, outcome.result, ctx.taxonomy).map((s, i) => {
+  const listed = inBlock ? listedLocators(report, inBlock.line, span, typed.id, locatorKey) : undefined;
+  return locatorSuggestions(report, record, outcome.result, ctx.taxonomy, listed).map((s, i) => {
     const what = `${s.categories.join(', ')} → ${s.host}`;
     return {
       label: s.locator,

@@ -50,6 +50,9 @@ export function locatorTarget(report: Report, offset: number): LocatorTarget | u
   const file = evidence?.kind === 'evidence' ? scalarText(evidence.fields.get('file'))?.trim() : undefined;
   if (!key || !evidence || !file) return undefined;
   const [unit, n] = key.split('=') as ['entry' | 'frame', string];
+  // a HAR has entries, a pcap frames: a locator of the other kind names nothing there
+  const kind = scalarText(evidence.fields.get('kind'))?.trim().toLowerCase();
+  if ((kind === 'har' && unit !== 'entry') || (kind === 'pcap' && unit !== 'frame')) return undefined;
   const hash = report.text.indexOf('#', ref.idSpan.end);
   const start = hash >= 0 && hash < ref.span.end ? hash + 1 : ref.idSpan.end;
   // a citation's span holds its brackets: the locator ends before the `]`
@@ -170,7 +173,7 @@ const dataOf = (flow: AuditRecord): string[] =>
  * lists) to that flow's host, most of the flow's categories first; then every
  * other unit whose request carried a declared value; each in capture order.
  */
-export function locatorSuggestions(report: Report, record: AuditRecord | undefined, result: CaptureResult, taxonomy: Taxonomy): LocatorSuggestion[] {
+export function locatorSuggestions(report: Report, record: AuditRecord | undefined, result: CaptureResult, taxonomy: Taxonomy, listed: ReadonlySet<string> = new Set()): LocatorSuggestion[] {
   const targets: { t: FlowTarget; data: string[] }[] = flowsOf(report, record).map((f) => ({ t: flowTarget(report, f), data: dataOf(f) }));
   const units = new Map<string, CaptureMatch[]>();
   for (const m of result.matches) {
@@ -182,10 +185,13 @@ export function locatorSuggestions(report: Report, record: AuditRecord | undefin
   const out: (LocatorSuggestion & { order: number })[] = [];
   let order = 0;
   for (const [locator, ms] of units) {
+    if (listed.has(locatorKey(locator) ?? locator)) continue;
     let best: { host: string; cats: string[] } | undefined;
     for (const { t, data } of targets) {
       const sent = ms.filter((m) => goesTo(m, t) && data.some((d) => sameCategory(taxonomy, m.category, d)));
-      const cats = unique(sent.map((m) => m.category));
+      // in the order the flow writes its data
+      const rank = (c: string) => data.findIndex((d) => sameCategory(taxonomy, c, d));
+      const cats = unique(sent.map((m) => m.category)).sort((a, b) => rank(a) - rank(b));
       if (cats.length && (!best || cats.length > best.cats.length)) best = { host: sent[0]!.host ?? sent[0]!.address ?? t.shownHost ?? '?', cats };
     }
     const all = unique(ms.map((m) => m.category));
