@@ -16,6 +16,9 @@ import { Linter, type LintResult } from '../../src/core/lint/linter';
 import { compareRetest } from '../../src/core/lint/retest-compare';
 import type { RenderContext } from '../../src/core/present/render/context';
 import { retestComparisonHtml } from '../../src/core/present/render/retest-compare';
+import type { CaptureOutcome } from '../../src/core/lint/captures';
+import type { CaptureMatch } from '../../src/core/capture/types';
+import { parseReport } from '../../src/core/report/parse';
 import type { AuditRecord } from '../../src/core/report/model';
 import '../../src/node/evidence-files';
 import '../../src/node/capture/scan-cache';
@@ -127,6 +130,11 @@ test('the PA054 fixture: what stopped, what is still and newly sent, and the sug
   assert.deepEqual(r3.slice(0, 2), ['api.example.test | IMEI | stopped | E1 · frame=4 | —', 'api.example.test | email | still sent | E1 · frame=24 | E3 · frame=14']);
   assert.match(html('R3'), /<p class="compare-suggested">Suggested result from the captures: partially fixed \(as written\)\.<\/p>/);
 
+  // R10: nothing seen in a capture of undecrypted HTTPS: nothing is said to have stopped
+  assert.match(html('R10'), /<p class="compare-note">E5 holds 1 TLS stream without keys: a value may have gone there unseen, so nothing is said to have stopped\.<\/p>/);
+  assert.match(html('R10'), /<p class="compare-suggested">No result is suggested: what stopped may be in the traffic the scan could not read\.<\/p>/);
+  assert.deepEqual(statusOf(html('R10')), ['stopped:stopped', 'stopped:stopped']);
+
   // R8 cites only a file that is no capture: nothing to show
   assert.equal(html('R8'), '');
   const r8 = compareRetest(result, retest(result, 'R8'));
@@ -211,4 +219,66 @@ test("a re-capture with the canary removed turns a retest's `fixed` from PA051 (
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A report with two devices, flows F1 (D1) and F2 (D2), and a retest R1 of both; the captures' scans made up. */
+function madeUp(retestFlows: string, scans: Record<string, Partial<CaptureMatch>[] | { undecrypted: number } | null>, cite = 'E3') {
+  const report = parseReport(
+    [
+      '---', 'audit-format: 1', 'id: T', 'title: T', 'status: draft', 'date: 2026-12-05', 'auditors: [T]', '---', '',
+      '```device', '- id: D1', '  identifiers: {IMEI: "356721094823151"}', '- id: D2', '  identifiers: {IMEI: "490154203237518"}', '```', '',
+      '```evidence', ...['E1', 'E2', 'E3', 'E4'].flatMap((id) => [`- id: ${id}`, `  file: ${id}.har`, '  kind: har']), '```', '',
+      '```flow', '- id: F1', '  from: D1', '  to: a.example', '  data: [IMEI]', '  evidence: [E1#entry=1]',
+      '- id: F2', '  from: D2', '  to: b.example', '  data: [IMEI]', '  evidence: [E2]', '```', '',
+      '```retest', 'id: R1', 'date: 2026-12-06', `flows: [${retestFlows}]`, 'result: not-fixed', `evidence: [${cite}]`, '```', '',
+    ].join('\n'),
+  );
+  const captures = new Map<AuditRecord, CaptureOutcome>();
+  for (const [id, scan] of Object.entries(scans)) {
+    if (scan === null) continue; // not scanned
+    const matches = Array.isArray(scan)
+      ? scan.map((m, i) => ({ locator: `entry=${i + 1}`, direction: 'request', category: 'IMEI', device: 'D1', canary: 0, transforms: [], where: 'query', tls: true, ...m }) as CaptureMatch)
+      : [];
+    captures.set(report.byId.get(id)!, { state: 'read', result: { path: `${id}.har`, matches, undecrypted: Array.isArray(scan) ? 0 : scan.undecrypted, warnings: [] } });
+  }
+  return compareRetest({ report, captures }, report.byId.get('R1')!);
+}
+
+const summary = (c: ReturnType<typeof madeUp>) => c.rows.map((r) => `${r.host} ${r.category} ${r.status} [${r.before.map((s) => `${s.id}#${s.locator}`)}] [${r.after.map((s) => `${s.id}#${s.locator}`)}]`);
+
+test('the comparison: hosts by name (an address alone joins the name it was seen with), devices of the flows only, request side only, cited entries only', () => {
+  const c = madeUp('F1', {
+    // entry 1 is cited by F1; entry 2 (another host) is not
+    E1: [{ host: 'a.example', address: '192.0.2.1' }, { host: 'x.example', address: '192.0.2.9' }],
+    E2: [],
+    E3: [
+      { address: '192.0.2.1' }, // no name: the host seen at that address
+      { host: 'a.example', device: 'D2' }, // another device than F1's
+      { host: 'c.example', direction: 'response' }, // an answer, not sent
+      { host: 'A.Example', category: 'phone number' }, // same host, another category
+    ],
+  });
+  assert.deepEqual(summary(c), ['a.example IMEI still [E1#entry=1] [E3#entry=1]', 'a.example phone number new [] [E3#entry=4]']);
+  assert.deepEqual(c.rows[0]!.addresses, ['192.0.2.1']);
+  assert.equal(c.suggested, 'not-fixed');
+});
+
+test('the suggested result: fixed, partially fixed, not fixed, or none (nothing before, a capture not read or not scanned, undecrypted traffic where something stopped)', () => {
+  const first = [{ host: 'a.example' }];
+  assert.equal(madeUp('F1', { E1: first, E3: [] }).suggested, 'fixed');
+  assert.equal(madeUp('F1', { E1: [...first, { host: 'a.example', category: 'email' }], E3: [{ host: 'a.example', locator: 'entry=1' }] }, 'E3').suggested, 'not-fixed');
+  const f1f2 = madeUp('F1, F2', { E1: first, E2: [{ host: 'b.example', device: 'D2' }], E3: [{ host: 'b.example', device: 'D2' }] });
+  assert.deepEqual(summary(f1f2), ['a.example IMEI stopped [E1#entry=1] []', 'b.example IMEI still [E2#entry=1] [E3#entry=1]']);
+  assert.equal(f1f2.suggested, 'partially-fixed');
+  assert.equal(madeUp('F1', { E1: first, E3: [{ host: 'z.example' }] }).suggested, 'partially-fixed', 'stopped there, newly sent elsewhere');
+  assert.equal(madeUp('F1', { E1: [], E3: [{ host: 'z.example' }] }).suggested, undefined, 'nothing before');
+  const notScanned = madeUp('F1', { E1: first, E3: null });
+  assert.deepEqual(notScanned.unread.map((u) => `${u.id} ${u.side}`), ['E3 after']);
+  assert.equal(notScanned.suggested, undefined);
+  assert.equal(madeUp('F1', { E1: null, E3: [] }).unread[0]?.side, 'before');
+  const hidden = madeUp('F1', { E1: first, E3: { undecrypted: 2 } });
+  assert.deepEqual(hidden.hidden, [{ id: 'E3', undecrypted: 2, quic: 0 }]);
+  assert.equal(hidden.suggested, undefined);
+  // undecrypted traffic does not hide what is still sent
+  assert.equal(madeUp('F1', { E1: first, E3: [{ host: 'a.example' }] }).suggested, 'not-fixed');
 });

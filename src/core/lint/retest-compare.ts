@@ -9,12 +9,13 @@
  * only, cited as a whole with all of it (as PA051 reads a retest's capture).
  * Host names pass through the report's redaction (`captureOf`).
  */
+import type { CaptureResult } from '../capture/result';
 import type { CaptureMatch } from '../capture/types';
 import { listItems, scalarText, type AuditRecord, type Report } from '../report/model';
 import type { Fix } from '../report/types';
 import { CAPTURE_EVIDENCE_KINDS } from './captures';
 import { edit, scalarInner } from './edits';
-import { citedCaptures, flowDevice, unreadableReason, type CaptureCitation, type CaptureContext } from './rules/claims';
+import { atLocator, citedCaptures, flowDevice, referencesOf, unreadableReason, type CaptureCitation, type CaptureContext } from './rules/claims';
 
 export type RetestResult = 'fixed' | 'not-fixed' | 'partially-fixed';
 export type CompareStatus = 'stopped' | 'still' | 'new';
@@ -29,7 +30,7 @@ export interface CaptureSite {
 export interface CompareRow {
   /** The host name as the capture shows it (masked), else the address. */
   host: string;
-  /** Registrable domain, country and addresses, for display (from either side). */
+  /** The host's registrable domain, country and addresses, for display (from either side; the same on each row of the host). */
   domain?: string;
   country?: string;
   addresses: string[];
@@ -85,37 +86,27 @@ export function compareRetest(ctx: CaptureContext, retest: AuditRecord): RetestC
   const { report } = ctx;
   const flows = retestFlows(report, retest);
   const unread: UnreadCapture[] = [];
-  const beforeIds: string[] = [];
-  const afterIds: string[] = [];
-  const sides = { before: [] as Sent[], after: [] as Sent[] };
-  const hidden: HiddenTraffic[] = [];
-
-  const take = (side: 'before' | 'after', ids: string[], cites: CaptureCitation[], device: (m: CaptureMatch) => boolean) => {
-    for (const c of cites) {
-      if (!ids.includes(c.id)) ids.push(c.id);
-      if (c.outcome.state !== 'read') {
-        if (!unread.some((u) => u.id === c.id && u.side === side)) unread.push({ id: c.id, side, reason: unreadableReason(c.outcome) });
-        continue;
-      }
-      const { undecrypted, quic = 0 } = c.outcome.result;
-      if (side === 'after' && (undecrypted || quic) && !hidden.some((h) => h.id === c.id)) hidden.push({ id: c.id, undecrypted, quic });
-      for (const m of c.outcome.result.matches) {
-        if (m.direction === 'request' && device(m) && (!c.locators || c.locators.has(m.locator))) sides[side].push({ id: c.id, m });
-      }
-    }
-  };
-
+  const before = new Side();
+  const after = new Side();
   const devices = new Set<string>();
   let anyDevice = flows.length === 0;
   for (const flow of flows) {
     const device = flowDevice(report, flow);
     if (device === undefined) anyDevice = true;
     else devices.add(device);
-    take('before', beforeIds, citedCaptures(ctx, flow), (m) => device === undefined || m.device === device);
-    notScanned(ctx, flow, 'before', beforeIds, unread);
+    for (const c of citedCaptures(ctx, flow)) before.cite(c, [device ?? ANY], 'before', unread);
+    notScanned(ctx, flow, 'before', before.ids, unread);
   }
-  take('after', afterIds, citedCaptures(ctx, retest), (m) => anyDevice || devices.has(m.device));
-  notScanned(ctx, retest, 'after', afterIds, unread);
+  for (const c of citedCaptures(ctx, retest)) after.cite(c, anyDevice ? [ANY] : [...devices], 'after', unread);
+  notScanned(ctx, retest, 'after', after.ids, unread);
+  const hidden: HiddenTraffic[] = [];
+  for (const { id, result } of after.readings.values()) {
+    const { undecrypted, quic = 0 } = result;
+    if (undecrypted || quic) hidden.push({ id, undecrypted, quic });
+  }
+  const beforeIds = before.ids;
+  const afterIds = after.ids;
+  const sides = { before: before.sent(), after: after.sent() };
 
   const rows = compareRows(sides.before, sides.after);
   const written = scalarText(retest.fields.get('result'))?.trim().toLowerCase() || undefined;
@@ -153,14 +144,61 @@ interface Sent {
   m: CaptureMatch;
 }
 
+/** Any device (a flow whose device is not known). */
+const ANY = '*';
+
+/** What one side reads of a capture: all of it for some devices, some entries or frames for some devices. */
+interface Reading {
+  id: string;
+  result: CaptureResult;
+  whole: Set<string>;
+  located: Map<string, Set<string>>;
+}
+
+/** One side of the comparison: the captures cited, each read once however many flows cite it. */
+class Side {
+  /** Capture evidence ids, in the order first cited (read or not). */
+  readonly ids: string[] = [];
+  readonly readings = new Map<string, Reading>();
+
+  cite(c: CaptureCitation, devices: readonly string[], side: 'before' | 'after', unread: UnreadCapture[]): void {
+    if (!this.ids.includes(c.id)) this.ids.push(c.id);
+    if (c.outcome.state !== 'read') {
+      if (!unread.some((u) => u.id === c.id && u.side === side)) unread.push({ id: c.id, side, reason: unreadableReason(c.outcome) });
+      return;
+    }
+    let r = this.readings.get(c.id);
+    if (!r) this.readings.set(c.id, (r = { id: c.id, result: c.outcome.result, whole: new Set(), located: new Map() }));
+    for (const d of devices) {
+      if (!c.locators) r.whole.add(d);
+      else for (const l of c.locators) r.located.set(l, (r.located.get(l) ?? new Set()).add(d));
+    }
+  }
+
+  /** The request-side matches read, in capture order per capture. */
+  sent(): Sent[] {
+    const out: Sent[] = [];
+    const of = (set: Set<string> | undefined, m: CaptureMatch) => !!set && (set.has(ANY) || set.has(m.device));
+    for (const { id, result, whole, located } of this.readings.values()) {
+      const keep = (m: CaptureMatch) => m.direction === 'request' && (of(whole, m) || of(located.get(m.locator), m));
+      // all of it, or only the entries and frames cited (in their order in the capture)
+      const ms = whole.size ? result.matches : [...located.keys()].sort((a, b) => unitNumber(a) - unitNumber(b)).flatMap((l) => atLocator(result, l));
+      for (const m of ms) if (keep(m)) out.push({ id, m });
+    }
+    return out;
+  }
+}
+
+const unitNumber = (locator: string): number => Number(/\d+$/.exec(locator)?.[0] ?? 0);
+
 /**
  * A cited capture evidence (`kind: har` or `pcap`) that has no scan in the
  * lint result: its file did not check out (PA020–PA023 say why), or the lint
  * read no captures. Such a side is incomplete too.
  */
 function notScanned(ctx: CaptureContext, r: AuditRecord, side: 'before' | 'after', ids: string[], unread: UnreadCapture[]): void {
-  for (const ref of ctx.report.references) {
-    if (ref.from !== r || ref.field !== 'evidence') continue;
+  for (const ref of referencesOf(ctx.report, r)) {
+    if (ref.field !== 'evidence') continue;
     const e = ctx.report.byId.get(ref.id);
     if (!e || e.kind !== 'evidence' || ctx.captures.has(e)) continue;
     if (!CAPTURE_EVIDENCE_KINDS.has(scalarText(e.fields.get('kind'))?.trim().toLowerCase() ?? '')) continue;
@@ -178,26 +216,39 @@ function compareRows(before: readonly Sent[], after: readonly Sent[]): CompareRo
     const h = hostKey(m);
     if (h !== undefined && m.address !== undefined && !hostOfAddress.has(m.address.toLowerCase())) hostOfAddress.set(m.address.toLowerCase(), h);
   }
-  const rows = new Map<string, CompareRow>();
-  const hostOrder = new Map<string, number>();
+  /** Per host: how it is shown (the first name seen, else the first address) and where it is. */
+  const hosts = new Map<string, { shown?: string; address?: string; domain?: string; country?: string; addresses: string[] }>();
+  const rows = new Map<string, { host: string; category: string; before: CaptureSite[]; after: CaptureSite[]; seen: Set<string> }>();
   const add = (side: 'before' | 'after', { id, m }: Sent) => {
-    const host = hostKey(m) ?? (m.address !== undefined ? hostOfAddress.get(m.address.toLowerCase()) ?? m.address.toLowerCase() : '(unknown host)');
-    if (!hostOrder.has(host)) hostOrder.set(host, hostOrder.size);
-    const key = `${host}\u0000${m.category.toLowerCase()}`;
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { host: m.host ?? m.address ?? host, addresses: [], category: m.category, status: 'stopped', before: [], after: [] }));
-    if (m.host !== undefined && row.host !== m.host && row.host.toLowerCase() !== m.host.toLowerCase()) row.host = m.host; // a name over an address
-    if (row.domain === undefined && m.domain !== undefined) row.domain = m.domain;
-    if (row.country === undefined && m.country !== undefined) row.country = m.country;
-    if (m.address !== undefined && !row.addresses.includes(m.address)) row.addresses.push(m.address);
-    const sites = row[side];
-    if (!sites.some((s) => s.id === id && s.locator === m.locator)) sites.push({ id, locator: m.locator });
+    const key = hostKey(m) ?? (m.address !== undefined ? (hostOfAddress.get(m.address.toLowerCase()) ?? m.address.toLowerCase()) : '(unknown host)');
+    let h = hosts.get(key);
+    if (!h) hosts.set(key, (h = { addresses: [] }));
+    h.shown ??= m.host;
+    h.address ??= m.address;
+    h.domain ??= m.domain;
+    h.country ??= m.country;
+    if (m.address !== undefined && !h.addresses.includes(m.address)) h.addresses.push(m.address);
+    const rowKey = `${key}\u0000${m.category.toLowerCase()}`;
+    let row = rows.get(rowKey);
+    if (!row) rows.set(rowKey, (row = { host: key, category: m.category, before: [], after: [], seen: new Set() }));
+    const site = `${side} ${id}#${m.locator}`;
+    if (!row.seen.has(site)) {
+      row.seen.add(site);
+      row[side].push({ id, locator: m.locator });
+    }
   };
   for (const s of before) add('before', s);
   for (const s of after) add('after', s);
-  const out = [...rows.entries()];
-  // hosts in order of first appearance; within a host, rows as they came
-  const index = new Map(out.map(([k], i) => [k, i]));
-  out.sort(([a], [b]) => hostOrder.get(a.split('\u0000')[0]!)! - hostOrder.get(b.split('\u0000')[0]!)! || index.get(a)! - index.get(b)!);
-  return out.map(([, row]) => ({ ...row, status: row.before.length ? (row.after.length ? 'still' : 'stopped') : 'new' }));
+  // hosts in order of first appearance; within a host, categories as they came
+  const order = new Map([...hosts.keys()].map((k, i) => [k, i]));
+  const list = [...rows.values()];
+  const index = new Map(list.map((r, i) => [r, i]));
+  list.sort((a, b) => order.get(a.host)! - order.get(b.host)! || index.get(a)! - index.get(b)!);
+  return list.map(({ host, category, before: b, after: a }) => {
+    const h = hosts.get(host)!;
+    const row: CompareRow = { host: h.shown ?? h.address ?? host, addresses: h.addresses, category, status: b.length ? (a.length ? 'still' : 'stopped') : 'new', before: b, after: a };
+    if (h.domain !== undefined) row.domain = h.domain;
+    if (h.country !== undefined) row.country = h.country;
+    return row;
+  });
 }

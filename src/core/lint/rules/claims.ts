@@ -129,7 +129,7 @@ export const forHost = (result: CaptureResult, host: string): readonly CaptureMa
 const byRecord = new WeakMap<Report, Map<AuditRecord, Reference[]>>();
 
 /** The references a record holds (indexed once per report). */
-function referencesOf(report: Report, r: AuditRecord): readonly Reference[] {
+export function referencesOf(report: Report, r: AuditRecord): readonly Reference[] {
   let ix = byRecord.get(report);
   if (!ix) {
     ix = new Map();
