@@ -170,7 +170,7 @@ describe('export of the example', () => {
     assert.match(info['Page size']!, /^59[45](\.\d+)? x 841(\.\d+)? pts \(A4\)/);
     assert.equal(Number(info.Pages), pages.length);
     assert.equal(result.pdf!.pages, pages.length, 'the page count the exporter reports');
-    assert.ok(pages.length >= 10 && pages.length <= 18, `the example has ${pages.length} pages (expected 10–18)`);
+    assert.ok(pages.length >= 10 && pages.length <= 22, `the example has ${pages.length} pages (expected 10–22)`);
     assert.equal(result.errors, 0);
     assert.deepEqual(result.warnings, []);
     assert.equal(result.blockedRequests, 0, 'nothing tried to load anything');
@@ -259,6 +259,9 @@ describe('export of the example', () => {
     // the diagram marks the confirmed flows; the appendix lists each capture's hosts and the data sets
     assert.ok(all.includes(squash('✓ confirmed by capture')));
     for (const s of ['Captures', 'E15 evidence/retest-2014-08-14.pcapng', 'update.miui.example', 'geo-whois-asn-country', 'no network lookups']) assert.ok(all.includes(squash(s)), `the appendix shows ${s}`);
+    // the retest's comparison: the opt-in change of 2014-08-10 shows as every category stopped
+    for (const s of ['Before (E2, E3) → after (E15)', 'IMEI ✓ stopped', 'contacts ✓ stopped', 'Suggested result from the captures: fixed (written: partially fixed).']) assert.ok(all.includes(squash(s)), `the retest comparison shows ${s}`);
+    assert.ok(!all.includes(squash('still sent')) && !all.includes(squash('newly sent')), 'nothing is still or newly sent in the retest capture');
     // every form the scan searches, of every declared value: the PDF's text and the HTML (its embedded picture aside) hold none
     const report = parseReport(readFileSync(EXAMPLE, 'utf8'));
     const h = readFileSync(html(), 'utf8').replace(/data:image\/[a-z]+;base64,[A-Za-z0-9+/=]+/g, '');
@@ -287,9 +290,10 @@ describe('export of the example', () => {
     // the timeline, after the cards, repeats each statement in full: the cards are looked for in the text before it
     const first = timelinePages(pages)[0]!;
     const beforeTimeline = pages.map((p, i) => (i + 1 < first ? p : i + 1 === first ? p.slice(0, p.search(/\d+ dated events?, from/)) : ''));
-    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(beforeTimeline, field(v, 'statement').slice(0, 40), field(v, 'statement').slice(-30), `response ${v}`);
+    // from the card's date and channel line (the prose may quote a statement's first words)
+    for (const v of ['V1', 'V3', 'V4', 'V5', 'V6']) onOnePage(beforeTimeline, `${field(v, 'date')} · ${field(v, 'channel')}`, field(v, 'statement').slice(-30), `response ${v}`);
     onOnePage(pages, 'DEVICE UNDER TEST', field('D1', 'notes').slice(-40), 'device D1');
-    onOnePage(pages, 'Retest of 2014-08-14', field('R1', 'notes').slice(-40), 'retest R1');
+    onOnePage(pages, 'Retest of 2014-08-14', 'Suggested result from the captures', 'retest R1 with its comparison');
     // each flow's row with its exhibit (the table itself may now go over a page break; its head repeats)
     onOnePage(pages, '09:12:44Z', 'IMEI, phone number, carrier name · form', 'flow F1 and its exhibit');
     onOnePage(pages, '13:41:05Z', 'IMEI · json → base64', 'flow F4 and its exhibit');

@@ -51,11 +51,11 @@ function elementAt(html: string, start: number): string {
 const ALLOWED_TAGS = new Set([
   'article', 'header', 'section', 'div', 'span', 'a', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li',
   'blockquote', 'pre', 'code', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd', 'figure',
-  'figcaption', 'strong', 'em', 's', 'br', 'hr', 'mark',
+  'figcaption', 'strong', 'em', 's', 'br', 'hr', 'mark', 'caption',
 ]);
 const ALLOWED_ATTRS = new Set([
   'class', 'id', 'href', 'rel', 'title', 'role', 'aria-level', 'colspan', 'start',
-  'data-line', 'data-record', 'data-ref', 'data-rule', 'data-kind', 'data-diagram', 'data-figure', 'data-unit', 'aria-label', 'aria-hidden',
+  'data-line', 'data-record', 'data-ref', 'data-rule', 'data-kind', 'data-diagram', 'data-figure', 'data-unit', 'rowspan', 'aria-label', 'aria-hidden',
 ]);
 
 /**

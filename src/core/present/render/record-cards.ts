@@ -1,4 +1,5 @@
 /** Devices, responses, retests and findings as cards: a head with the id and badges, the record's problems, then its fields. */
+import { retestComparisonHtml } from './retest-compare';
 import { listItems, type AuditRecord } from '../../report/model';
 import { parseSource } from '../../report/refs';
 import { ENUMS } from '../../report/schema';
@@ -111,7 +112,8 @@ export function retests(ctx: RenderContext, records: readonly AuditRecord[]): st
         row('Flows', refList(ctx, r.fields.get('flows'))) +
         para(ctx, field(r, 'observed')) +
         row('Evidence', refList(ctx, r.fields.get('evidence'))) +
-        para(ctx, field(r, 'notes'), 'pa-notes');
+        para(ctx, field(r, 'notes'), 'pa-notes') +
+        retestComparisonHtml(ctx, r);
       return card(ctx, r, `retest-card result-${result && result in RESULT_LABEL ? result : 'none'}`, head, body);
     })
     .join('');
