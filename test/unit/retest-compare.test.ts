@@ -222,7 +222,7 @@ test("a re-capture with the canary removed turns a retest's `fixed` from PA051 (
 });
 
 /** A report with two devices, flows F1 (D1) and F2 (D2), and a retest R1 of both; the captures' scans made up. */
-function madeUp(retestFlows: string, scans: Record<string, Partial<CaptureMatch>[] | { undecrypted: number } | null>, cite = 'E3') {
+function madeUpInputs(retestFlows: string, scans: Record<string, Partial<CaptureMatch>[] | { undecrypted: number } | null>, cite = 'E3') {
   const report = parseReport(
     [
       '---', 'audit-format: 1', 'id: T', 'title: T', 'status: draft', 'date: 2026-12-05', 'auditors: [T]', '---', '',
@@ -241,7 +241,12 @@ function madeUp(retestFlows: string, scans: Record<string, Partial<CaptureMatch>
       : [];
     captures.set(report.byId.get(id)!, { state: 'read', result: { path: `${id}.har`, matches, undecrypted: Array.isArray(scan) ? 0 : scan.undecrypted, warnings: [] } });
   }
-  return compareRetest({ report, captures }, report.byId.get('R1')!);
+  return { report, captures, r1: report.byId.get('R1')! };
+}
+
+function madeUp(...args: Parameters<typeof madeUpInputs>) {
+  const { report, captures, r1 } = madeUpInputs(...args);
+  return compareRetest({ report, captures }, r1);
 }
 
 const summary = (c: ReturnType<typeof madeUp>) => c.rows.map((r) => `${r.host} ${r.category} ${r.status} [${r.before.map((s) => `${s.id}#${s.locator}`)}] [${r.after.map((s) => `${s.id}#${s.locator}`)}]`);
@@ -281,4 +286,18 @@ test('the suggested result: fixed, partially fixed, not fixed, or none (nothing 
   assert.equal(hidden.suggested, undefined);
   // undecrypted traffic does not hide what is still sent
   assert.equal(madeUp('F1', { E1: first, E3: [{ host: 'a.example' }] }).suggested, 'not-fixed');
+});
+
+test('a long comparison is cut with a count: 200 rows, three addresses per host, eight entries per cell', () => {
+  // F2 (D2) cites E2 as a whole: 250 hosts, the first of them at 5 addresses and in 10 entries
+  const first = Array.from({ length: 10 }, (_, i) => ({ host: 'h0.example', address: `192.0.2.${i % 5}`, device: 'D2' }));
+  const rest = Array.from({ length: 249 }, (_, i) => ({ host: `h${i + 1}.example`, device: 'D2' }));
+  const { report, captures, r1 } = madeUpInputs('F2', { E1: [], E2: [...first, ...rest], E3: [] });
+  const html = retestComparisonHtml(ctxOf({ report, captures, diagnostics: [], evidence: new Map() } as unknown as LintResult), r1);
+  assert.equal(statusOf(html).length, 200);
+  assert.match(html, /<p class="compare-note">And 50 more hosts and categories \(privacy-audit scan lists every one\)\.<\/p>/);
+  assert.match(html, /<span class="compare-where">192\.0\.2\.0 · 192\.0\.2\.1 · 192\.0\.2\.2 · 2 more addresses<\/span>/);
+  assert.match(html, /E2 · entry=8<\/a> and 2 more<\/td>/);
+  assert.ok(!html.includes('entry=9<'));
+  assert.match(html, /Suggested result from the captures: fixed \(written: not fixed\)\./);
 });

@@ -16,6 +16,11 @@ const resultLabel = (r: string): string => r.replace(/-/g, ' ');
 
 const idList = (ids: readonly string[]): string => (ids.length ? ids.join(', ') : 'none');
 
+/** Rows shown (then a line says how many more), addresses named per host, entries or frames named per cell. */
+const MAX_ROWS = 200;
+const MAX_ADDRESSES = 3;
+const MAX_SITES = 8;
+
 /** The comparison under a retest; empty when the retest cites no capture that could be read. */
 export function retestComparisonHtml(ctx: RenderContext, r: AuditRecord): string {
   const cmp = compareRetest(ctx.result, r);
@@ -25,7 +30,8 @@ export function retestComparisonHtml(ctx: RenderContext, r: AuditRecord): string
   const table = cmp.rows.length
     ? `<table class="compare"><caption>${text(ctx, caption)}</caption>` +
       '<thead><tr><th>Host</th><th>Data</th><th>Change</th><th>Before</th><th>After</th></tr></thead>' +
-      `<tbody>${bodyRows(ctx, cmp.rows)}</tbody></table>`
+      `<tbody>${bodyRows(ctx, cmp.rows.slice(0, MAX_ROWS))}</tbody></table>` +
+      (cmp.rows.length > MAX_ROWS ? `<p class="compare-note">${text(ctx, `And ${cmp.rows.length - MAX_ROWS} more hosts and categories (privacy-audit scan lists every one).`)}</p>` : '')
     : `<p class="compare-caption">${text(ctx, caption)}</p><p class="compare-none">${text(ctx, 'Neither side shows a declared value sent.')}</p>`;
   return `<div class="retest-compare">${table}${notes(ctx, cmp)}</div>`;
 }
@@ -37,9 +43,13 @@ function bodyRows(ctx: RenderContext, rows: readonly CompareRow[]): string {
     const first = i === 0 || rows[i - 1]!.host !== row.host;
     let span = 1;
     while (first && rows[i + span]?.host === row.host) span++;
-    const where = [row.domain !== undefined && row.domain !== row.host ? row.domain : undefined, row.country, ...row.addresses.filter((a) => a !== row.host)].filter(
-      (s): s is string => !!s,
-    );
+    const addresses = row.addresses.filter((a) => a !== row.host);
+    const where = [
+      row.domain !== undefined && row.domain !== row.host ? row.domain : undefined,
+      row.country,
+      ...addresses.slice(0, MAX_ADDRESSES),
+      addresses.length > MAX_ADDRESSES ? `${addresses.length - MAX_ADDRESSES} more addresses` : undefined,
+    ].filter((s): s is string => !!s);
     const host = first
       ? `<td class="compare-host"${span > 1 ? ` rowspan="${span}"` : ''}>${text(ctx, row.host)}${where.length ? `<span class="compare-where">${text(ctx, where.join(' · '))}</span>` : ''}</td>`
       : '';
@@ -53,11 +63,11 @@ function bodyRows(ctx: RenderContext, rows: readonly CompareRow[]): string {
   return html;
 }
 
-/** The entries or frames, as links to the evidence (at most eight, then how many more). */
+/** The entries or frames, as links to the evidence (the first few, then how many more). */
 function sites(ctx: RenderContext, list: CompareRow['before']): string {
   if (!list.length) return '—';
-  const shown = list.slice(0, 8).map((s) => refLink(ctx, s.id, s.locator));
-  return shown.join(', ') + (list.length > 8 ? text(ctx, ` and ${list.length - 8} more`) : '');
+  const shown = list.slice(0, MAX_SITES).map((s) => refLink(ctx, s.id, s.locator));
+  return shown.join(', ') + (list.length > MAX_SITES ? text(ctx, ` and ${list.length - MAX_SITES} more`) : '');
 }
 
 /** What could not be compared, and the result the captures suggest. */
