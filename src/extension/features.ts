@@ -1,9 +1,11 @@
 /** Language features for `*.audit.md`: completion, hover, navigation, rename, symbols (the quick fixes are in codeActions.ts). */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
 import { isReport, type ReportStore } from './store';
+import type { EntryPlace } from '../node/capture/worker';
 import { frameUri, keylogFor, locate } from './scanShow';
 import { readClosedReport, toRange, toWorkspaceEdit } from './util';
 
@@ -110,10 +112,11 @@ export class AuditLanguage implements vscode.HoverProvider, vscode.DefinitionPro
       if (target.unit === 'frame') {
         return [{ originSelectionRange: origin, targetUri: frameUri(file.fsPath, target.n, keylogFor(doc.uri)), targetRange: new vscode.Range(0, 0, 0, 0) }];
       }
-      const place = await locate(workerScript(), file.fsPath, target.n);
+      const { place, fresh } = await entryPlace(file.fsPath, target.n);
       if (token?.isCancellationRequested) return undefined;
       if (typeof place === 'string') {
-        void vscode.window.showWarningMessage(`Privacy Audit: ${path.basename(file.fsPath)}: ${place}`);
+        // said once per file version (Ctrl+hover asks again at every move of the mouse)
+        if (fresh) void vscode.window.showWarningMessage(`Privacy Audit: ${path.basename(file.fsPath)}: ${place}`);
         return undefined;
       }
       const part = place.request ?? place.entry;
@@ -171,6 +174,32 @@ function captureFileOf(doc: vscode.TextDocument, target: Engine.LocatorTarget, l
 
 /** The scan's worker (dist/scanWorker.js), beside this bundle (dist/extension.js). */
 const workerScript = () => path.join(__dirname, 'scanWorker.js');
+
+/**
+ * Where entry `n` of a HAR is, kept by the file's size and modification
+ * time: Ctrl+hover asks for the definition at every move of the mouse, and
+ * each answer would otherwise read the HAR up to the entry again.
+ */
+const places = new Map<string, Promise<EntryPlace | string>>();
+async function entryPlace(file: string, n: number): Promise<{ place: EntryPlace | string; fresh: boolean }> {
+  let stamp: string;
+  try {
+    const st = await fs.stat(file);
+    stamp = `${st.size}:${st.mtimeMs}`;
+  } catch (err) {
+    return { place: `cannot be read (${(err as Error).message})`, fresh: true };
+  }
+  const key = `${file}\u0000${n}\u0000${stamp}`;
+  const kept = places.get(key);
+  if (kept) return { place: await kept, fresh: false };
+  const p = locate(workerScript(), file, n);
+  places.set(key, p);
+  while (places.size > 32) places.delete(places.keys().next().value!);
+  const place = await p;
+  // a cancelled search is not an answer
+  if (place === 'cancelled') places.delete(key);
+  return { place, fresh: true };
+}
 
 const SYMBOL_KIND: Record<Engine.DocSymbol['kind'], vscode.SymbolKind> = {
   section: vscode.SymbolKind.String,
