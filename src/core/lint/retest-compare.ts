@@ -104,13 +104,9 @@ export function compareRetest(ctx: CaptureContext, retest: AuditRecord): RetestC
     const { undecrypted, quic = 0 } = result;
     if (undecrypted || quic) hidden.push({ id, undecrypted, quic });
   }
-  const beforeIds = before.ids;
-  const afterIds = after.ids;
-  const sides = { before: before.sent(), after: after.sent() };
-
-  const rows = compareRows(sides.before, sides.after);
+  const rows = compareRows(before.sent(), after.sent());
   const written = scalarText(retest.fields.get('result'))?.trim().toLowerCase() || undefined;
-  const out: RetestComparison = { retest, beforeIds, afterIds, rows, unread, hidden };
+  const out: RetestComparison = { retest, beforeIds: before.ids, afterIds: after.ids, rows, unread, hidden };
   if (written) out.written = written;
   const suggested = unread.length ? undefined : suggest(rows, hidden.length > 0);
   if (suggested) out.suggested = suggested;
