@@ -2,8 +2,8 @@ import { compareRetest, suggestedResultFix, type CompareRow } from '../retest-co
 import type { Rule } from '../rule';
 import { andList, note } from './claims';
 
-/** `api.example.test: IMEI, email` for each host, at most four hosts. */
-export function rowsSaid(rows: readonly CompareRow[]): string {
+/** `IMEI and email to api.example.test` for each host (at most four hosts, then how many more). */
+function rowsSaid(rows: readonly CompareRow[]): string {
   const byHost = new Map<string, string[]>();
   for (const r of rows) byHost.set(r.host, [...(byHost.get(r.host) ?? []), r.category]);
   const said = [...byHost].slice(0, 4).map(([host, cats]) => `${andList(cats)} to ${host}`);
