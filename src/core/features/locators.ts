@@ -8,7 +8,6 @@
 import type { Exhibit, ExhibitLine } from '../capture/exhibit';
 import type { CaptureResult } from '../capture/result';
 import type { CaptureMatch } from '../capture/types';
-import type { CaptureOutcome } from '../lint/captures';
 import { flowTarget, goesTo, locatorKey, type FlowTarget } from '../lint/rules/claims';
 import { listItems, scalarText, type AuditRecord, type Reference, type Report } from '../report/model';
 import type { Taxonomy } from '../report/taxonomy';
@@ -214,9 +213,4 @@ function unique(items: readonly string[]): string[] {
 export function locatorBeingTyped(before: string): { id: string; typed: string } | undefined {
   const m = /(?:^|[\s,[@-])([A-Za-z][A-Za-z0-9_-]*)#([A-Za-z0-9=_-]*)$/.exec(before);
   return m ? { id: m[1]!, typed: m[2]! } : undefined;
-}
-
-/** The scan of an evidence record from a lint's captures, when it was read. */
-export function scanOf(captures: ReadonlyMap<AuditRecord, CaptureOutcome> | undefined, evidence: AuditRecord | undefined): CaptureOutcome | undefined {
-  return evidence ? captures?.get(evidence) : undefined;
 }
