@@ -45,7 +45,8 @@ export class AuditCodeActions implements vscode.CodeActionProvider {
       for (const { diag, core } of matching(this.store, doc, context.diagnostics)) {
         const choose = core.rule === 'PA020' ? this.chooseFile(doc, diag, core, result.report) : undefined;
         if (choose) actions.push(choose);
-        for (const fix of core.fixes ?? []) actions.push(this.quickFix(doc, diag, fix));
+        // a fix worked out on demand (PA053's) may come to nothing: it is not offered then
+        for (const fix of core.fixes ?? []) if (fix.edits.length) actions.push(this.quickFix(doc, diag, fix));
       }
     }
     if (wantFixAll) {

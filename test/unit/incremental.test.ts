@@ -178,6 +178,20 @@ describe('incremental re-parse', () => {
     }
   });
 
+  test('a prose edit between two record blocks re-scans only that part, and reads its citations with the definitions elsewhere', () => {
+    const fm = '---\naudit-format: 1\nid: T-1\ntitle: T\nstatus: draft\ndate: 2020-01-01\nauditors: [A]\n---\n\n';
+    const blocks = '```device\nid: D1\n```\n\nSee [@E1][lbl] and [@E1] here.\n\n```evidence\n- id: E1\n  file: a.log\n```\n\n[lbl]: /url\n';
+    const before = fm + blocks;
+    const after = before.replace('and [@E1] here', 'and [@E1] there');
+    const fast = reparseEdit(parseReport(before), after);
+    assert.ok(fast, 'incremental');
+    assert.deepEqual(project(fast), project(parseReport(after)));
+    // `[@E1][lbl]` is a link to the definition, not a citation: one citation only, in both
+    assert.equal(fast.citations.length, parseReport(after).citations.length);
+    // an edit that makes a definition in the region takes the full parse
+    assert.equal(reparseEdit(parseReport(before), before.replace('and [@E1] here.', 'and [@E1] here.\n\n[x]: /y')), undefined);
+  });
+
   test('typing words in a paragraph takes the fast path; the records after it move', () => {
     const prev = parseReport(EXAMPLE);
     const at = EXAMPLE.indexOf('\n', EXAMPLE.indexOf('## Summary') + 12) + 8;

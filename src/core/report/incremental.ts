@@ -72,6 +72,8 @@ function shiftedReport(prev: Report, text: string, lines: LineIndex, after: numb
     citations: prev.citations.map((c) => (c.span.start >= after ? { ...c, span: sh(c.span), idSpan: sh(c.idSpan) } : c)),
     headings: prev.headings.map((h) => (h.span.start >= after ? { ...h, line: h.line + lineDelta, span: sh(h.span) } : h)),
     problems: prev.problems.filter(keep).map((q) => (q.span.start >= after ? { ...q, span: sh(q.span) } : q)),
+    // an edit inside a record block, or in prose that holds no definition, changes none
+    ...(prev.linkReferences ? { linkReferences: prev.linkReferences } : {}),
   };
 }
 
@@ -101,34 +103,25 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
   if (prev.blocks.some((b) => b.indent !== '' || b.closeLine < 0 || (b.span.start <= oldEnd && p <= b.span.end))) return undefined;
   const lines = LineIndex.afterEdit(prev.lines, text, p, oldEnd, newEnd);
   const lineDelta = lines.lineCount - prev.lines.lineCount;
-  let tokens: Token[];
-  try {
-    tokens = getScanner().parse(text, {});
-  } catch {
-    return undefined;
-  }
+  const region = proseRegion(prev, text, lines, p, oldEnd, lineDelta);
+  if (!region) return undefined;
   const report = shiftedReport(prev, text, lines, oldEnd, delta, lineDelta, () => true);
-  report.headings = [];
-  report.citations = [];
-  const moved = (line: number, at: number) => (at >= oldEnd ? line + lineDelta : line);
-  let bi = 0;
-  let sawFrontMatter = false;
-  for (let ti = 0; ti < tokens.length; ti++) {
-    const tok = tokens[ti]!;
-    if (tok.type === 'front_matter') {
-      if (ti !== 0 || !tok.map || tok.map[1] - 1 !== prev.lines.positionAt(fm.span.end).line) return undefined;
-      sawFrontMatter = true;
-    } else if (tok.type === 'fence' && tok.map) {
-      const kind = tok.info.trim().split(/\s+/)[0] ?? '';
-      if (!isRecordKind(kind)) continue;
-      const b = prev.blocks[bi++];
-      if (!b || b.kind !== kind || b.marker !== tok.markup || tok.map[0] !== moved(b.openLine, b.span.start) || tok.map[1] - 1 !== moved(b.closeLine, b.span.start)) return undefined;
-    } else if (tok.type === 'heading_open' && tok.map) {
-      report.headings.push(headingOf(tokens, ti, lines));
-    }
+  // what lies outside the region is kept (moved when after it); what lies inside comes from its scan
+  const outside = <T extends { span: Span }>(list: readonly T[]) => ({
+    before: list.filter((x) => x.span.start < region.start),
+    after: list.filter((x) => x.span.start >= region.end + delta),
+  });
+  const h = outside(report.headings);
+  const c = outside(report.citations);
+  report.headings = h.before;
+  report.citations = c.before;
+  for (let ti = 0; ti < region.tokens.length; ti++) {
+    const tok = region.tokens[ti]!;
+    if (tok.type === 'heading_open' && tok.map) report.headings.push(headingOf(region.tokens, ti, lines));
     if (tok.type === 'inline' && tok.map && tok.children?.length) collectCitations(report, tok);
   }
-  if (!sawFrontMatter || bi !== prev.blocks.length) return undefined;
+  append(report.headings, h.after);
+  append(report.citations, c.after);
 
   if (delta === 0 && lineDelta === 0) {
     // the same length: every record stays where it was
@@ -140,6 +133,66 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
   }
   carryBlocks(prev, report, oldEnd, delta, lineDelta);
   return report;
+}
+
+/**
+ * What a reference definition (`[label]: …`, also in a quote or a list item,
+ * its label over lines) needs: a region that holds one, before or after the
+ * edit, is not re-scanned alone, as it may change how a citation elsewhere
+ * reads.
+ */
+const MAY_DEFINE = /\]:/;
+
+/**
+ * The part of the text a prose edit can change, scanned again: from the line
+ * after the record block (or front matter) before the edit to the closing
+ * line of the record block after it (or the end). Markdown read from the
+ * top never reads back past a closed top-level fence, and a record fence at
+ * the region's end that comes out as the same block, moved, shows that the
+ * edit did not reach past it. Undefined when that is not so (the edit made,
+ * removed or swallowed a record fence, or a reference definition may change
+ * how a citation reads); the caller then scans the whole text. `start` and `end` are
+ * offsets in the old text (the region's end moves by the edit's delta); the
+ * tokens' lines are the new text's.
+ */
+function proseRegion(prev: Report, text: string, lines: LineIndex, p: number, oldEnd: number, lineDelta: number): { start: number; end: number; tokens: Token[] } | undefined {
+  let before: RecordBlock | undefined;
+  let next: RecordBlock | undefined;
+  for (const b of prev.blocks) {
+    if (b.span.end < p) before = b;
+    else if (b.span.start > oldEnd) {
+      next = b;
+      break;
+    }
+  }
+  const firstLine = before ? before.closeLine + 1 : prev.lines.positionAt(prev.frontMatter!.span.end).line + 1;
+  const lastLine = next ? next.closeLine + lineDelta : lines.lineCount - 1;
+  if (firstLine > lastLine) return undefined;
+  const start = lines.lineStarts[firstLine]!;
+  const endNew = next ? lines.lineEnd(lastLine) : text.length;
+  const endOld = next ? next.span.end : prev.text.length;
+  // a reference definition made or changed by the edit may change how citations elsewhere read; one
+  // elsewhere may change how a citation in the region reads (as a link): both need the whole text
+  const slice = text.slice(start, endNew);
+  if (MAY_DEFINE.test(slice) || MAY_DEFINE.test(prev.text.slice(start, endOld))) return undefined;
+  let tokens: Token[];
+  try {
+    // the definitions elsewhere, which the region's citations are read with (a copy: the scan adds to it)
+    tokens = getScanner().parse(slice, (prev.linkReferences ? { references: { ...prev.linkReferences } } : {}) as MarkdownIt.StateCore['env']);
+  } catch {
+    return undefined;
+  }
+  let fences = 0;
+  for (const tok of tokens) {
+    if (tok.map) tok.map = [tok.map[0] + firstLine, tok.map[1] + firstLine];
+    if (tok.type === 'front_matter') return undefined;
+    if (tok.type !== 'fence' || !tok.map || !isRecordKind(tok.info.trim().split(/\s+/)[0] ?? '')) continue;
+    // the only record fence in the region is the next block, where it was, moved
+    const kind = tok.info.trim().split(/\s+/)[0];
+    if (!next || ++fences > 1 || next.kind !== kind || next.marker !== tok.markup || tok.map[0] !== next.openLine + lineDelta || tok.map[1] - 1 !== next.closeLine + lineDelta) return undefined;
+  }
+  if (next && fences !== 1) return undefined;
+  return { start, end: endOld, tokens };
 }
 
 /**

@@ -167,6 +167,12 @@ export interface Report {
   citations: Reference[];
   headings: Heading[];
   problems: ParseProblem[];
+  /**
+   * The Markdown link reference definitions (`[label]: url`) of the text, as
+   * markdown-it collected them: a re-scan of part of the text after a prose
+   * edit reads citations with them (src/core/report/incremental.ts).
+   */
+  linkReferences?: Readonly<Record<string, unknown>>;
 }
 
 /** Plain JavaScript value of a node (for formatting and simple checks). */

@@ -69,8 +69,10 @@ export function parseReport(input: string, options: ParseOptions = {}): Report {
   }
 
   let tokens: Token[];
+  const env: { references?: Record<string, unknown> } = {};
   try {
-    tokens = getScanner().parse(text, {});
+    tokens = getScanner().parse(text, env as MarkdownIt.StateCore['env']);
+    if (env.references) report.linkReferences = env.references;
   } catch (err) {
     report.problems.push({ rule: 'PA000', message: `The Markdown could not be parsed: ${(err as Error).message}`, span: { start: 0, end: 0 }, fatal: true });
     return report;

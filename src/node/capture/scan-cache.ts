@@ -50,15 +50,24 @@ export class CaptureScanCache implements CaptureScans {
     return res.error !== undefined ? { state: 'unreadable', reason: res.error } : { state: 'read', result: res };
   }
 
+  /** Addresses located so far (a re-lint asks again for every flow's), at most `LOCATED_MAX`. */
+  private readonly located = new Map<string, { country?: string; scope?: string }>();
+  private described: string | undefined;
+
   locate(address: string): { country?: string; scope?: string } | undefined {
+    const known = this.located.get(address);
+    if (known) return known;
     const geo = defaultGeo();
     if (!geo) return undefined;
     const r = geo.lookup(address);
-    return r.scope ? { scope: r.scope } : r.country ? { country: r.country } : {};
+    const out = r.scope ? { scope: r.scope } : r.country ? { country: r.country } : {};
+    if (this.located.size >= LOCATED_MAX) this.located.clear();
+    this.located.set(address, out);
+    return out;
   }
 
   geoData(): string | undefined {
-    return defaultGeo()?.describe();
+    return (this.described ??= defaultGeo()?.describe());
   }
 
   /** Forget every scan (a capture replaced on disk keeps its key only if its size and hash stay: they do not). */
@@ -66,6 +75,9 @@ export class CaptureScanCache implements CaptureScans {
     this.scans.clear();
   }
 }
+
+/** Located addresses kept between lints. */
+const LOCATED_MAX = 50_000;
 
 function canaryKeyOf(canaries: readonly Canary[]): string {
   return JSON.stringify(canaries.map((c) => [c.device, c.category, c.categoryId ?? '', c.value]));

@@ -3,7 +3,7 @@ import type { CaptureResult, ScanResult } from '../../capture/result';
 import type { CaptureMatch } from '../../capture/types';
 import { parseReport } from '../../report/parse';
 import { scalarText } from '../../report/model';
-import type { Fix } from '../../report/types';
+import type { Fix, TextEdit } from '../../report/types';
 import { edit } from '../edits';
 import { anchor, type Rule } from '../rule';
 import { andList, captureOf, categoriesOf, flowTarget, locatorList, note, unreadableReason, type FlowTarget } from './claims';
@@ -66,11 +66,19 @@ export const PA053: Rule = {
         if (r.id && fixesMade < MAX_FIXES) {
           fixesMade++;
           // the report as linted is the text's parse (no second parse); the fix is not verified here, as no lint fix is:
-          // it is the text `scan --write` writes (verified there), applied when the user asks
-          const w = scanEdits(report.text, (text) => (text === report.text ? report : parseReport(text)), scan, (f) => f.device === device && f.host.toLowerCase() === host, { verify: false });
-          if (w.edits.length && !w.errors.length) {
-            fixes.push({ title: `Add a flow ${device} → ${shown} (as \`privacy-audit scan --write\` does)`, edits: w.edits.map((e) => edit(report, e.span, e.newText)) });
-          }
+          // it is the text `scan --write` writes (verified there), applied when the user asks. Its edits are
+          // worked out when first asked for (a quick fix shown, applied): a re-lint while typing does not write them
+          let edits: TextEdit[] | undefined;
+          const compute = (): TextEdit[] => {
+            const w = scanEdits(report.text, (text) => (text === report.text ? report : parseReport(text)), scan, (f) => f.device === device && f.host.toLowerCase() === host, { verify: false });
+            return w.errors.length ? [] : w.edits.map((e) => edit(report, e.span, e.newText));
+          };
+          fixes.push({
+            title: `Add a flow ${device} → ${shown} (as \`privacy-audit scan --write\` does)`,
+            get edits() {
+              return (edits ??= compute());
+            },
+          });
         }
         ctx.flag(anchor(r), `${label} shows ${andList(categoriesOf(ms))} of ${device} going to ${shown} (${locatorList(r.id ?? '', ms.map((m) => m.locator))}), which no flow of ${device} records.`, { fixes });
       }
