@@ -443,7 +443,7 @@ describe('rules PA020–PA023 through lintText', () => {
   test('with PA020–PA023 and the claim rules off, evidence files are not touched at all', async () => {
     const w = workspace();
     const fs = new RecordingFs();
-    const text = reportWith('evidence/a.txt', 'ab'.repeat(32)).replace('auditors: [Alice]', 'auditors: [Alice]\nlint: {PA020: off, PA021: off, PA022: off, PA023: off, PA050: off, PA051: off, PA052: off, PA053: off}');
+    const text = reportWith('evidence/a.txt', 'ab'.repeat(32)).replace('auditors: [Alice]', 'auditors: [Alice]\nlint: {PA020: off, PA021: off, PA022: off, PA023: off, PA050: off, PA051: off, PA052: off, PA053: off, PA054: off}');
     const { diagnostics } = await new Linter(new EvidenceChecker(fs)).lint(text, opts(w));
     assert.deepEqual(rules(diagnostics), []);
     assert.deepEqual([...fs.stats, ...fs.hashed], []);

@@ -46,13 +46,15 @@ describe('rule needs', () => {
     assert.equal(all.stats, 1);
     assert.ok(all.rules.has('PA020'), [...all.rules].join(' '));
     // the claim rules read the captures, after the evidence check: off too
-    const claimsOff = '  PA050: off\n  PA051: off\n  PA052: off\n  PA053: off\n';
+    const claimsOff = '  PA050: off\n  PA051: off\n  PA052: off\n  PA053: off\n  PA054: off\n';
     const off = await lint('lint:\n  PA020: off\n  PA021: off\n  PA022: off\n  PA023: off\n' + claimsOff);
     assert.equal(off.stats, 0);
     assert.ok(!off.rules.has('PA020'));
     const one = await lint('lint:\n  PA020: off\n  PA021: off\n  PA022: off\n' + claimsOff);
     assert.equal(one.stats, 1);
-    const claims = await lint('lint:\n  PA020: off\n  PA021: off\n  PA022: off\n  PA023: off\n  PA050: off\n  PA051: off\n  PA052: off\n');
+    const claims = await lint('lint:\n  PA020: off\n  PA021: off\n  PA022: off\n  PA023: off\n  PA050: off\n  PA051: off\n  PA052: off\n  PA054: off\n');
     assert.equal(claims.stats, 1, 'PA053 alone needs the evidence check');
+    const retest = await lint('lint:\n  PA020: off\n  PA021: off\n  PA022: off\n  PA023: off\n  PA050: off\n  PA051: off\n  PA052: off\n  PA053: off\n');
+    assert.equal(retest.stats, 1, 'PA054 alone needs the evidence check');
   });
 });
