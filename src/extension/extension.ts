@@ -110,6 +110,8 @@ export function activate(context: vscode.ExtensionContext): PrivacyAuditApi {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('privacyAudit')) store.reloadConfig();
     }),
+    // tsharkPath counts only in a trusted workspace: the claim rules read the captures again with it
+    vscode.workspace.onDidGrantWorkspaceTrust(() => store.reloadConfig()),
   );
   const scan = registerScan(context, store, output);
   // the project file applies at once

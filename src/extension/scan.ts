@@ -16,7 +16,7 @@ import { activeOrOnlyReport, openReports } from './active';
 import { engine } from './lazy';
 import { chooseFiles, pickOne } from './prompts';
 import { WorkerRun, type ScanRun } from './scanRunner';
-import { FrameDocuments, FRAME_SCHEME, showInCapture } from './scanShow';
+import { FrameDocuments, FRAME_SCHEME, keylogFor, showInCapture } from './scanShow';
 import { ScanTree, type ScanNode } from './scanView';
 import type { ReportStore } from './store';
 import { isReportUri, toWorkspaceEdit } from './util';
@@ -68,7 +68,7 @@ export class ScanController implements vscode.Disposable {
       vscode.commands.registerCommand('privacyAudit.scanClear', () => this.setLast(undefined)),
       vscode.commands.registerCommand('privacyAudit.scanAddFlow', (node?: ScanNode) => (node?.kind === 'host' ? this.addFlows(node.host) : undefined)),
       vscode.commands.registerCommand('privacyAudit.scanAddAll', () => this.addFlows(undefined)),
-      vscode.commands.registerCommand('privacyAudit.scanShowInCapture', (node?: ScanNode) => (node?.kind === 'match' && this.last ? showInCapture(this.workerScript(), this.last, node, this.keylog(this.last.report)) : undefined)),
+      vscode.commands.registerCommand('privacyAudit.scanShowInCapture', (node?: ScanNode) => (node?.kind === 'match' && this.last ? showInCapture(this.workerScript(), this.last, node, keylogFor(this.last.report)) : undefined)),
       // an edit of the scanned report (a flow added, by us or by hand) changes what is left to add
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.last && e.document.uri.toString() === this.last.report.toString() && e.contentChanges.length) this.tree.refreshSoon();
@@ -99,14 +99,6 @@ export class ScanController implements vscode.Disposable {
   private tsharkPath(): string | undefined {
     if (!vscode.workspace.isTrusted) return undefined;
     return vscode.workspace.getConfiguration('privacyAudit').get<string>('tsharkPath') || undefined;
-  }
-
-  /** The TLS key log of the report's workspace folder (setting, relative to the folder). */
-  private keylog(report: vscode.Uri): string | undefined {
-    const file = vscode.workspace.getConfiguration('privacyAudit', report).get<string>('keylogFile');
-    if (!file) return undefined;
-    const folder = vscode.workspace.getWorkspaceFolder(report)?.uri.fsPath ?? path.dirname(report.fsPath);
-    return path.resolve(folder, file);
   }
 
   private proposals(run: ScanRun): ScanEngine.FlowProposal[] | undefined {
@@ -195,7 +187,7 @@ export class ScanController implements vscode.Disposable {
       reportPath: report.fsPath,
       captures: captures?.map((c) => c.fsPath),
       root: folder,
-      keylog: this.keylog(report),
+      keylog: keylogFor(report),
       tshark: this.tsharkPath(),
       vscodeAppRoot: vscode.env.appRoot,
       config: await this.store.config(report),

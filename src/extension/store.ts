@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as Engine from './engine';
 import { engine } from './lazy';
+import { keylogFor } from './scanShow';
 import { isReportUri, readClosedReport, toRange } from './util';
 
 export const SOURCE = 'privacy-audit';
@@ -87,10 +88,25 @@ export class ReportStore implements vscode.Disposable {
     return { ...config, lint: { ...base.lint, ...config.lint }, evidenceRoot: /evidence-root/.test(text) ? config.evidenceRoot : base.evidenceRoot };
   }
 
-  /** Forget cached configuration (settings or `.privacy-audit.yaml` changed) and lint everything again. */
+  /** Forget cached configuration (settings or `.privacy-audit.yaml` changed, the workspace trusted) and lint everything again. */
   reloadConfig(): void {
     this.configs.clear();
+    this.capturesConfigured = false;
     this.lintAllOpen();
+  }
+
+  private capturesConfigured = false;
+
+  /**
+   * The claim rules read captures as *Scan Captures* does: with the
+   * `tsharkPath` setting (a program: only in a trusted workspace) and the
+   * `keylogFile` of the capture's workspace folder.
+   */
+  private configureCaptures(): void {
+    if (this.capturesConfigured) return;
+    this.capturesConfigured = true;
+    const tshark = vscode.workspace.isTrusted ? vscode.workspace.getConfiguration('privacyAudit').get<string>('tsharkPath') || undefined : undefined;
+    engine().nodeCaptureScans.configure({ tshark, keylog: keylogOfCapture });
   }
 
   lintAllOpen(): void {
@@ -132,6 +148,7 @@ export class ReportStore implements vscode.Disposable {
     clearTimeout(s.timer);
     const version = doc.version;
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+    this.configureCaptures();
     try {
       const result = await s.linter.lint(doc.getText(), {
         filePath: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined,
@@ -166,6 +183,7 @@ export class ReportStore implements vscode.Disposable {
       return 1;
     }
     const folder = vscode.workspace.getWorkspaceFolder(uri);
+    this.configureCaptures();
     const result = await new (engine().Linter)().lint(text, {
       filePath: uri.scheme === 'file' ? uri.fsPath : undefined,
       root: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
@@ -234,3 +252,6 @@ export function toDiagnostic(doc: { uri: vscode.Uri; positionAt(offset: number):
   }
   return out;
 }
+
+/** The key log of a capture: the `keylogFile` setting of its workspace folder. */
+const keylogOfCapture = (captureFile: string): string | undefined => keylogFor(vscode.Uri.file(captureFile));

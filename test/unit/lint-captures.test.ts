@@ -17,6 +17,7 @@ import { CaptureScanCache } from '../../src/node/capture/scan-cache';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HAR = path.join(ROOT, 'test', 'fixtures', 'captures', 'har', 'chrome.har');
+const PCAP = path.join(ROOT, 'test', 'fixtures', 'captures', 'pcap', 'http1.pcap');
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 function report(file: string, digest: string, prose = 'Some prose.'): string {
@@ -114,4 +115,33 @@ test('hover on a locator says what the capture shows there: endpoint, categories
   assert.match(none.markdown, /finds no identifier of this report's devices at `entry=9`/);
   const unreadable = hover(rep, at('E1#entry=9'), { taxonomy: Taxonomy.builtIn, captures: new Map([[e1, { state: 'unreadable', reason: 'tshark is not installed' }]]) })!;
   assert.match(unreadable.markdown, /could not be read: tshark is not installed/);
+});
+
+test("configure: tshark's path and the key log per capture are used, and a change reads the captures again", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pa-lint-captures-'));
+  try {
+    const pcap = path.join(dir, 'run.pcap');
+    copyFileSync(PCAP, pcap);
+    const cache = new CaptureScanCache();
+    const asked: string[] = [];
+    const keylog = (f: string) => {
+      asked.push(f);
+      return undefined;
+    };
+    const file = path.join(dir, 'r.audit.md');
+    const text = report('run.pcap', sha(pcap)).replace('kind: har', 'kind: pcap');
+    const lint = () => new Linter().lint(text, { filePath: file, root: dir, captures: cache });
+    cache.configure({ tshark: path.join(dir, 'no-such-tshark'), keylog });
+    const missing = [...(await lint()).captures.values()][0]!;
+    assert.equal(missing.state, 'unreadable', JSON.stringify(missing));
+    assert.match(missing.state === 'unreadable' ? missing.reason : '', /tshark/);
+    assert.deepEqual(asked, [pcap]);
+    // the setting cleared: tshark from PATH, the capture read again
+    cache.configure({ keylog });
+    const read = [...(await lint()).captures.values()][0]!;
+    assert.equal(read.state, 'read', JSON.stringify(read));
+    assert.equal(cache.reads, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

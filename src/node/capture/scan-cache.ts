@@ -19,11 +19,26 @@ export class CaptureScanCache implements CaptureScans {
   /** Captures read so far (a cache hit reads nothing). */
   reads = 0;
 
-  constructor(private readonly opts: CaptureReading['opts'] = {}) {}
+  /** The TLS key log for a capture (VS Code's `keylogFile` setting, relative to the capture's workspace folder). */
+  private keylogFor: ((captureFile: string) => string | undefined) | undefined;
+
+  constructor(private opts: CaptureReading['opts'] = {}) {}
+
+  /**
+   * How captures are read from now on: tshark's path (VS Code's `tsharkPath`
+   * setting, in a trusted workspace), the key log per capture. A change
+   * forgets every scan, so the next lint reads them again.
+   */
+  configure(settings: { tshark?: string; keylog?: (captureFile: string) => string | undefined }): void {
+    if (settings.tshark !== this.opts.tshark || settings.keylog !== this.keylogFor) this.clear();
+    this.opts = { ...this.opts, tshark: settings.tshark };
+    this.keylogFor = settings.keylog;
+  }
 
   scan(req: CaptureScanRequest): Promise<CaptureOutcome> {
     const canaryKey = canaryKeyOf(req.canaries);
-    const key = `${req.file}\u0000${req.size}\u0000${req.sha256}\u0000${canaryKey}`;
+    const keylog = this.keylogFor?.(req.file);
+    const key = `${req.file}\u0000${req.size}\u0000${req.sha256}\u0000${canaryKey}\u0000${this.opts.tshark ?? ''}\u0000${keylog ?? ''}`;
     const hit = this.scans.get(key);
     if (hit) {
       // most recently used last
@@ -31,13 +46,13 @@ export class CaptureScanCache implements CaptureScans {
       this.scans.set(key, hit);
       return hit;
     }
-    const run = this.run(req, canaryKey);
+    const run = this.run(req, canaryKey, keylog);
     this.scans.set(key, run);
     while (this.scans.size > MAX_SCANS) this.scans.delete(this.scans.keys().next().value!);
     return run;
   }
 
-  private async run(req: CaptureScanRequest, canaryKey: string): Promise<CaptureOutcome> {
+  private async run(req: CaptureScanRequest, canaryKey: string, keylog: string | undefined): Promise<CaptureOutcome> {
     let reading = this.readings.get(canaryKey);
     if (!reading) {
       reading = captureReading(req.canaries, this.opts);
@@ -46,7 +61,7 @@ export class CaptureScanCache implements CaptureScans {
     }
     this.reads++;
     const res: CaptureResult = { path: req.shown, sha256: req.sha256, matches: [], undecrypted: 0, warnings: [] };
-    await readCapture(req.file, res, reading);
+    await readCapture(req.file, res, { ...reading, opts: { ...reading.opts, tshark: this.opts.tshark, keylog } });
     return res.error !== undefined ? { state: 'unreadable', reason: res.error } : { state: 'read', result: res };
   }
 
@@ -73,6 +88,7 @@ export class CaptureScanCache implements CaptureScans {
   /** Forget every scan (a capture replaced on disk keeps its key only if its size and hash stay: they do not). */
   clear(): void {
     this.scans.clear();
+    this.readings.clear();
   }
 }
 
