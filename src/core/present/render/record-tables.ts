@@ -17,15 +17,18 @@ interface Column {
   cell: (r: AuditRecord) => string;
 }
 
-function table(ctx: RenderContext, kind: string, records: readonly AuditRecord[], cols: readonly Column[], detail: (r: AuditRecord) => string): string {
+/** `wide`: a row across every column after the detail row (a flow's claim check and exhibits), kept in view when the table scrolls sideways. */
+function table(ctx: RenderContext, kind: string, records: readonly AuditRecord[], cols: readonly Column[], detail: (r: AuditRecord) => string, wide?: (r: AuditRecord) => string): string {
   const head = `<thead><tr>${cols.map((c) => `<th class="${c.cls}">${c.head}</th>`).join('')}</tr></thead>`;
   const bodies = records.map((r) => {
     const row = `<tr class="record-row">${cols.map((c) => `<td class="${c.cls}">${c.cell(r)}</td>`).join('')}</tr>`;
     const more = detail(r);
     const moreRow = more ? `<tr class="detail-row"><td class="col-id"></td><td colspan="${cols.length - 1}">${more}</td></tr>` : '';
+    const across = wide?.(r);
+    const wideRow = across ? `<tr class="wide-row"><td colspan="${cols.length}">${across}</td></tr>` : '';
     const probs = ctx.problems.byRecord.get(r);
     const probRow = probs?.length ? `<tr class="problem-row"><td colspan="${cols.length}">${problemsHtml(ctx, probs)}</td></tr>` : '';
-    return `<tbody ${recordAttrs(ctx, r, `record record-${kind}`)}>${row}${moreRow}${probRow}</tbody>`;
+    return `<tbody ${recordAttrs(ctx, r, `record record-${kind}`)}>${row}${moreRow}${wideRow}${probRow}</tbody>`;
   });
   return `<div class="table-wrap"><table class="record-table ${kind}-table">${head}${bodies.join('')}</table></div>`;
 }
@@ -108,7 +111,8 @@ export function flows(ctx: RenderContext, records: readonly AuditRecord[]): stri
       },
       { head: 'Evidence', cls: 'col-refs', cell: (r) => refList(ctx, r.fields.get('evidence')) },
     ],
-    (r) => para(ctx, field(r, 'description')) + para(ctx, field(r, 'notes'), 'pa-notes') + extraFields(ctx, r, []) + flowEvidenceHtml(ctx, r),
+    (r) => para(ctx, field(r, 'description')) + para(ctx, field(r, 'notes'), 'pa-notes') + extraFields(ctx, r, []),
+    (r) => flowEvidenceHtml(ctx, r),
   );
 }
 
