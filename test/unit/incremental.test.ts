@@ -192,6 +192,23 @@ describe('incremental re-parse', () => {
     assert.equal(reparseEdit(parseReport(before), before.replace('and [@E1] here.', 'and [@E1] here.\n\n[x]: /y')), undefined);
   });
 
+  test('deleting prose that holds a citation or a heading: at the end of the text, and a long stretch before a short block', () => {
+    const end = EXAMPLE.length - (EXAMPLE.endsWith('\n') ? 1 : 0);
+    const added = EXAMPLE.slice(0, end) + '\n\n## Also\n\nSee also [@E999] and [@E1].\n' + EXAMPLE.slice(end);
+    const withIt = reparseEdit(parseReport(EXAMPLE), added) ?? parseReport(added);
+    const back = reparseEdit(withIt, EXAMPLE);
+    assert.ok(back, 'incremental');
+    assert.deepEqual(project(back), project(parseReport(EXAMPLE)));
+    // a deletion longer than the block after it
+    const fm = '---\naudit-format: 1\nid: T-1\ntitle: T\nstatus: draft\ndate: 2020-01-01\nauditors: [A]\n---\n\n';
+    const long = `${'Words words words. '.repeat(20)}[@E1]\n\n# Heading\n\n${'More words. '.repeat(20)}`;
+    const before = `${fm}Intro.\n\n${long}\n\n\`\`\`device\nid: D1\n\`\`\`\n\nEnd [@D1].\n`;
+    const after = before.replace(long, 'Short.');
+    const fast = reparseEdit(parseReport(before), after);
+    assert.ok(fast, 'incremental');
+    assert.deepEqual(project(fast), project(parseReport(after)));
+  });
+
   test('typing words in a paragraph takes the fast path; the records after it move', () => {
     const prev = parseReport(EXAMPLE);
     const at = EXAMPLE.indexOf('\n', EXAMPLE.indexOf('## Summary') + 12) + 8;

@@ -106,15 +106,12 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
   const region = proseRegion(prev, text, lines, p, oldEnd, lineDelta);
   if (!region) return undefined;
   const report = shiftedReport(prev, text, lines, oldEnd, delta, lineDelta, () => true);
-  // what lies outside the region is kept (moved when after it); what lies inside comes from its scan
-  const outside = <T extends { span: Span }>(list: readonly T[]) => ({
-    before: list.filter((x) => x.span.start < region.start),
-    after: list.filter((x) => x.span.start >= region.end + delta),
-  });
-  const h = outside(report.headings);
-  const c = outside(report.citations);
-  report.headings = h.before;
-  report.citations = c.before;
+  // what lies outside the region is kept (moved when after it); what lies inside comes from its scan.
+  // Sorted out in the old text's offsets: an item inside the edit was not moved, and may lie past the new end
+  report.headings = prev.headings.filter((h) => h.span.start < region.start);
+  report.citations = prev.citations.filter((c) => c.span.start < region.start);
+  const h = { after: prev.headings.filter((x) => x.span.start >= region.end).map((x) => ({ ...x, line: x.line + lineDelta, span: { start: x.span.start + delta, end: x.span.end + delta } })) };
+  const c = { after: prev.citations.filter((x) => x.span.start >= region.end).map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta }, idSpan: { start: x.idSpan.start + delta, end: x.idSpan.end + delta } })) };
   for (let ti = 0; ti < region.tokens.length; ti++) {
     const tok = region.tokens[ti]!;
     if (tok.type === 'heading_open' && tok.map) report.headings.push(headingOf(region.tokens, ti, lines));
