@@ -81,7 +81,8 @@ function proseEdits(text: string) {
   return fc
     .record({
       at: fc.integer({ min: 0, max: free.length - 1 }),
-      del: fc.integer({ min: 0, max: 6 }),
+      // mostly keystrokes; sometimes a stretch deleted (a selection, a cut paragraph)
+      del: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 7, max: 400 }) }),
       ins: fc.array(fc.constantFrom(...PROSE_FRAGMENTS), { maxLength: 3 }).map((a) => a.join('')),
     })
     .map(({ at, del, ins }) => {
