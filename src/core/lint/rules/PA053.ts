@@ -35,6 +35,7 @@ export const PA053: Rule = {
   needs: ['captures'],
   check(ctx) {
     const { report } = ctx;
+    if (!ctx.captures.size) return;
     const recorded = recorder(report.records.filter((r) => r.kind === 'flow').map((f) => flowTarget(report, f)));
     // the scan as `privacy-audit scan --write` sees it: every capture evidence, in the report's order
     const captures: CaptureResult[] = [];

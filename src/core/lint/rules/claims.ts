@@ -180,7 +180,18 @@ export interface FlowTarget {
   device: string | undefined;
 }
 
+/** Per report (one lint), each flow's target: four rules ask for it. */
+const targets = new WeakMap<Report, Map<AuditRecord, FlowTarget>>();
+
 export function flowTarget(report: Report, flow: AuditRecord): FlowTarget {
+  let known = targets.get(report);
+  if (!known) targets.set(report, (known = new Map()));
+  let t = known.get(flow);
+  if (!t) known.set(flow, (t = readTarget(report, flow)));
+  return t;
+}
+
+function readTarget(report: Report, flow: AuditRecord): FlowTarget {
   const to = scalarText(flow.fields.get('to'))?.trim() || undefined;
   const addresses = listItems(flow.fields.get('address'))
     .map((n) => writtenScalar(report.text, n)?.trim())
