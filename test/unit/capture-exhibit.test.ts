@@ -85,6 +85,22 @@ test('the same value twice, and two values side by side, are each masked', () =>
   assert.equal(shown(ex!.lines[1]!), 'a=[IMEI]&b=[IMEI]&c=[advertising ID]');
 });
 
+test('bounded: a line of too many encoded-looking strings, and the exhibits past a capture\'s budget, are withheld with the reason', () => {
+  const many = Array.from({ length: 4100 }, (_, i) => `tok${String(i).padStart(5, '0')}`).join(' ');
+  const ex = exhibit(unit([{ where: 'url', text: '/x' }, { where: 'body', text: `${many} imei=${IMEI.value}` }]));
+  const line = ex!.lines.find((l) => l.where === 'body')!;
+  assert.deepEqual(line.segments, []);
+  assert.equal(line.withheld, 'too many encoded-looking strings to check each one');
+  // a shared budget: the first exhibit spends it, the next is withheld, and neither shows a value
+  const budget = { tokens: 5 };
+  const u = unit([{ where: 'url', text: '/x' }, { where: 'body', text: `a=aaaaaaaa&b=bbbbbbbb&c=cccccccc&imei=${IMEI.value}` }]);
+  const first = exhibitOf(u, matcher.matchUnit(u).matches, matcher, CANARIES, budget)!;
+  assert.equal(shown(first.lines[1]!), 'a=aaaaaaaa&b=bbbbbbbb&c=cccccccc&imei=[IMEI]');
+  const second = exhibitOf(u, matcher.matchUnit(u).matches, matcher, CANARIES, budget)!;
+  assert.match(second.lines[1]!.withheld!, /decoding budget/);
+  assert.deepEqual([...leaks(first), ...leaks(second)], []);
+});
+
 // ---------------------------------------------------------------- property
 
 test('property: whatever chain hid a canary, and whatever is around it, the exhibit shows no form of it', () => {

@@ -44,13 +44,25 @@ export interface Exhibit {
   lines: ExhibitLine[];
 }
 
-/** How much of a part an exhibit reads, and shows around each canary. */
-export const EXHIBIT_LIMITS = { partBytes: 64 << 10, context: 48, lineChars: 600, tokens: 4000 } as const;
+/**
+ * How much of a part an exhibit reads, and shows around each canary; the
+ * tokens one line may hold (each is decoded to be checked), and the tokens
+ * all the exhibits of one capture may check together (`ExhibitBudget`): a
+ * hostile capture costs its exhibits about what it costs the scan.
+ */
+export const EXHIBIT_LIMITS = { partBytes: 64 << 10, context: 48, lineChars: 600, tokens: 4000, captureTokens: 400_000 } as const;
+
+/** What the exhibits of one capture may still spend (tokens decoded to be checked); shared by its units. */
+export interface ExhibitBudget {
+  tokens: number;
+}
+
+export const newExhibitBudget = (): ExhibitBudget => ({ tokens: EXHIBIT_LIMITS.captureTokens });
 
 const WHERE_ORDER: Where[] = ['url', 'query', 'header', 'cookie', 'body', 'websocket', 'payload', 'dns', 'sni'];
 
 /** The exhibit of one unit; undefined when its request carried no canary. */
-export function exhibitOf(unit: CaptureUnit, matches: readonly UnitMatch[], matcher: Matcher, canaries: readonly Canary[]): Exhibit | undefined {
+export function exhibitOf(unit: CaptureUnit, matches: readonly UnitMatch[], matcher: Matcher, canaries: readonly Canary[], budget: ExhibitBudget = newExhibitBudget()): Exhibit | undefined {
   const sent = matches.filter((m) => m.direction === 'request');
   if (!sent.length) return undefined;
   const ex: Exhibit = { locator: unit.locator, lines: [] };
@@ -61,7 +73,7 @@ export function exhibitOf(unit: CaptureUnit, matches: readonly UnitMatch[], matc
   if (unit.protocol) ex.protocol = unit.protocol;
   if (unit.tls !== undefined) ex.tls = unit.tls;
   if (unit.time) ex.time = unit.time;
-  const scrub = new Scrubber(matcher, canaries);
+  const scrub = new Scrubber(matcher, canaries, budget);
 
   // the request line: method and URL, always (a query or path value is masked in it)
   const url = unit.request.find((p) => p.where === 'url');
@@ -132,6 +144,7 @@ class Scrubber {
   constructor(
     private readonly matcher: Matcher,
     private readonly canaries: readonly Canary[],
+    private readonly budget: ExhibitBudget,
   ) {}
 
   /** The category found in a piece of text (any form), or undefined. */
@@ -146,8 +159,8 @@ class Scrubber {
     if (name !== undefined) line.name = name;
     const text = raw.replace(/\r?\n/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '·');
     const segments = this.mask(text);
-    if (!segments) {
-      line.withheld = 'an identifier could not be masked in it';
+    if (typeof segments === 'string') {
+      line.withheld = segments;
       return line;
     }
     line.segments = window(segments);
@@ -160,8 +173,8 @@ class Scrubber {
     return line;
   }
 
-  /** The text with every canary (plain forms first, then tokens the matcher reads one) as a marker. */
-  private mask(text: string): ExhibitSegment[] | undefined {
+  /** The text with every canary (plain forms first, then tokens the matcher reads one) as a marker; why not, when it cannot be checked. */
+  private mask(text: string): ExhibitSegment[] | string {
     // 1. every plain form, case-folded where the form is (the longest first: `+86 138…` before `138…`)
     const spans: { start: number; end: number; category: string }[] = [];
     const lower = text.toLowerCase();
@@ -176,7 +189,8 @@ class Scrubber {
     // 2. tokens that hold one in an encoded form
     let n = 0;
     for (const m of text.matchAll(TOKEN)) {
-      if (++n > EXHIBIT_LIMITS.tokens) return undefined;
+      if (++n > EXHIBIT_LIMITS.tokens) return 'too many encoded-looking strings to check each one';
+      if (--this.budget.tokens < 0) return "not checked: this capture's exhibits reached their decoding budget";
       const start = m.index!;
       const end = start + m[0].length;
       if (spans.some((s) => start < s.end && end > s.start)) continue;

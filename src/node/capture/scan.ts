@@ -15,7 +15,7 @@ import { registrableDomain } from '../../core/capture/domain';
 import type { GeoTable } from '../../core/capture/geo';
 import { Matcher } from '../../core/capture/match';
 import { DECODE_HINTS, needlesOf, type Hint } from '../../core/capture/needles';
-import { exhibitOf, type Exhibit } from '../../core/capture/exhibit';
+import { exhibitOf, newExhibitBudget, type Exhibit } from '../../core/capture/exhibit';
 import { endpointOf, MAX_EXHIBITS, MAX_HOSTS, toCaptureMatch, type CaptureFormat, type CaptureResult, type Enricher, type HostSeen, type ScanResult } from '../../core/capture/result';
 import type { Canary, CaptureUnit } from '../../core/capture/types';
 import { CAPTURE_EVIDENCE_KINDS } from '../../core/lint/captures';
@@ -128,13 +128,14 @@ export async function readCapture(abs: string, res: CaptureResult, { matcher, ca
     res.format = format;
     const hosts = new Map<string, HostSeen>();
     const exhibits: Exhibit[] = [];
+    const budget = newExhibitBudget();
     let moreExhibits = 0;
     const onUnit = (unit: CaptureUnit) => {
       const { matches, warnings } = matcher.matchUnit(unit);
       for (const w of warnings) if (!res.warnings.includes(w)) res.warnings.push(w);
       noteHost(hosts, unit, enrich, mask);
       if (matches.some((m) => m.direction === 'request')) {
-        const ex = exhibits.length < MAX_EXHIBITS ? exhibitOf(unit, matches, matcher, canaries) : undefined;
+        const ex = exhibits.length < MAX_EXHIBITS ? exhibitOf(unit, matches, matcher, canaries, budget) : undefined;
         if (ex) exhibits.push(maskExhibit(ex, mask));
         else moreExhibits++;
       }
