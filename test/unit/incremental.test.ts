@@ -139,7 +139,7 @@ describe('incremental re-parse', () => {
     }
   });
 
-  for (const [name, text] of [['example', EXAMPLE], ['broken records', BROKEN], ['tricky prose', TRICKY]] as const) {
+  for (const [name, text] of [['example', EXAMPLE], ['broken records', BROKEN], ['tricky prose', TRICKY], ['example with CRLF line ends', EXAMPLE.replace(/\n/g, '\r\n')]] as const) {
     // most prose edits keep the record fences, so most take the fast path
     test(`edits in the prose of the ${name} report give the same model as a full parse`, () => sameAsFullParse(text, proseEdits(text), 400, 200));
   }
