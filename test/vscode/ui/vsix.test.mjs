@@ -65,7 +65,7 @@ describe('the packaged VSIX', function () {
     // its summary, read while the notification is up (it hides itself after a while)
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Privacy Audit:' });
     await toast.first().waitFor({ timeout: 30_000 });
-    assert.match(await toast.first().innerText(), /6 reports linted, \d+ problems/);
+    assert.match(await toast.first().innerText(), /7 reports linted, \d+ problems/);
     // Lint Workspace fills the Problems panel without opening any file
     await page.keyboard.press('Control+Shift+M');
     const panel = page.locator('.markers-panel');
