@@ -5,8 +5,10 @@
  * and the `result` the captures suggest. Rule PA054 and the rendered retest
  * card both read it; it takes a rule's context or a lint result alike.
  *
- * A capture cited with entries or frames (`E2#frame=22`) counts with those
- * only, cited as a whole with all of it (as PA051 reads a retest's capture).
+ * The first run is every capture the retest's flows cite, whole (a flow
+ * citing `E2#frame=22` names the capture E2 as the first run); the retest's
+ * own capture cited with entries or frames (`E15#frame=24`) counts with
+ * those only, cited as a whole with all of it (as PA051 reads it).
  * Host names pass through the report's redaction (`captureOf`).
  */
 import type { CaptureResult } from '../capture/result';
@@ -166,7 +168,9 @@ class Side {
     let r = this.readings.get(c.id);
     if (!r) this.readings.set(c.id, (r = { id: c.id, result: c.outcome.result, whole: new Set(), located: new Map() }));
     for (const d of devices) {
-      if (!c.locators) r.whole.add(d);
+      // the first run is the whole capture its flows cite (an entry or frame cites the capture it is in):
+      // a value it sent in a frame no flow cites did not start with the retest
+      if (!c.locators || side === 'before') r.whole.add(d);
       else for (const l of c.locators) r.located.set(l, (r.located.get(l) ?? new Set()).add(d));
     }
   }
