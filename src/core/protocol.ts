@@ -101,6 +101,8 @@ export interface RecordView {
   problems: ProblemView[];
   /** Evidence hash status for evidence records with a file. */
   hash?: 'ok' | 'mismatch' | 'missing' | 'unrecorded' | 'blocked';
+  /** For a flow citing entries or frames of a capture: whether they confirm it (src/core/lint/confirm.ts), and the badge's words. */
+  claim?: { state: 'confirmed' | 'contradicted' | 'unchecked'; label: string };
   /** One line for the card's header: what a reviewer looks for first. */
   summary: string;
   /** The record in a few words, for the record pickers: its id and its title, name, file or host. */

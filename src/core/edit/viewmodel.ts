@@ -6,6 +6,7 @@ import type { EditorModel, FieldSchema, ProblemView, RecordView } from '../proto
 import { FRONT_MATTER_FIELDS, RECORD_FIELDS, type FieldSpec } from '../report/schema';
 import { writtenName } from '../features/service';
 import { KIND_TITLES, cardSummary, pickerLabel } from './card-text';
+import { flowConfirmations, type FlowConfirmation } from '../lint/confirm';
 
 const schemaOf = (f: FieldSpec): FieldSchema => ({
   name: f.name,
@@ -82,6 +83,12 @@ export function buildEditorModel(result: LintResult, version: number, extras: Mo
     return view;
   });
   const fm = report.frontMatter;
+  const claims = flowConfirmations(result);
+  report.records.forEach((r, i) => {
+    const c = r.kind === 'flow' ? claims.get(r) : undefined;
+    const claim = c && claimBadge(c);
+    if (claim) records[i]!.claim = claim;
+  });
   return {
     version,
     frontMatter: fm?.map ? (toPlain(fm.map) as Record<string, unknown>) : {},
@@ -122,4 +129,13 @@ function fieldAt(map: YMap, offset: number): string | undefined {
     if (offset >= e.keySpan.start && offset <= end) return e.key;
   }
   return undefined;
+}
+
+/** A flow's claim check as the card's badge: what its cited entries and frames show; none when it cites none. */
+function claimBadge(c: FlowConfirmation): RecordView['claim'] {
+  const units = [...new Set(c.units.map((u) => `${u.id}#${u.locator}`))];
+  const named = units.length > 3 ? `${units.slice(0, 3).join(', ')} +${units.length - 3}` : units.join(', ');
+  if (c.state === 'confirmed') return { state: 'confirmed', label: `✓ confirmed by ${named}` };
+  if (c.state === 'contradicted') return { state: 'contradicted', label: `✗ not confirmed by ${named}` };
+  return units.length || c.reason === 'a capture it cites could not be read' ? { state: 'unchecked', label: `? not checked: ${c.reason ?? 'a capture could not be read'}` } : undefined;
 }

@@ -57,9 +57,15 @@ export class Card {
     this.el.dataset.record = view.id ?? '';
     this.el.setAttribute('aria-label', `${view.kind} ${view.id ?? ''}`);
     const title = view.id ?? `${view.kind} without id`;
-    if (this.title.dataset.text !== title + (view.hash ?? '')) {
-      this.title.dataset.text = title + (view.hash ?? '');
-      this.title.replaceChildren(title, ...(view.hash ? [' ', el('span', { class: `badge hash-${view.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[view.hash] ?? view.hash)] : []));
+    const badges = `${view.hash ?? ''}|${view.claim?.label ?? ''}`;
+    if (this.title.dataset.text !== title + badges) {
+      this.title.dataset.text = title + badges;
+      this.title.replaceChildren(
+        title,
+        ...(view.hash ? [' ', el('span', { class: `badge hash-${view.hash === 'ok' ? 'ok' : 'bad'}` }, HASH_LABEL[view.hash] ?? view.hash)] : []),
+        // a flow: whether the capture entries it cites show its data going to its host
+        ...(view.claim ? [' ', el('span', { class: `badge claim-${view.claim.state}`, title: 'What the capture entries and frames this flow cites show (see the preview for the request)' }, view.claim.label)] : []),
+      );
     }
     this.summary.textContent = view.summary;
     this.updateActions(view, siblings);

@@ -352,7 +352,10 @@ describe('the structured editor\'s form, typed into key by key (code-server 4.10
       const cls = { light: 'vscode-light', dark: 'vscode-dark', 'hc-black': 'vscode-high-contrast' }[theme];
       await poll(async () => (await form.locator(`body.${cls}`).count()) > 0, `the ${theme} theme in the form`);
       await screenshot(page, `form-${theme}`);
-      await field(form, 'F1.data.filter').scrollIntoViewIfNeeded();
+      // F1's card says what the capture frame it cites shows, once the lint has read the capture
+      const claim = form.locator('article.record-card[data-record="F1"] .badge.claim-confirmed');
+      await poll(async () => (await claim.count()) === 1 && (await claim.textContent()) === '✓ confirmed by E2#frame=22', "F1's claim badge", { timeoutMs: 60_000 });
+      await claim.scrollIntoViewIfNeeded();
       await screenshot(page, `form-${theme}-flow`);
     }
   });
