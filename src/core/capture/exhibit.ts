@@ -78,7 +78,7 @@ export function exhibitOf(unit: CaptureUnit, matches: readonly UnitMatch[], matc
   // the request line: method and URL, always (a query or path value is masked in it)
   const url = unit.request.find((p) => p.where === 'url');
   const urlMatches = sent.filter((m) => m.where === 'url' || m.where === 'query');
-  if (url?.text !== undefined) ex.lines.push(scrub.line('request', undefined, url.text, urlMatches, canaries));
+  if (url?.text !== undefined) ex.lines.push(scrub.line('request', undefined, url.text, urlMatches));
   // every other part that carried a value, in the order of the request
   const seen = new Set<string>();
   for (const where of WHERE_ORDER) {
@@ -91,7 +91,7 @@ export function exhibitOf(unit: CaptureUnit, matches: readonly UnitMatch[], matc
       if (!here.length) continue;
       seen.add(key);
       const text = partText(part);
-      const line = typeof text === 'string' ? scrub.line(part.where, part.name, text, here, canaries) : withheldLine(part, here, canaries, text.withheld);
+      const line = typeof text === 'string' ? scrub.line(part.where, part.name, text, here) : withheldLine(part, here, canaries, text.withheld);
       ex.lines.push(line);
     }
   }
@@ -154,8 +154,8 @@ class Scrubber {
     return m ? (this.canaries[m.canary]?.category ?? 'identifier') : undefined;
   }
 
-  line(where: ExhibitLine['where'], name: string | undefined, raw: string, matches: readonly UnitMatch[], canaries: readonly Canary[]): ExhibitLine {
-    const line: ExhibitLine = { where, segments: [], ...describe(matches, canaries) };
+  line(where: ExhibitLine['where'], name: string | undefined, raw: string, matches: readonly UnitMatch[]): ExhibitLine {
+    const line: ExhibitLine = { where, segments: [], ...describe(matches, this.canaries) };
     if (name !== undefined) line.name = name;
     const text = raw.replace(/\r?\n/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '·');
     const segments = this.mask(text);

@@ -56,9 +56,7 @@ function confirm(ctx: ClaimContext, flow: AuditRecord): FlowConfirmation {
   const cites = citedCaptures(ctx, flow).filter((c) => c.located.size > 0);
   if (!cites.length) return { state: 'unchecked', units: [], missing: [], reason: 'it cites no entry or frame of a capture' };
   const t = flowTarget(ctx.report, flow);
-  // matchOf and declared read the taxonomy and the canaries only
-  const rc = ctx as RuleContext;
-  const items = dataItems(ctx.report, flow).filter((i) => declared(rc, t.device, i.text));
+  const items = dataItems(ctx.report, flow).filter((i) => declared(ctx, t.device, i.text));
   const units: CitedUnit[] = [];
   let unread = false;
   for (const c of cites) {
@@ -74,8 +72,8 @@ function confirm(ctx: ClaimContext, flow: AuditRecord): FlowConfirmation {
       units.push(u);
     }
   }
-  const missing = items.filter((i) => !units.some((u) => u.matches.some((m) => matchOf(rc, m, i.text)))).map((i) => i.text);
-  const empty = items.length > 0 && units.some((u) => !u.matches.some((m) => items.some((i) => matchOf(rc, m, i.text))));
+  const missing = items.filter((i) => !units.some((u) => u.matches.some((m) => matchOf(ctx, m, i.text)))).map((i) => i.text);
+  const empty = items.length > 0 && units.some((u) => !u.matches.some((m) => items.some((i) => matchOf(ctx, m, i.text))));
   if (units.length && items.length && (missing.length || empty)) return { state: 'contradicted', units, missing };
   if (unread) return { state: 'unchecked', units, missing, reason: 'a capture it cites could not be read' };
   if (!items.length) return { state: 'unchecked', units, missing, reason: 'none of its data categories has a declared value to look for' };

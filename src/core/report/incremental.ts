@@ -106,19 +106,23 @@ function proseEdit(prev: Report, text: string, p: number, oldEnd: number, newEnd
   const region = proseRegion(prev, text, lines, p, oldEnd, lineDelta);
   if (!region) return undefined;
   const report = shiftedReport(prev, text, lines, oldEnd, delta, lineDelta, () => true);
-  // what lies outside the region is kept (moved when after it); what lies inside comes from its scan.
-  // Sorted out in the old text's offsets: an item inside the edit was not moved, and may lie past the new end
-  report.headings = prev.headings.filter((h) => h.span.start < region.start);
-  report.citations = prev.citations.filter((c) => c.span.start < region.start);
-  const h = { after: prev.headings.filter((x) => x.span.start >= region.end).map((x) => ({ ...x, line: x.line + lineDelta, span: { start: x.span.start + delta, end: x.span.end + delta } })) };
-  const c = { after: prev.citations.filter((x) => x.span.start >= region.end).map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta }, idSpan: { start: x.idSpan.start + delta, end: x.idSpan.end + delta } })) };
+  // what lies outside the region is kept (as shiftedReport moved it); what lies inside comes from its scan.
+  // Sorted out by the old text's offsets: an item inside the edit was not moved, and may lie past the new end
+  const outside = <T extends { span: Span }>(old: readonly T[], moved: readonly T[]) => ({
+    before: moved.filter((_, i) => old[i]!.span.start < region.start),
+    after: moved.filter((_, i) => old[i]!.span.start >= region.end),
+  });
+  const headings = outside(prev.headings, report.headings);
+  const citations = outside(prev.citations, report.citations);
+  report.headings = headings.before;
+  report.citations = citations.before;
   for (let ti = 0; ti < region.tokens.length; ti++) {
     const tok = region.tokens[ti]!;
     if (tok.type === 'heading_open' && tok.map) report.headings.push(headingOf(region.tokens, ti, lines));
     if (tok.type === 'inline' && tok.map && tok.children?.length) collectCitations(report, tok);
   }
-  append(report.headings, h.after);
-  append(report.citations, c.after);
+  append(report.headings, headings.after);
+  append(report.citations, citations.after);
 
   if (delta === 0 && lineDelta === 0) {
     // the same length: every record stays where it was

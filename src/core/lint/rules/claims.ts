@@ -209,19 +209,19 @@ export function goesTo(m: CaptureMatch, t: FlowTarget): boolean {
 }
 
 /** Whether a canary's category is the data category written `item` (by taxonomy id, else by name, case aside). */
-export function sameCategory(ctx: RuleContext, canary: Pick<Canary, 'category' | 'categoryId'>, item: string): boolean {
+export function sameCategory(ctx: Pick<RuleContext, 'taxonomy'>, canary: Pick<Canary, 'category' | 'categoryId'>, item: string): boolean {
   const id = ctx.taxonomy.lookup(item)?.id;
   if (id !== undefined && canary.categoryId !== undefined) return id === canary.categoryId;
   return canary.category.trim().toLowerCase() === item.trim().toLowerCase();
 }
 
 /** Whether a match is a value of the category written `item`. */
-export function matchOf(ctx: RuleContext, m: CaptureMatch, item: string): boolean {
+export function matchOf(ctx: Pick<RuleContext, 'taxonomy' | 'canaries'>, m: CaptureMatch, item: string): boolean {
   return sameCategory(ctx, ctx.canaries[m.canary] ?? { category: m.category }, item);
 }
 
 /** Whether the device declares a value of the category (any device when it is not known). */
-export function declared(ctx: RuleContext, device: string | undefined, item: string): boolean {
+export function declared(ctx: Pick<RuleContext, 'taxonomy' | 'canaries'>, device: string | undefined, item: string): boolean {
   return ctx.canaries.some((c) => (device === undefined || c.device === device) && sameCategory(ctx, c, item));
 }
 
